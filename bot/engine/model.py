@@ -1,0 +1,281 @@
+"""A ring group as the SmartPBX Groups tab defines it, with every rule of product.md.
+
+Field names are the paths rejections are keyed by (``members.3.end``,
+``features.call_recording.url``), so a modal can put each message under its input.
+"""
+
+from __future__ import annotations
+
+import re
+from enum import StrEnum
+from typing import Annotated, Self
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+
+MAX_MEMBERS = 15
+MAX_NAME = 128
+MAX_SECONDS = 999
+MIN_REPEATS, MAX_REPEATS = 1, 20
+MIN_TIME_LIMIT, MAX_TIME_LIMIT = 5, 10800  # Kazoo's record_call bounds
+DEFAULT_TIME_LIMIT = 600  # what SmartPBX's form offers
+DEFAULT_WINDOW = 120  # SmartPBX's timeline scale
+NEW_MEMBER_WINDOW = (0, 20)  # SmartPBX gives an added member delay 0, timeout 20
+
+PRIMARY_EXTENSION = re.compile(r"^\d{3}$")
+EXTRA_EXTENSION = re.compile(r"^\d{3,6}$")
+DID = re.compile(r"^\+\d{8,15}$")
+# SmartPBX tells numbers from extensions by length alone; an adopted group may carry a
+# number that is neither a 3–6 digit extension nor E.164 (e.g. an unnormalised 10-digit DID).
+LEGACY_NUMBER = re.compile(r"^\+?\d{7,}$")
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Strategy(StrEnum):
+    SIMULTANEOUS = "simultaneous"
+    SINGLE = "single"
+
+
+class Member(_Frozen):
+    """One green bar: the user's phones ring from ``start`` to ``end`` seconds."""
+
+    user_id: Annotated[str, Field(min_length=1, max_length=128)]
+    start: int = NEW_MEMBER_WINDOW[0]
+    end: int = NEW_MEMBER_WINDOW[1]
+
+    @field_validator("start")
+    @classmethod
+    def _start_in_range(cls, value: int) -> int:
+        if not 0 <= value < MAX_SECONDS:
+            raise ValueError(f"start must be between 0 and {MAX_SECONDS - 1} seconds")
+        return value
+
+    @field_validator("end")
+    @classmethod
+    def _end_in_range(cls, value: int) -> int:
+        if not 0 < value <= MAX_SECONDS:
+            raise ValueError(f"end must be between 1 and {MAX_SECONDS} seconds")
+        return value
+
+    @model_validator(mode="after")
+    def _ends_after_start(self) -> Self:
+        if self.end <= self.start:
+            raise ValueError(
+                f"end ({self.end} s) must be after start ({self.start} s); "
+                "a member rings from start to end"
+            )
+        return self
+
+
+class RecordingFormat(StrEnum):
+    MP3 = "mp3"
+    WAV = "wav"
+
+
+class CallRecording(_Frozen):
+    enabled: bool = False
+    format: RecordingFormat = RecordingFormat.MP3
+    time_limit: int = DEFAULT_TIME_LIMIT
+    url: str | None = None
+
+    @field_validator("time_limit")
+    @classmethod
+    def _limit_in_range(cls, value: int) -> int:
+        if not MIN_TIME_LIMIT <= value <= MAX_TIME_LIMIT:
+            raise ValueError(
+                f"time limit must be {MIN_TIME_LIMIT}–{MAX_TIME_LIMIT} seconds (Kazoo's bounds)"
+            )
+        return value
+
+    @field_validator("url")
+    @classmethod
+    def _http_only(cls, value: str | None) -> str | None:
+        if value is None or value.strip() == "":
+            return None
+        value = value.strip()
+        # Kazoo's crossbar accepts http and https only, although SmartPBX's form takes ftp too.
+        if not re.match(r"^https?://[^\s/?#]+[^\s]*$", value, re.IGNORECASE):
+            raise ValueError(
+                "recording URL must start with http:// or https:// and name a host "
+                "(Kazoo refuses ftp, ftps and sftp)"
+            )
+        return value
+
+
+class RingbackKind(StrEnum):
+    DEFAULT = "default"
+    SILENCE = "silence"
+    MEDIA = "media"
+
+
+class Ringback(_Frozen):
+    kind: RingbackKind = RingbackKind.DEFAULT
+    media_id: str | None = None
+
+    @model_validator(mode="after")
+    def _media_needs_id(self) -> Self:
+        if self.kind is RingbackKind.MEDIA and not self.media_id:
+            raise ValueError("choose the media file to play as ringback")
+        if self.kind is not RingbackKind.MEDIA and self.media_id is not None:
+            raise ValueError("only a media ringback names a media file")
+        return self
+
+
+class NextActionKind(StrEnum):
+    NONE = "none"  # the "not available" prompt
+    VOICEMAIL = "voicemail"
+    USER = "user"
+    DEVICE = "device"
+    MENU = "menu"
+    GROUP = "group"
+
+
+class NextAction(_Frozen):
+    """Where an unanswered call goes; ``target_id`` is the PBX id of the box, user, device,
+    menu or group (not of a callflow: the compiler looks those up)."""
+
+    kind: NextActionKind = NextActionKind.NONE
+    target_id: str | None = None
+
+    @model_validator(mode="after")
+    def _target_matches_kind(self) -> Self:
+        if self.kind is NextActionKind.NONE and self.target_id is not None:
+            raise ValueError("the default next action has no target")
+        if self.kind is not NextActionKind.NONE and not self.target_id:
+            raise ValueError(f"choose the {self.kind.value} the call goes to")
+        return self
+
+
+class CallerIdPrepend(_Frozen):
+    enabled: bool = False
+    name_prefix: Annotated[str, Field(max_length=64)] = ""
+    number_prefix: Annotated[str, Field(max_length=32)] = ""
+
+    @model_validator(mode="after")
+    def _a_prefix_when_on(self) -> Self:
+        if self.enabled and not (self.name_prefix or self.number_prefix):
+            raise ValueError("caller ID prepend needs a name prefix, a number prefix, or both")
+        return self
+
+
+class Features(_Frozen):
+    call_recording: CallRecording = CallRecording()
+    ringback: Ringback = Ringback()
+    next_action: NextAction = NextAction()
+    allow_call_forward: bool = False  # Kazoo's ring_group default is ignore_forward: true
+    caller_id_prepend: CallerIdPrepend = CallerIdPrepend()
+
+
+class Group(_Frozen):
+    name: str
+    extension: str
+    extra_extensions: tuple[str, ...] = ()
+    numbers: tuple[str, ...] = ()
+    members: tuple[Member, ...]
+    repeats: int = 1
+    strategy: Strategy = Strategy.SIMULTANEOUS
+    features: Features = Features()
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, value: str) -> str:
+        value = " ".join(value.split())
+        if not 1 <= len(value) <= MAX_NAME:
+            raise ValueError(f"name must be 1–{MAX_NAME} characters")
+        return value
+
+    @field_validator("extension")
+    @classmethod
+    def _extension(cls, value: str) -> str:
+        if not PRIMARY_EXTENSION.match(value):
+            raise ValueError("the group extension must be exactly 3 digits, like 201")
+        return value
+
+    @field_validator("extra_extensions")
+    @classmethod
+    def _extra_extensions(cls, values: tuple[str, ...], info: ValidationInfo) -> tuple[str, ...]:
+        seen = {info.data.get("extension")}
+        for value in values:
+            if not EXTRA_EXTENSION.match(value):
+                raise ValueError(f"extension {value!r} must be 3–6 digits")
+            if value in seen:
+                raise ValueError(f"{value} is listed twice")
+            seen.add(value)
+        return values
+
+    @field_validator("numbers")
+    @classmethod
+    def _numbers(cls, values: tuple[str, ...], info: ValidationInfo) -> tuple[str, ...]:
+        seen = {info.data.get("extension"), *info.data.get("extra_extensions", ())}
+        for value in values:
+            if not (DID.match(value) or LEGACY_NUMBER.match(value)):
+                raise ValueError(
+                    f"number {value!r} must be E.164: + then 8–15 digits, like +14155550123"
+                )
+            if value in seen:
+                raise ValueError(f"{value} is listed twice")
+            seen.add(value)
+        return values
+
+    @field_validator("members")
+    @classmethod
+    def _members(cls, values: tuple[Member, ...]) -> tuple[Member, ...]:
+        if not values:
+            raise ValueError("a group needs at least one member; to remove them all, delete it")
+        if len(values) > MAX_MEMBERS:
+            raise ValueError(f"a group has at most {MAX_MEMBERS} members ({len(values)} given)")
+        seen: set[str] = set()
+        for member in values:
+            if member.user_id in seen:
+                raise ValueError("a user can be a member only once")
+            seen.add(member.user_id)
+        return values
+
+    @field_validator("repeats")
+    @classmethod
+    def _repeats(cls, value: int) -> int:
+        if not MIN_REPEATS <= value <= MAX_REPEATS:
+            raise ValueError(f"dialing repeats must be {MIN_REPEATS}–{MAX_REPEATS}")
+        return value
+
+    @property
+    def all_numbers(self) -> tuple[str, ...]:
+        """Every number that dials the group, primary extension first."""
+        return (self.extension, *self.extra_extensions, *self.numbers)
+
+    @property
+    def timeout(self) -> int:
+        """The ring_group timeout SmartPBX computes: nobody is cut off early."""
+        return max(member.end for member in self.members)
+
+    def member(self, user_id: str) -> Member | None:
+        return next((m for m in self.members if m.user_id == user_id), None)
+
+
+def distribute(count: int, window: int = DEFAULT_WINDOW) -> list[tuple[int, int]]:
+    """SmartPBX's Distribute: member i of n rings from i·⌊T/n⌋ for ⌊T/n⌋ seconds."""
+    if count < 1:
+        return []
+    section = window // count
+    if section < 1:
+        raise ValueError(f"{window} s is too short to give {count} members a second each")
+    return [(i * section, i * section + section) for i in range(count)]
+
+
+def distributed(group: Group, window: int = DEFAULT_WINDOW) -> Group:
+    """The group with its members spread evenly over ``window`` seconds, in their order."""
+    windows = distribute(len(group.members), window)
+    members = tuple(
+        m.model_copy(update={"start": s, "end": e})
+        for m, (s, e) in zip(group.members, windows, strict=True)
+    )
+    return group.model_copy(update={"members": members})

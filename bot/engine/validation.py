@@ -1,0 +1,122 @@
+"""Turning input into a valid ``Group``, and the rules that need the whole account.
+
+Every rejection is keyed by the dotted path of the field it concerns (``members.2.end``),
+so each surface can show it where the user typed the value.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from pydantic import ValidationError
+
+from bot.engine.directory import Directory
+from bot.engine.model import Group, NextActionKind, RingbackKind
+from bot.errors import FieldErrors
+
+# pydantic's own wording, said the way a form would say it
+_TYPE_MESSAGES = {
+    "int_parsing": "must be a whole number",
+    "int_type": "must be a whole number",
+    "int_from_float": "must be a whole number",
+    "string_type": "must be text",
+    "bool_type": "must be on or off",
+    "bool_parsing": "must be on or off",
+    "enum": "must be one of: {expected}",
+    "missing": "is required",
+    "string_too_long": "must be at most {max_length} characters",
+    "string_too_short": "must not be empty",
+    "extra_forbidden": "is not a field of a group",
+}
+
+
+class GroupRejected(FieldErrors):
+    """The group breaks a rule; ``errors`` maps each field path to what to fix."""
+
+
+def field_path(loc: tuple[int | str, ...]) -> str:
+    return ".".join(str(part) for part in loc)
+
+
+def _message(error: Mapping[str, Any]) -> str:
+    kind = str(error["type"])
+    if kind == "value_error":
+        return str(error["ctx"]["error"])
+    label = field_path(error["loc"]).replace("_", " ") or "group"
+    template = _TYPE_MESSAGES.get(kind)
+    if template is None:
+        return f"{label}: {error['msg']}"
+    return f"{label} {template.format(**error.get('ctx', {}))}"
+
+
+def rejected_from(error: ValidationError) -> GroupRejected:
+    errors: dict[str, str] = {}
+    for item in error.errors():
+        errors.setdefault(field_path(item["loc"]), _message(item))
+    return GroupRejected(errors)
+
+
+def parse_group(data: Mapping[str, Any] | Group) -> Group:
+    """A ``Group`` from plain data, or ``GroupRejected`` naming every bad field."""
+    if isinstance(data, Group):
+        return data
+    try:
+        return Group.model_validate(data)
+    except ValidationError as error:
+        raise rejected_from(error) from None
+
+
+def check_in_account(group: Group, directory: Directory, *, group_id: str | None = None) -> None:
+    """The account-wide rules: unique name and numbers, members and targets that exist.
+
+    ``group_id`` is the group's own document id when it already exists, so it does not
+    clash with itself.
+    """
+    errors: dict[str, str] = {}
+    for other_id, other in directory.groups.items():
+        if other_id != group_id and other.name.casefold() == group.name.casefold():
+            errors["name"] = f"a group named {other.name} already exists; choose another name"
+    fields = [("extension", group.extension)]
+    fields += [(f"extra_extensions.{i}", n) for i, n in enumerate(group.extra_extensions)]
+    fields += [(f"numbers.{i}", n) for i, n in enumerate(group.numbers)]
+    for field, number in fields:
+        owner = directory.number_owner(number, except_group=group_id)
+        if owner:
+            errors[field] = f"{number} is already used by {owner}; choose a free one"
+    for index, member in enumerate(group.members):
+        if member.user_id not in directory.users:
+            errors[f"members.{index}"] = f"{member.user_id} is not a user of this PBX account"
+    errors.update(_feature_target_errors(group, directory, group_id))
+    if errors:
+        raise GroupRejected(errors)
+
+
+def _feature_target_errors(
+    group: Group, directory: Directory, group_id: str | None
+) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    ringback = group.features.ringback
+    if ringback.kind is RingbackKind.MEDIA and ringback.media_id not in directory.media:
+        errors["features.ringback"] = "that ringback media file is not in the account"
+    action = group.features.next_action
+    target = action.target_id
+    known: dict[NextActionKind, Mapping[str, object]] = {
+        NextActionKind.VOICEMAIL: directory.vmboxes,
+        NextActionKind.USER: directory.users,
+        NextActionKind.DEVICE: directory.devices,
+        NextActionKind.MENU: directory.menus,
+        NextActionKind.GROUP: directory.groups,
+    }
+    if action.kind is NextActionKind.GROUP and target is not None and target == group_id:
+        errors["features.next_action"] = "a group cannot send unanswered calls to itself"
+    elif action.kind in known and target not in known[action.kind]:
+        errors["features.next_action"] = f"that {action.kind.value} does not exist in the account"
+    elif (
+        action.kind is NextActionKind.USER
+        and target is not None
+        and directory.users[target].main_callflow_id is None
+    ):
+        name = directory.users[target].name
+        errors["features.next_action"] = f"user {name} has no callflow to send calls to"
+    return errors
