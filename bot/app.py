@@ -1,0 +1,6 @@
+"""The one place that wires things: settings, database, PBX adapter, services, Bolt, scheduler.
+
+Each ``cli_<command>`` function is what ``groupbot <command>`` runs (see ``bot.cli``).
+"""
+
+from __future__ import annotations

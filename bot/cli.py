@@ -1,0 +1,68 @@
+"""``groupbot``: the command line. Parses the subcommand and hands over; builds nothing itself."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="groupbot", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    shell = sub.add_parser("shell", help="try the bot in a terminal, no Slack workspace needed")
+    shell.add_argument("--as", dest="as_user", metavar="@NAME", help="act as another user")
+    sub.add_parser("serve", help="serve Slack over HTTP (/slack/events, /healthz)")
+    sub.add_parser("socket", help="connect to Slack over Socket Mode")
+    sub.add_parser("clock", help="run the scheduler (one per deployment)")
+
+    db = sub.add_parser("db", help="database maintenance")
+    db_sub = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
+    db_sub.add_parser("upgrade", help="apply migrations")
+
+    jobs = sub.add_parser("jobs", help="scheduled jobs")
+    jobs_sub = jobs.add_subparsers(dest="jobs_command", required=True, metavar="ACTION")
+    run = jobs_sub.add_parser("run", help="run a scheduled job once now")
+    run.add_argument("job")
+    run.add_argument("--workspace", metavar="TEAM_ID")
+
+    sync = sub.add_parser("sync", help="push pending changes to the PBX")
+    sync.add_argument("--dry-run", action="store_true")
+
+    directory = sub.add_parser("directory", help="the PBX directory for the local backend")
+    dir_sub = directory.add_subparsers(dest="directory_command", required=True, metavar="ACTION")
+    dir_import = dir_sub.add_parser("import", help="load users, devices, boxes, menus, media")
+    dir_import.add_argument("file")
+    dir_import.add_argument("--workspace", metavar="TEAM_ID")
+
+    sub.add_parser("export", help="print every group as portable YAML")
+    group_import = sub.add_parser("import", help="load groups from portable YAML")
+    group_import.add_argument("file")
+    return parser
+
+
+def _handler(args: argparse.Namespace) -> Handler:
+    # Imported here so `groupbot --help` stays fast and a broken extra cannot stop the CLI.
+    from bot import app
+
+    name = args.command
+    for sub_attr in ("db_command", "jobs_command", "directory_command"):
+        if getattr(args, sub_attr, None):
+            name = f"{name}_{getattr(args, sub_attr)}"
+    handler: Handler | None = getattr(app, f"cli_{name}", None)
+    if handler is None:
+        return _not_available
+    return handler
+
+
+def _not_available(args: argparse.Namespace) -> int:
+    print(f"groupbot {args.command}: not available yet", file=sys.stderr)
+    return 2
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    return _handler(args)(args)
