@@ -1,0 +1,27 @@
+"""The two ways a ``/group`` line can be wrong, both shown to the user as written."""
+
+from __future__ import annotations
+
+from bot.errors import UserError
+
+
+class UsageError(UserError):
+    """A malformed argument: why, then the subcommand's exact usage line."""
+
+    def __init__(self, reason: str, usage: str) -> None:
+        self.reason = reason
+        self.usage = usage
+        super().__init__(f"{reason}\n{usage}" if reason else usage)
+
+
+class UnknownCommand(UsageError):
+    """A subcommand (or help topic) that does not exist, with the nearest one if any."""
+
+    def __init__(self, word: str, suggestion: str | None) -> None:
+        self.word = word
+        self.suggestion = suggestion
+        hint = f" Did you mean '{suggestion}'?" if suggestion else ""
+        super().__init__(
+            f"Unknown command '{word}'.{hint}",
+            "Type /group help to see every command with an example.",
+        )
