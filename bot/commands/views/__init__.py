@@ -1,0 +1,63 @@
+"""Block Kit builders (pure: data in, dicts out) and the readers of modal state.
+
+One module per surface; everything a handler needs is re-exported here.
+"""
+
+from bot.commands.views.common import GroupRef, Message, ModalMeta, View
+from bot.commands.views.create import CreateForm, create_modal, read_create, split_numbers
+from bot.commands.views.errors import block_errors, block_for, errors_for_view, errors_response
+from bot.commands.views.members import (
+    MemberRow,
+    MembersForm,
+    distributed_rows,
+    member_rows,
+    members_modal,
+    read_members,
+)
+from bot.commands.views.messages import (
+    callflow_message,
+    delete_prompt,
+    group_buttons,
+    help_message,
+    history_message,
+    list_message,
+    show_message,
+    simulate_message,
+)
+from bot.commands.views.settings import read_settings, settings_modal
+from bot.commands.views.status import done_message, loading_modal, notice_modal, saved_message
+
+__all__ = [
+    "CreateForm",
+    "GroupRef",
+    "MemberRow",
+    "MembersForm",
+    "Message",
+    "ModalMeta",
+    "View",
+    "block_errors",
+    "block_for",
+    "callflow_message",
+    "create_modal",
+    "delete_prompt",
+    "distributed_rows",
+    "done_message",
+    "errors_for_view",
+    "errors_response",
+    "group_buttons",
+    "help_message",
+    "history_message",
+    "list_message",
+    "loading_modal",
+    "member_rows",
+    "members_modal",
+    "notice_modal",
+    "read_create",
+    "read_members",
+    "read_settings",
+    "saved_message",
+    "settings_modal",
+    "show_message",
+    "simulate_message",
+    "split_numbers",
+]

@@ -1,0 +1,534 @@
+"""Pieces every surface shares: Block Kit element helpers, what modals and buttons carry
+(``ModalMeta``, ``GroupRef``), the ring timeline as text bars, and feature badges.
+
+Everything here is a pure function from data to plain dicts.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import asdict, dataclass, replace
+from datetime import UTC, datetime
+from typing import Any, TypedDict
+
+from bot.engine.directory import Directory
+from bot.engine.model import (
+    Features,
+    Group,
+    NextActionKind,
+    RingbackKind,
+)
+from bot.services import GroupView
+
+Block = dict[str, Any]
+View = dict[str, Any]
+
+TEXT_LIMIT = 3000  # section text, plain_text objects
+FIELD_LIMIT = 2000  # section fields, input labels and hints
+OPTION_TEXT_LIMIT = 75
+OPTION_VALUE_LIMIT = 150
+MAX_OPTIONS = 100
+MESSAGE_BLOCKS = 50
+VIEW_BLOCKS = 100
+TITLE_LIMIT = 24
+FENCE = "```"
+
+
+class Message(TypedDict):
+    """What a reply needs: ``respond(**message)`` / ``chat_postMessage(channel=…, **message)``."""
+
+    text: str  # the notification and screen-reader fallback
+    blocks: list[Block]
+
+
+# ---------------------------------------------------------------- what Slack carries back
+
+
+@dataclass(frozen=True)
+class GroupRef:
+    """A button's ``value``: which group (database id, and ``ref``, its extension, for
+    ``services.get_group``), at which version it was shown."""
+
+    group_id: int
+    version: int
+    ref: str
+
+    def encode(self) -> str:
+        return json.dumps({"group_id": self.group_id, "version": self.version, "ref": self.ref})
+
+    @classmethod
+    def of(cls, view: GroupView) -> GroupRef:
+        return cls(group_id=view.id, version=view.version, ref=view.group.extension)
+
+    @classmethod
+    def decode(cls, value: str) -> GroupRef:
+        data = json.loads(value)
+        return cls(
+            group_id=int(data["group_id"]), version=int(data["version"]), ref=str(data["ref"])
+        )
+
+
+@dataclass(frozen=True)
+class ModalMeta:
+    """A modal's ``private_metadata``: enough to re-authorize the submission, find the
+    group again and detect that someone else saved in between.
+
+    ``ref`` is the group's extension when the modal opened (for ``services`` calls) and
+    ``name`` its name (for titles when the modal is rebuilt); ``channel_id`` is where the
+    modal was opened from, for the reply after saving; ``generation`` counts rebuilds that
+    must reset typed values (Members: Distribute).
+    """
+
+    opener: str  # Slack user id of who opened the modal
+    group_id: int | None = None
+    version: int | None = None
+    ref: str | None = None
+    name: str | None = None
+    channel_id: str | None = None
+    generation: int = 0
+
+    @classmethod
+    def for_group(cls, view: GroupView, opener: str, channel_id: str | None = None) -> ModalMeta:
+        return cls(
+            opener=opener,
+            group_id=view.id,
+            version=view.version,
+            ref=view.group.extension,
+            name=clip(view.group.name, 200),
+            channel_id=channel_id,
+        )
+
+    def encode(self) -> str:
+        return json.dumps({k: v for k, v in asdict(self).items() if v is not None})
+
+    @classmethod
+    def decode(cls, value: str | None) -> ModalMeta:
+        data = json.loads(value) if value else {}
+        return cls(
+            opener=str(data.get("opener", "")),
+            group_id=_int_or_none(data.get("group_id")),
+            version=_int_or_none(data.get("version")),
+            ref=data.get("ref"),
+            name=data.get("name"),
+            channel_id=data.get("channel_id"),
+            generation=int(data.get("generation", 0)),
+        )
+
+    def next_generation(self) -> ModalMeta:
+        return replace(self, generation=self.generation + 1)
+
+
+def _int_or_none(value: object) -> int | None:
+    return None if value is None else int(str(value))
+
+
+# ---------------------------------------------------------------- text and blocks
+
+
+def clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def plain(text: str, limit: int = TEXT_LIMIT) -> dict[str, Any]:
+    return {"type": "plain_text", "text": clip(text or " ", limit), "emoji": True}
+
+
+def mrkdwn(text: str, limit: int = TEXT_LIMIT) -> dict[str, Any]:
+    return {"type": "mrkdwn", "text": clip(text or " ", limit)}
+
+
+def escape(text: str) -> str:
+    """Text a user typed, safe inside mrkdwn (Slack's three control characters)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def header(text: str, block_id: str | None = None) -> Block:
+    block: Block = {"type": "header", "text": plain(text, 150)}
+    if block_id:
+        block["block_id"] = block_id
+    return block
+
+
+def section(text: str, block_id: str | None = None, accessory: Block | None = None) -> Block:
+    block: Block = {"type": "section", "text": mrkdwn(text)}
+    if block_id:
+        block["block_id"] = block_id
+    if accessory:
+        block["accessory"] = accessory
+    return block
+
+
+def fields_section(pairs: Sequence[tuple[str, str]], block_id: str | None = None) -> Block:
+    block: Block = {
+        "type": "section",
+        "fields": [mrkdwn(f"*{label}*\n{value}", FIELD_LIMIT) for label, value in pairs[:10]],
+    }
+    if block_id:
+        block["block_id"] = block_id
+    return block
+
+
+def context(texts: Iterable[str], block_id: str | None = None) -> Block:
+    block: Block = {"type": "context", "elements": [mrkdwn(t) for t in list(texts)[:10]]}
+    if block_id:
+        block["block_id"] = block_id
+    return block
+
+
+def divider() -> Block:
+    return {"type": "divider"}
+
+
+def actions(elements: Sequence[Block], block_id: str) -> Block:
+    return {"type": "actions", "block_id": block_id, "elements": list(elements[:25])}
+
+
+def button(
+    text: str,
+    action_id: str,
+    value: str | None = None,
+    *,
+    style: str | None = None,
+    confirm: Block | None = None,
+) -> Block:
+    element: Block = {"type": "button", "text": plain(text, 75), "action_id": action_id}
+    if value:
+        element["value"] = clip(value, 2000)
+    if style:
+        element["style"] = style
+    if confirm:
+        element["confirm"] = confirm
+    return element
+
+
+def confirm_dialog(title: str, text: str, yes: str, no: str = "Cancel") -> Block:
+    return {
+        "title": plain(title, 100),
+        "text": mrkdwn(text, 300),
+        "confirm": plain(yes, 30),
+        "deny": plain(no, 30),
+        "style": "danger",
+    }
+
+
+def option(text: str, value: str) -> Block:
+    return {"text": plain(text, OPTION_TEXT_LIMIT), "value": clip(value, OPTION_VALUE_LIMIT)}
+
+
+def input_block(
+    block_id: str,
+    label: str,
+    element: Block,
+    *,
+    optional: bool = False,
+    hint: str | None = None,
+    dispatch: bool = False,
+) -> Block:
+    block: Block = {
+        "type": "input",
+        "block_id": block_id,
+        "label": plain(label, FIELD_LIMIT),
+        "element": element,
+    }
+    if optional:
+        block["optional"] = True
+    if hint:
+        block["hint"] = plain(hint, FIELD_LIMIT)
+    if dispatch:
+        block["dispatch_action"] = True
+    return block
+
+
+def text_input(
+    action_id: str,
+    initial: str | None = None,
+    *,
+    placeholder: str | None = None,
+    max_length: int | None = None,
+    multiline: bool = False,
+) -> Block:
+    element: Block = {"type": "plain_text_input", "action_id": action_id}
+    if initial:
+        element["initial_value"] = initial
+    if placeholder:
+        element["placeholder"] = plain(placeholder, 150)
+    if max_length:
+        element["max_length"] = max_length
+    if multiline:
+        element["multiline"] = True
+    return element
+
+
+def number_input(
+    action_id: str,
+    initial: float | str | None = None,
+    *,
+    minimum: float | None = None,
+    maximum: float | None = None,
+    decimal: bool = False,
+) -> Block:
+    element: Block = {"type": "number_input", "action_id": action_id, "is_decimal_allowed": decimal}
+    if initial is not None and str(initial) != "":
+        element["initial_value"] = _number(initial)
+    if minimum is not None:
+        element["min_value"] = _number(minimum)
+    if maximum is not None:
+        element["max_value"] = _number(maximum)
+    return element
+
+
+def _number(value: float | str) -> str:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value)
+
+
+def static_select(
+    action_id: str,
+    options: Sequence[Block],
+    initial_value: str | None = None,
+    *,
+    placeholder: str | None = None,
+) -> Block:
+    element: Block = {
+        "type": "static_select",
+        "action_id": action_id,
+        "options": list(options[:MAX_OPTIONS]),
+    }
+    chosen = next((o for o in element["options"] if o["value"] == initial_value), None)
+    if chosen is not None:
+        element["initial_option"] = chosen
+    if placeholder:
+        element["placeholder"] = plain(placeholder, 150)
+    return element
+
+
+def toggle(action_id: str, label: str, on: bool) -> Block:
+    """An on/off switch: a single checkbox (the input block dispatches on change)."""
+    box = option(label, "on")
+    element: Block = {"type": "checkboxes", "action_id": action_id, "options": [box]}
+    if on:
+        element["initial_options"] = [box]
+    return element
+
+
+def modal(
+    callback_id: str,
+    title: str,
+    blocks: Sequence[Block],
+    meta: ModalMeta | None = None,
+    *,
+    submit: str | None = "Save",
+    close: str = "Cancel",
+) -> View:
+    view: View = {
+        "type": "modal",
+        "callback_id": callback_id,
+        "title": plain(title, TITLE_LIMIT),
+        "close": plain(close, TITLE_LIMIT),
+        "blocks": list(blocks[:VIEW_BLOCKS]),
+    }
+    if submit and any(b.get("type") == "input" for b in view["blocks"]):
+        view["submit"] = plain(submit, TITLE_LIMIT)
+    if meta is not None:
+        view["private_metadata"] = meta.encode()
+    return view
+
+
+def slack_date(moment: datetime) -> str:
+    """A time every reader sees in their own time zone (``<!date^…>``)."""
+    fallback = moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    return f"<!date^{int(moment.timestamp())}^{{date_short_pretty}} at {{time}}|{fallback}>"
+
+
+def fenced(lines: Iterable[str]) -> str:
+    return f"{FENCE}\n" + "\n".join(lines) + f"\n{FENCE}"
+
+
+def code_sections(text: str, block_id: str | None = None, limit: int = TEXT_LIMIT) -> list[Block]:
+    """``text`` in fenced sections of at most ``limit`` characters each, split at lines."""
+    budget = limit - 2 * len(FENCE) - 2
+    chunks: list[list[str]] = [[]]
+    size = 0
+    for raw in text.splitlines() or [" "]:
+        line = clip(raw, budget)
+        if chunks[-1] and size + len(line) + 1 > budget:
+            chunks.append([])
+            size = 0
+        chunks[-1].append(line)
+        size += len(line) + 1
+    blocks = [section(fenced(chunk)) for chunk in chunks]
+    if block_id:
+        for index, block in enumerate(blocks):
+            block["block_id"] = block_id if index == 0 else f"{block_id}:{index}"
+    return blocks
+
+
+def text_sections(text: str, limit: int = TEXT_LIMIT) -> list[Block]:
+    """Long mrkdwn in sections, split at line ends."""
+    chunks: list[str] = []
+    current = ""
+    for line in text.splitlines():
+        line = clip(line, limit)
+        if current and len(current) + len(line) + 1 > limit:
+            chunks.append(current)
+            current = line
+        else:
+            current = f"{current}\n{line}" if current else line
+    chunks.append(current or " ")
+    return [section(chunk) for chunk in chunks]
+
+
+# ---------------------------------------------------------------- the ring timeline
+
+RING, QUIET = "█", "░"
+BAR_WIDTH = 24
+NAME_WIDTH = 16
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    name: str
+    start: int
+    end: int
+
+
+def member_entries(group: Group, names: Mapping[str, str]) -> list[TimelineEntry]:
+    return [TimelineEntry(names.get(m.user_id, m.user_id), m.start, m.end) for m in group.members]
+
+
+def bar(start: int, end: int, scale: int, width: int = BAR_WIDTH) -> str:
+    """``start``–``end`` seconds as filled cells on a 0–``scale`` bar of ``width`` cells."""
+    scale = max(scale, 1)
+    first = min(width - 1, max(0, start * width // scale))
+    last = max(first + 1, min(width, -(-end * width // scale)))
+    return QUIET * first + RING * (last - first) + QUIET * (width - last)
+
+
+def timeline_lines(entries: Sequence[TimelineEntry], width: int = BAR_WIDTH) -> list[str]:
+    """One line per member, ``Dana  ███░░░  0–20 s``, over the same 0–max scale."""
+    if not entries:
+        return ["(no members)"]
+    scale = max(e.end for e in entries)
+    names = [clip(e.name, NAME_WIDTH) for e in entries]
+    pad = max(len(n) for n in names)
+    axis = f"{'':<{pad}}  0 s".ljust(pad + 2 + width) + f"  {scale} s"
+    lines = [axis.rstrip()]
+    for name, entry in zip(names, entries, strict=True):
+        window = f"{entry.start}–{entry.end} s"
+        lines.append(f"{name:<{pad}}  {bar(entry.start, entry.end, scale, width)}  {window}")
+    return lines
+
+
+def timeline_text(entries: Sequence[TimelineEntry], width: int = BAR_WIDTH) -> str:
+    """The timeline as a fenced block that fits one section (bars narrow if needed)."""
+    for w in (width, 16, 10):
+        text = fenced(timeline_lines(entries, w))
+        if len(text) <= TEXT_LIMIT:
+            return text
+    return clip(fenced(timeline_lines(entries, 10)), TEXT_LIMIT - len(FENCE)) + FENCE
+
+
+# ---------------------------------------------------------------- features in words
+
+BADGES = {
+    "call_recording": "🔴 rec",
+    "ringback": "🔔 ringback",
+    "next_action": "➡ next",
+    "allow_call_forward": "↪ fwd",
+    "caller_id_prepend": "🏷 prepend",
+}
+
+
+def active_features(features: Features) -> list[str]:
+    """The names (``Features`` field names) of the features not at their default."""
+    on = []
+    if features.call_recording.enabled:
+        on.append("call_recording")
+    if features.ringback.kind is not RingbackKind.DEFAULT:
+        on.append("ringback")
+    if features.next_action.kind is not NextActionKind.NONE:
+        on.append("next_action")
+    if features.allow_call_forward:
+        on.append("allow_call_forward")
+    if features.caller_id_prepend.enabled:
+        on.append("caller_id_prepend")
+    return on
+
+
+def feature_badges(features: Features) -> str:
+    """``🔴 rec  ➡ next``, or empty when every feature is at its default."""
+    return "  ".join(BADGES[name] for name in active_features(features))
+
+
+def target_name(kind: NextActionKind, target_id: str | None, directory: Directory | None) -> str:
+    if target_id is None:
+        return "?"
+    if directory is not None:
+        if kind is NextActionKind.VOICEMAIL and target_id in directory.vmboxes:
+            return directory.vmboxes[target_id]
+        if kind is NextActionKind.USER and target_id in directory.users:
+            return directory.users[target_id].name
+        if kind is NextActionKind.DEVICE and target_id in directory.devices:
+            return directory.devices[target_id]
+        if kind is NextActionKind.MENU and target_id in directory.menus:
+            return directory.menus[target_id].name
+        if kind is NextActionKind.GROUP and target_id in directory.groups:
+            return directory.groups[target_id].name
+    return target_id
+
+
+NEXT_KIND_LABELS = {
+    NextActionKind.NONE: "“Not available” prompt",
+    NextActionKind.VOICEMAIL: "Voicemail box",
+    NextActionKind.USER: "User",
+    NextActionKind.DEVICE: "Device",
+    NextActionKind.MENU: "Menu",
+    NextActionKind.GROUP: "Another group",
+}
+
+
+def feature_lines(features: Features, directory: Directory | None = None) -> list[str]:
+    """Each of the five features in a short line of mrkdwn."""
+    rec = features.call_recording
+    if rec.enabled:
+        where = f", sent to {escape(rec.url)}" if rec.url else ""
+        recording = f"🔴 *Call recording* on: {rec.format.value}, up to {rec.time_limit} s{where}"
+    else:
+        recording = "*Call recording* off"
+    ring = features.ringback
+    if ring.kind is RingbackKind.MEDIA:
+        media = ring.media_id or "?"
+        if directory is not None:
+            media = directory.media.get(media, media)
+        ringback = f"🔔 *Ringback*: media “{escape(media)}”"
+    elif ring.kind is RingbackKind.SILENCE:
+        ringback = "🔔 *Ringback*: silence"
+    else:
+        ringback = "*Ringback*: default ringing"
+    action = features.next_action
+    if action.kind is NextActionKind.NONE:
+        following = "*Next action*: the “not available” prompt"
+    else:
+        name = escape(target_name(action.kind, action.target_id, directory))
+        following = f"➡ *Next action*: {NEXT_KIND_LABELS[action.kind].lower()} {name}"
+    forward = (
+        "↪ *Call-forward* allowed" if features.allow_call_forward else "*Call-forward* ignored"
+    )
+    prepend = features.caller_id_prepend
+    if prepend.enabled:
+        parts = []
+        if prepend.name_prefix:
+            parts.append(f"name “{escape(prepend.name_prefix)}”")
+        if prepend.number_prefix:
+            parts.append(f"number “{escape(prepend.number_prefix)}”")
+        caller = "🏷 *Caller ID prepend*: " + ", ".join(parts)
+    else:
+        caller = "*Caller ID prepend* off"
+    return [recording, ringback, following, forward, caller]
+
+
+def numbers_text(group: Group) -> str:
+    """Every number that dials the group, primary extension first."""
+    return ", ".join(group.all_numbers)

@@ -1,0 +1,263 @@
+"""The Members modal (``/group members``, the Members button) and its reader.
+
+Layout: the people (a multi_users_select, ≤15, dispatching so the handler can add or drop
+rows with ``views.update``), members with no Slack user (kept unless unticked), one row
+per member (a label and Start/End number inputs), the Distribute window and button, the
+timeline preview, and optionally the simulator's text timeline.
+
+Row block_ids are ``member_start:<generation>:<key>`` (key: Slack user id, or
+``pbx-<PBX user id>`` for a member with no Slack user), so a rebuild after a selection
+change keeps what was typed in the other rows, and Distribute (a new generation in
+``ModalMeta``) shows its new values instead of the typed ones.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+from bot.commands.ids import Action, Block, Callback, suffixed
+from bot.commands.views import state as st
+from bot.commands.views.common import (
+    Block as BlockDict,
+)
+from bot.commands.views.common import (
+    ModalMeta,
+    TimelineEntry,
+    View,
+    actions,
+    button,
+    clip,
+    code_sections,
+    context,
+    escape,
+    input_block,
+    modal,
+    number_input,
+    option,
+    section,
+    timeline_text,
+)
+from bot.commands.views.create import members_select
+from bot.engine.model import (
+    DEFAULT_WINDOW,
+    MAX_MEMBERS,
+    MAX_SECONDS,
+    NEW_MEMBER_WINDOW,
+    distribute,
+)
+from bot.services import GroupView
+
+PBX_KEY = "pbx-"
+
+
+@dataclass(frozen=True)
+class MemberRow:
+    """One member as the modal shows it; ``start``/``end`` None means not typed yet."""
+
+    slack_user: str | None = None
+    pbx_user: str | None = None
+    name: str | None = None
+    start: int | str | None = None
+    end: int | str | None = None
+
+    @property
+    def key(self) -> str:
+        return self.slack_user or f"{PBX_KEY}{self.pbx_user}"
+
+    def label(self) -> str:
+        if self.slack_user:
+            return f"<@{self.slack_user}>"
+        return f"*{escape(self.name or str(self.pbx_user))}* (no Slack user)"
+
+
+def row_from_key(key: str) -> MemberRow:
+    if key.startswith(PBX_KEY):
+        return MemberRow(pbx_user=key[len(PBX_KEY) :])
+    return MemberRow(slack_user=key)
+
+
+def member_rows(view: GroupView, slack_ids: Mapping[str, str]) -> list[MemberRow]:
+    """The stored members as rows; ``slack_ids`` maps PBX user id → Slack user id."""
+    return [
+        MemberRow(
+            slack_user=slack_ids.get(m.user_id),
+            pbx_user=m.user_id,
+            name=view.member_names.get(m.user_id),
+            start=m.start,
+            end=m.end,
+        )
+        for m in view.group.members
+    ]
+
+
+def distributed_rows(rows: Sequence[MemberRow], window: int = DEFAULT_WINDOW) -> list[MemberRow]:
+    """Distribute over ``window`` seconds (raises ValueError when too short)."""
+    windows = distribute(len(rows), window)
+    return [replace(r, start=s, end=e) for r, (s, e) in zip(rows, windows, strict=True)]
+
+
+def _ints(row: MemberRow) -> tuple[int, int] | None:
+    if isinstance(row.start, int) and isinstance(row.end, int) and row.start < row.end:
+        return row.start, row.end
+    return None
+
+
+def preview_text(rows: Sequence[MemberRow], names: Mapping[str, str] | None = None) -> str:
+    """The timeline of the rows whose start and end make sense, as text bars."""
+    names = names or {}
+    entries = []
+    for row in rows:
+        window = _ints(row)
+        if window is None:
+            continue
+        name = row.name or names.get(row.key) or row.slack_user or str(row.pbx_user)
+        entries.append(TimelineEntry(name, *window))
+    return timeline_text(entries)
+
+
+def members_modal(
+    meta: ModalMeta,
+    rows: Sequence[MemberRow],
+    *,
+    window: int | str | None = DEFAULT_WINDOW,
+    names: Mapping[str, str] | None = None,
+    simulation: str | None = None,
+) -> View:
+    """The Members modal for ``rows`` (first open: ``member_rows(view, slack_ids)``).
+
+    ``names`` (row key → display name) names Slack users in the preview; ``simulation``
+    is the simulator's text timeline, shown under the preview.
+    """
+    rows = list(rows)[: MAX_MEMBERS + 10]  # more than 15 is refused on submit, say so there
+    slack_users = [r.slack_user for r in rows if r.slack_user]
+    outsiders = [r for r in rows if not r.slack_user]
+    gen = meta.generation
+    blocks: list[BlockDict] = [
+        input_block(
+            Block.MEMBERS,
+            f"Members (up to {MAX_MEMBERS})",
+            members_select(Block.MEMBERS, Action.MEMBERS_SELECT, slack_users),
+            optional=True,
+            hint="Add or remove people here; their rows below follow.",
+            dispatch=True,
+        )
+    ]
+    if outsiders:
+        choices = [option(f"{r.name or r.pbx_user} (no Slack user)", r.key) for r in outsiders]
+        blocks.append(
+            input_block(
+                Block.KEEP_MEMBERS,
+                "Members with no Slack user",
+                {
+                    "type": "multi_static_select",
+                    "action_id": Action.KEEP_MEMBERS,
+                    "options": choices,
+                    "initial_options": choices,
+                },
+                optional=True,
+                hint="Remove one here to take them out of the group.",
+            )
+        )
+    for row in rows:
+        first, last = NEW_MEMBER_WINDOW
+        start = row.start if row.start is not None else first
+        end = row.end if row.end is not None else last
+        who = clip(row.name or "", 40)
+        blocks.append(section(row.label(), suffixed(Block.MEMBER_LABEL, gen, row.key)))
+        blocks.append(
+            input_block(
+                suffixed(Block.MEMBER_START, gen, row.key),
+                f"{who}: starts ringing at (s)" if who else "Starts ringing at (s)",
+                number_input(Action.MEMBER_START, start, minimum=0, maximum=MAX_SECONDS),
+            )
+        )
+        blocks.append(
+            input_block(
+                suffixed(Block.MEMBER_END, gen, row.key),
+                f"{who}: stops ringing at (s)" if who else "Stops ringing at (s)",
+                number_input(Action.MEMBER_END, end, minimum=0, maximum=MAX_SECONDS),
+            )
+        )
+    blocks.append(
+        input_block(
+            Block.WINDOW,
+            "Distribute over (s)",
+            number_input(Action.WINDOW, window, minimum=1, maximum=MAX_SECONDS),
+            optional=True,
+            hint="Distribute gives member i of n the window i·⌊T/n⌋ to (i+1)·⌊T/n⌋.",
+        )
+    )
+    blocks.append(
+        actions(
+            [button("Distribute", Action.DISTRIBUTE, "distribute", style="primary")],
+            Block.DISTRIBUTE,
+        )
+    )
+    blocks.append(context(["*Timeline preview* (as last shown; saved when you press Save)"]))
+    blocks.append(section(preview_text(rows, names), Block.TIMELINE))
+    if simulation:
+        body = simulation.strip()
+        if body.startswith("```") and body.endswith("```"):
+            body = body[3:-3].strip("\n")
+        blocks.extend(code_sections(body, Block.SIMULATION)[:3])
+    title = clip(f"Members · {meta.name}" if meta.name else "Members", 24)
+    return modal(Callback.MEMBERS, title, blocks, meta)
+
+
+@dataclass(frozen=True)
+class MembersForm:
+    """What the Members modal holds: the members in order, and the Distribute window.
+
+    Order: the Slack users as selected, then the kept members with no Slack user.
+    """
+
+    rows: tuple[MemberRow, ...]
+    window: int | str | None = None
+
+    @property
+    def slack_users(self) -> list[str]:
+        return [r.slack_user for r in self.rows if r.slack_user]
+
+    def members_data(self, pbx_ids: Mapping[str, str]) -> list[dict[str, Any]]:
+        """``members`` for ``parse_group``; ``pbx_ids`` maps Slack user id → PBX user id."""
+        data = []
+        for row in self.rows:
+            user_id = row.pbx_user or (pbx_ids.get(row.slack_user) if row.slack_user else None)
+            item: dict[str, Any] = {"user_id": user_id or row.slack_user or ""}
+            if row.start is not None:
+                item["start"] = row.start
+            if row.end is not None:
+                item["end"] = row.end
+            data.append(item)
+        return data
+
+
+def read_members(state: st.StateValues) -> MembersForm:
+    starts = {parts[-1]: block for parts, block in st.with_base(state, Block.MEMBER_START)}
+    ends = {parts[-1]: block for parts, block in st.with_base(state, Block.MEMBER_END)}
+    keys = list(st.users(state, Block.MEMBERS, Action.MEMBERS_SELECT))
+    keys += st.selected_values(state, Block.KEEP_MEMBERS, Action.KEEP_MEMBERS)
+    rows = []
+    for key in dict.fromkeys(keys):
+        row = row_from_key(key)
+        start = st.number(state, starts[key], Action.MEMBER_START) if key in starts else None
+        end = st.number(state, ends[key], Action.MEMBER_END) if key in ends else None
+        rows.append(replace(row, start=start, end=end))
+    window = st.number(state, Block.WINDOW, Action.WINDOW)
+    return MembersForm(rows=tuple(rows), window=window)
+
+
+def member_block(state: st.StateValues, index: int, field: str | None) -> str | None:
+    """The input block of member ``index`` (of ``read_members``): its End input, or its
+    Start input for ``start``; None when that row is not in the view."""
+    rows = read_members(state).rows
+    if not 0 <= index < len(rows):
+        return None
+    key = rows[index].key
+    base = Block.MEMBER_START if field == "start" else Block.MEMBER_END
+    for parts, block_id in st.with_base(state, base):
+        if parts and parts[-1] == key:
+            return block_id
+    return None

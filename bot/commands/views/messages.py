@@ -1,0 +1,274 @@
+"""Replies to ``/group``: list, show, delete prompt, history, callflow, help, simulate.
+
+Each builder returns a ``Message`` (``text`` fallback + at most 50 ``blocks``).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+
+from bot.commands.ids import GROUP_BUTTONS, Action, Block, group_action_id, suffixed
+from bot.commands.views.common import (
+    MESSAGE_BLOCKS,
+    GroupRef,
+    Message,
+    actions,
+    button,
+    clip,
+    code_sections,
+    confirm_dialog,
+    context,
+    escape,
+    feature_badges,
+    feature_lines,
+    fields_section,
+    header,
+    member_entries,
+    section,
+    slack_date,
+    text_sections,
+    timeline_text,
+)
+from bot.commands.views.common import (
+    Block as BlockDict,
+)
+from bot.engine.directory import Directory
+from bot.engine.documents import GroupDocuments, PbxIds
+from bot.services import GroupView, Revision
+
+# Slack refuses a message whose blocks hold much more than ~12k characters of text.
+MESSAGE_TEXT_BUDGET = 11_000
+
+BUTTON_LABELS = {
+    Action.SHOW: "Show",
+    Action.EDIT: "Edit",
+    Action.MEMBERS: "Members",
+    Action.FEATURES: "Features",
+    Action.SIMULATE: "Simulate",
+    Action.DELETE: "Delete",
+}
+# /group show already shows the group: its buttons are the other five
+SHOW_BUTTONS = tuple(a for a in GROUP_BUTTONS if a is not Action.SHOW)
+CHANGING = frozenset({Action.EDIT, Action.MEMBERS, Action.FEATURES, Action.DELETE})
+
+
+def members_count(count: int) -> str:
+    return "1 member" if count == 1 else f"{count} members"
+
+
+def delete_confirm(view: GroupView) -> BlockDict:
+    name = escape(view.group.name)
+    return confirm_dialog(
+        f"Delete {clip(view.group.name, 80)}?",
+        f"This removes *{name}* (ext {view.group.extension}) and every document it owns "
+        "on the PBX. Calls to its numbers will no longer ring anyone.",
+        "Delete group",
+    )
+
+
+def group_buttons(
+    view: GroupView,
+    *,
+    can_change: bool = True,
+    which: Sequence[Action] = GROUP_BUTTONS,
+) -> list[BlockDict]:
+    """The group's buttons; ``value`` carries its id and version, ids are per group."""
+    value = GroupRef.of(view).encode()
+    elements = []
+    for action in which:
+        if action in CHANGING and not can_change:
+            continue
+        if action is Action.DELETE:
+            elements.append(
+                button(
+                    "Delete",
+                    group_action_id(action, view.id),
+                    value,
+                    style="danger",
+                    confirm=delete_confirm(view),
+                )
+            )
+        else:
+            elements.append(button(BUTTON_LABELS[action], group_action_id(action, view.id), value))
+    return elements
+
+
+def group_summary(view: GroupView) -> str:
+    """One mrkdwn line: name, extension, other numbers, member count, feature badges."""
+    group = view.group
+    parts = [f"*{escape(group.name)}*", f"ext `{group.extension}`"]
+    others = [*group.extra_extensions, *group.numbers]
+    if others:
+        parts.append(clip(", ".join(others), 300))
+    parts.append(members_count(len(group.members)))
+    badges = feature_badges(group.features)
+    if badges:
+        parts.append(badges)
+    if view.pbx_pending:
+        parts.append("⏳ not on the PBX yet")
+    return " · ".join(parts)
+
+
+def list_message(groups: Sequence[GroupView]) -> Message:
+    """``/group list``: one line per group with a Show button; summarised beyond 50 blocks."""
+    if not groups:
+        text = "No ring groups yet. Create one with `/group create`."
+        return {"text": text, "blocks": [section(text, Block.MORE)]}
+    title = "1 ring group" if len(groups) == 1 else f"{len(groups)} ring groups"
+    blocks: list[BlockDict] = [header(title, Block.HEADER)]
+    room = MESSAGE_BLOCKS - 1
+    shown = groups if len(groups) <= room else groups[: room - 1]
+    for view in shown:
+        show = button("Show", group_action_id(Action.SHOW, view.id), GroupRef.of(view).encode())
+        blocks.append(section(group_summary(view), suffixed(Block.GROUP, view.id), show))
+    rest = groups[len(shown) :]
+    if rest:
+        names = ", ".join(f"{escape(v.group.name)} ({v.group.extension})" for v in rest)
+        blocks.append(
+            section(
+                clip(f"…and {len(rest)} more: {names}. Use `/group show <name>` for one.", 3000),
+                Block.MORE,
+            )
+        )
+    return {
+        "text": title + ": " + clip(", ".join(v.group.name for v in groups), 3000),
+        "blocks": blocks,
+    }
+
+
+def show_message(
+    view: GroupView,
+    *,
+    directory: Directory | None = None,
+    can_change: bool = True,
+) -> Message:
+    """``/group show``: details, the ring timeline as text bars, features, buttons."""
+    group = view.group
+    others = [*group.extra_extensions, *group.numbers]
+    leads = " ".join(f"<@{lead}>" for lead in sorted(view.leads)) or "—"
+    details = [
+        ("Extension", group.extension),
+        ("More numbers", clip(", ".join(others), 1900) if others else "—"),
+        ("Members", members_count(len(group.members))),
+        ("Dialing repeats", str(group.repeats)),
+        ("Leads", leads),
+        ("Last change", f"<@{view.updated_by}>, {slack_date(view.updated_at)}"),
+    ]
+    rounds = "1 round" if group.repeats == 1 else f"{group.repeats} rounds"
+    blocks: list[BlockDict] = [
+        header(group.name, Block.HEADER),
+        fields_section(details, Block.DETAILS),
+        context([f"*Ring timeline* · rings for {group.timeout} s · {rounds}"]),
+        section(timeline_text(member_entries(group, view.member_names)), Block.TIMELINE),
+        section("\n".join(feature_lines(group.features, directory)), Block.FEATURES),
+    ]
+    if view.pbx_pending:
+        blocks.append(context(["⏳ Saved in groupbot; the PBX has not taken this version yet."]))
+    blocks.append(
+        actions(group_buttons(view, can_change=can_change, which=SHOW_BUTTONS), Block.GROUP_ACTIONS)
+    )
+    text = f"{group.name} (ext {group.extension}): {members_count(len(group.members))}"
+    return {"text": text, "blocks": blocks}
+
+
+def delete_prompt(view: GroupView) -> Message:
+    """``/group delete``: a Delete button whose confirm dialog asks once more."""
+    group = view.group
+    text = f"Delete *{escape(group.name)}* (ext {group.extension})?"
+    return {
+        "text": f"Delete {group.name}?",
+        "blocks": [
+            section(text + " This removes the group and its callflows from the PBX.", Block.HEADER),
+            actions(group_buttons(view, which=(Action.DELETE,)), Block.GROUP_ACTIONS),
+        ],
+    }
+
+
+def history_message(group_name: str, revisions: Sequence[Revision]) -> Message:
+    """``/group history``: who changed what, when; newest first as the services give them."""
+    title = f"History of {group_name}"
+    if not revisions:
+        return {"text": title, "blocks": [header(title, Block.HEADER), section("No changes yet.")]}
+    lines = [
+        f"*#{r.number}* {slack_date(r.at)} · <@{r.by}>: {escape(r.summary)}" for r in revisions
+    ]
+    blocks = [header(title, Block.HEADER), *text_sections("\n".join(lines))]
+    latest = revisions[0]
+    text = f"{title}: #{latest.number} by <@{latest.by}>: {latest.summary}"
+    return {"text": text, "blocks": blocks[:MESSAGE_BLOCKS]}
+
+
+def callflow_message(
+    group_name: str, documents: GroupDocuments, ids: PbxIds | None = None
+) -> Message:
+    """``/group callflow``: the three Kazoo documents as JSON, in code blocks."""
+    title = f"Kazoo documents of {group_name}"
+    blocks: list[BlockDict] = [header(title, Block.HEADER)]
+    parts = [
+        ("group document", "groups", ids.group_id if ids else None, documents.group),
+        (
+            "baseGroup callflow",
+            "callflows",
+            ids.base_callflow_id if ids else None,
+            documents.base_callflow,
+        ),
+        (
+            "userGroup callflow",
+            "callflows",
+            ids.user_callflow_id if ids else None,
+            documents.user_callflow,
+        ),
+    ]
+    used = 0
+    cut = False
+    for index, (label, collection, doc_id, document) in enumerate(parts):
+        where = f" · `{collection}/{doc_id}`" if doc_id else ""
+        sections = code_sections(
+            json.dumps(document, indent=2, sort_keys=True), suffixed(Block.DETAILS, index)
+        )
+        size = sum(len(s["text"]["text"]) for s in sections)
+        if (
+            used + size > MESSAGE_TEXT_BUDGET
+            or len(blocks) + 1 + len(sections) > MESSAGE_BLOCKS - 1
+        ):
+            cut = True
+            break
+        used += size
+        blocks.append(context([f"*{label}*{where}"]))
+        blocks.extend(sections)
+    if cut:
+        blocks.append(
+            context(["…the rest is too long for one Slack message; `groupbot export` has it all."])
+        )
+    return {"text": title, "blocks": blocks}
+
+
+def help_message(text: str) -> Message:
+    """``/group help``: the help text (mrkdwn) in as many sections as it needs."""
+    return {"text": clip(text, 3000), "blocks": text_sections(text)[:MESSAGE_BLOCKS]}
+
+
+def simulate_message(
+    group_name: str,
+    timeline: str,
+    *,
+    outcome: str | None = None,
+    steps: Sequence[str] = (),
+) -> Message:
+    """``/group simulate``: the simulator's text timeline (the picture goes up as a file).
+
+    ``timeline`` may already be fenced; ``steps`` are optional log lines under it.
+    """
+    title = f"Simulated call to {group_name}"
+    body = timeline.strip()
+    if body.startswith("```") and body.endswith("```"):
+        body = body[3:-3].strip("\n")
+    blocks: list[BlockDict] = [header(title, Block.HEADER)]
+    if outcome:
+        blocks.append(section(escape(outcome), Block.DETAILS))
+    blocks.extend(code_sections(body, Block.SIMULATION))
+    if steps:
+        blocks.extend(code_sections("\n".join(steps), Block.TIMELINE))
+    blocks = blocks[:MESSAGE_BLOCKS]
+    return {"text": f"{title}: {outcome}" if outcome else title, "blocks": blocks}

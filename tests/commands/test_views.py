@@ -1,0 +1,588 @@
+"""The Block Kit builders and state readers, asserted on what a user would see.
+
+No mocks: each builder is called with engine objects and its dicts are checked against
+Slack's Block Kit schema (shared/slack/block-kit.schema.json) plus the cross-block rules
+the schema leaves out (unique block_ids and action_ids, block counts).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+
+from bot.commands import ids, views
+from bot.commands.ids import Action, Block, Callback
+from bot.commands.views.common import TimelineEntry, bar, timeline_lines
+from bot.engine.documents import GroupDocuments, PbxIds
+from bot.engine.model import Group, Member
+from bot.engine.validation import GroupRejected, parse_group
+from bot.services import GroupView, Revision, SaveResult
+from tests.shared_files import require_shared
+
+# ---------------------------------------------------------------- schema checks
+
+
+@pytest.fixture(scope="module")
+def schema() -> Any:
+    jsonschema = pytest.importorskip("jsonschema")
+    referencing = pytest.importorskip("referencing")
+    path = require_shared("slack", "block-kit.schema.json")
+    document = json.loads(path.read_text(encoding="utf-8"))
+    base = document["$id"]
+    registry = referencing.Registry().with_resource(
+        base, referencing.Resource.from_contents(document)
+    )
+
+    def validator(ref: str) -> Any:
+        return jsonschema.Draft202012Validator({"$ref": base + ref}, registry=registry)
+
+    return {
+        "modal": validator("#/$defs/modal_view"),
+        "home": validator("#/$defs/home_view"),
+        "blocks": validator(""),
+    }
+
+
+def _elements(blocks: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+    for block in blocks:
+        if "element" in block:
+            yield block["element"]
+        yield from block.get("elements", ())
+        if "accessory" in block:
+            yield block["accessory"]
+
+
+def _cross_block(blocks: list[dict[str, Any]]) -> list[str]:
+    problems = []
+    block_ids = [b["block_id"] for b in blocks if "block_id" in b]
+    if len(block_ids) != len(set(block_ids)):
+        problems.append(f"duplicate block_id in {block_ids}")
+    for one in blocks:  # Slack asks action_ids to be unique within their block
+        action_ids = [e["action_id"] for e in _elements([one]) if "action_id" in e]
+        if len(action_ids) != len(set(action_ids)):
+            problems.append(f"duplicate action_id in {action_ids}")
+    for block in blocks:
+        if block["type"] == "input" and "action_id" not in block["element"]:
+            problems.append(f"input {block.get('block_id')} has no action_id")
+        if block["type"] == "input" and "block_id" not in block:
+            problems.append(f"input {block['label']['text']!r} has no block_id")
+    return problems
+
+
+def check_view(schema: Any, view: dict[str, Any]) -> list[str]:
+    problems = [e.message for e in schema[view["type"]].iter_errors(view)]
+    return problems + _cross_block(view["blocks"])
+
+
+def check_message(schema: Any, message: Mapping[str, Any]) -> list[str]:
+    blocks = message["blocks"]
+    problems = [e.message for e in schema["blocks"].iter_errors(blocks)]
+    if len(blocks) > 50:
+        problems.append(f"{len(blocks)} blocks in a message")
+    if not message["text"]:
+        problems.append("no fallback text")
+    return problems + _cross_block(blocks)
+
+
+# ---------------------------------------------------------------- data
+
+PBX = {"alice": "a" * 32, "bob": "b" * 32, "carol": "c" * 32}
+SLACK = {PBX["alice"]: "U0ALICE", PBX["bob"]: "U0BOB"}
+NAMES = {PBX["alice"]: "Alice Smith", PBX["bob"]: "Bob Jones", PBX["carol"]: "Carol Ng"}
+WHEN = datetime(2026, 11, 27, 9, 30, tzinfo=UTC)
+
+
+def make_group(**changes: Any) -> Group:
+    data: dict[str, Any] = {
+        "name": "Sales",
+        "extension": "201",
+        "numbers": ["+14155550123"],
+        "extra_extensions": ["2010"],
+        "members": [
+            {"user_id": PBX["alice"], "start": 0, "end": 20},
+            {"user_id": PBX["bob"], "start": 20, "end": 40},
+            {"user_id": PBX["carol"], "start": 10, "end": 30},
+        ],
+    }
+    data.update(changes)
+    return parse_group(data)
+
+
+def make_view(group: Group | None = None, group_id: int = 7, **changes: Any) -> GroupView:
+    fields: dict[str, Any] = {
+        "id": group_id,
+        "pbx": PbxIds(
+            group_id="1" * 32,
+            base_callflow_id="2" * 32,
+            user_callflow_id="3" * 32,
+            base_number="x" * 25,
+        ),
+        "group": group or make_group(),
+        "version": 3,
+        "created_by": "U0LEAD",
+        "leads": frozenset({"U0LEAD"}),
+        "updated_at": WHEN,
+        "updated_by": "U0LEAD",
+        "pbx_pending": False,
+        "member_names": NAMES,
+    }
+    fields.update(changes)
+    return GroupView(**fields)
+
+
+META = views.ModalMeta(opener="U0ADMIN", channel_id="C0CHAN")
+
+
+def group_meta(view: GroupView | None = None) -> views.ModalMeta:
+    return views.ModalMeta.for_group(view or make_view(), "U0ADMIN", "C0CHAN")
+
+
+def blocks_of(surface: Mapping[str, Any]) -> list[dict[str, Any]]:
+    return list(surface["blocks"])
+
+
+def block(surface: Mapping[str, Any], block_id: str) -> dict[str, Any]:
+    return next(b for b in blocks_of(surface) if b.get("block_id") == block_id)
+
+
+def all_text(surface: Mapping[str, Any]) -> str:
+    return json.dumps(surface, ensure_ascii=False)
+
+
+def input_ids(view: Mapping[str, Any]) -> list[str]:
+    return [b["block_id"] for b in blocks_of(view) if b["type"] == "input"]
+
+
+def state_entry(element: Mapping[str, Any], value: Any) -> dict[str, Any]:
+    kind = element["type"]
+    key = {
+        "multi_users_select": "selected_users",
+        "static_select": "selected_option",
+        "checkboxes": "selected_options",
+        "multi_static_select": "selected_options",
+        "conversations_select": "selected_conversation",
+    }.get(kind, "value")
+    return {"type": kind, key: value}
+
+
+def submitted(view: Mapping[str, Any], answers: Mapping[str, Any]) -> dict[str, Any]:
+    """state.values as Slack would send them: every input block, typed or initial values."""
+    values: dict[str, Any] = {}
+    for b in blocks_of(view):
+        if b["type"] != "input":
+            continue
+        element = b["element"]
+        if b["block_id"] in answers:
+            value = answers[b["block_id"]]
+        elif "initial_value" in element:
+            value = element["initial_value"]
+        elif "initial_users" in element:
+            value = element["initial_users"]
+        elif "initial_option" in element:
+            value = element["initial_option"]
+        elif "initial_options" in element:
+            value = element["initial_options"]
+        elif "initial_conversation" in element:
+            value = element["initial_conversation"]
+        else:
+            value = [] if element["type"].startswith(("multi", "checkboxes")) else None
+        values[b["block_id"]] = {element["action_id"]: state_entry(element, value)}
+    return values
+
+
+# ---------------------------------------------------------------- ids
+
+
+def test_ids_are_unique_within_each_kind() -> None:
+    for kind in (Callback, Block, Action):
+        values = [member.value for member in kind]
+        assert len(values) == len(set(values)), kind
+
+
+def test_matcher_accepts_bare_and_per_group_action_ids() -> None:
+    pattern = ids.matcher(Action.SHOW)
+    assert pattern.match("group_show")
+    assert pattern.match(ids.group_action_id(Action.SHOW, 12))
+    assert not pattern.match("group_show_more")
+    assert ids.base_of("member_end:2:U0ALICE") == Block.MEMBER_END
+
+
+# ---------------------------------------------------------------- timeline bars
+
+
+def test_bar_fills_the_cells_of_the_ring_window() -> None:
+    assert bar(0, 20, 40, width=8) == "████░░░░"
+    assert bar(20, 40, 40, width=8) == "░░░░████"
+    assert bar(0, 1, 999, width=8) == "█░░░░░░░"  # a short window still shows
+
+
+def test_timeline_has_a_line_per_member_on_one_scale() -> None:
+    lines = timeline_lines([TimelineEntry("Alice Smith", 0, 20), TimelineEntry("Bob", 20, 40)], 8)
+    assert lines[0].startswith(" " * len("Alice Smith") + "  0 s")
+    assert lines[0].endswith("40 s")
+    assert lines[1] == "Alice Smith  ████░░░░  0–20 s"
+    assert lines[2] == "Bob          ░░░░████  20–40 s"
+
+
+# ---------------------------------------------------------------- list and show
+
+
+def test_list_shows_each_group_with_badges_and_a_show_button(schema: Any) -> None:
+    recorded = make_group(features={"call_recording": {"enabled": True}})
+    message = views.list_message([make_view(), make_view(recorded, group_id=8, version=1)])
+    assert check_message(schema, message) == []
+    sales = block(message, ids.suffixed(Block.GROUP, 7))
+    assert "*Sales*" in sales["text"]["text"]
+    assert "ext `201`" in sales["text"]["text"]
+    assert "2010, +14155550123" in sales["text"]["text"]
+    assert "3 members" in sales["text"]["text"]
+    assert "🔴" not in sales["text"]["text"]
+    assert "🔴 rec" in block(message, ids.suffixed(Block.GROUP, 8))["text"]["text"]
+    assert sales["accessory"]["action_id"] == "group_show:7"
+    ref = views.GroupRef.decode(sales["accessory"]["value"])
+    assert ref == views.GroupRef(group_id=7, version=3, ref="201")
+
+
+def test_list_stays_within_50_blocks_and_summarises_the_rest(schema: Any) -> None:
+    many = [
+        make_view(make_group(name=f"Team {i}", extension=f"{300 + i}"), group_id=i)
+        for i in range(60)
+    ]
+    message = views.list_message(many)
+    assert check_message(schema, message) == []
+    assert len(message["blocks"]) == 50
+    more = block(message, Block.MORE)["text"]["text"]
+    assert more.startswith("…and 12 more: Team 48 (348)")
+
+
+def test_list_without_groups_says_how_to_create_one(schema: Any) -> None:
+    message = views.list_message([])
+    assert check_message(schema, message) == []
+    assert "/group create" in message["text"]
+
+
+def test_show_has_the_timeline_features_and_buttons(schema: Any) -> None:
+    message = views.show_message(make_view())
+    assert check_message(schema, message) == []
+    timeline = block(message, Block.TIMELINE)["text"]["text"]
+    assert timeline.startswith("```")
+    assert timeline.endswith("```")
+    assert "Alice Smith  ████████████░░░░░░░░░░░░  0–20 s" in timeline
+    assert "Bob Jones    ░░░░░░░░░░░░████████████  20–40 s" in timeline
+    features = block(message, Block.FEATURES)["text"]["text"]
+    assert "*Call recording* off" in features
+
+
+def test_show_buttons_are_edit_members_features_simulate_delete() -> None:
+    message = views.show_message(make_view())
+    buttons = block(message, Block.GROUP_ACTIONS)["elements"]
+    labels = [b["text"]["text"] for b in buttons]
+    assert labels == ["Edit", "Members", "Features", "Simulate", "Delete"]
+    assert {ids.base_of(b["action_id"]) for b in buttons} == {
+        Action.EDIT,
+        Action.MEMBERS,
+        Action.FEATURES,
+        Action.SIMULATE,
+        Action.DELETE,
+    }
+    for b in buttons:
+        assert views.GroupRef.decode(b["value"]).version == 3
+
+
+def test_delete_button_is_danger_with_a_danger_confirm_dialog() -> None:
+    message = views.show_message(make_view())
+    delete = block(message, Block.GROUP_ACTIONS)["elements"][-1]
+    assert delete["style"] == "danger"
+    assert delete["confirm"]["style"] == "danger"
+    assert delete["confirm"]["title"]["text"] == "Delete Sales?"
+    assert delete["confirm"]["confirm"]["text"] == "Delete group"
+
+
+def test_show_hides_changing_buttons_from_users_who_cannot_change() -> None:
+    message = views.show_message(make_view(), can_change=False)
+    labels = [b["text"]["text"] for b in block(message, Block.GROUP_ACTIONS)["elements"]]
+    assert labels == ["Simulate"]
+
+
+def test_show_names_features_and_pending_pbx(schema: Any) -> None:
+    group = make_group(
+        features={
+            "call_recording": {"enabled": True, "format": "wav", "url": "https://rec.example"},
+            "ringback": {"kind": "silence"},
+            "allow_call_forward": True,
+            "caller_id_prepend": {"enabled": True, "name_prefix": "Sales:"},
+        }
+    )
+    message = views.show_message(make_view(group, pbx_pending=True))
+    assert check_message(schema, message) == []
+    features = block(message, Block.FEATURES)["text"]["text"]
+    assert "🔴 *Call recording* on: wav, up to 600 s, sent to https://rec.example" in features
+    assert "🔔 *Ringback*: silence" in features
+    assert "↪ *Call-forward* allowed" in features
+    assert "🏷 *Caller ID prepend*: name “Sales:”" in features
+    assert "PBX has not taken" in all_text(message)
+
+
+def test_delete_prompt_has_the_confirmed_delete_button(schema: Any) -> None:
+    message = views.delete_prompt(make_view())
+    assert check_message(schema, message) == []
+    (delete,) = block(message, Block.GROUP_ACTIONS)["elements"]
+    assert delete["action_id"] == "group_delete:7"
+    assert delete["confirm"]["style"] == "danger"
+
+
+# ---------------------------------------------------------------- Create
+
+
+def test_create_modal_has_the_four_inputs(schema: Any) -> None:
+    view = views.create_modal(META)
+    assert check_view(schema, view) == []
+    assert view["callback_id"] == Callback.CREATE
+    assert input_ids(view) == [Block.NAME, Block.EXTENSION, Block.MEMBERS, Block.NUMBERS]
+    members = block(view, Block.MEMBERS)["element"]
+    assert members["type"] == "multi_users_select"
+    assert members["max_selected_items"] == 15
+    assert block(view, Block.NUMBERS)["optional"] is True
+    assert views.ModalMeta.decode(view["private_metadata"]) == META
+
+
+def test_create_modal_prefills_members_as_initial_users(schema: Any) -> None:
+    view = views.create_modal(META, name="Sales", slack_users=["U0ALICE", "U0BOB"])
+    assert check_view(schema, view) == []
+    assert block(view, Block.MEMBERS)["element"]["initial_users"] == ["U0ALICE", "U0BOB"]
+
+
+def test_read_create_gives_what_parse_group_accepts() -> None:
+    view = views.create_modal(META)
+    state = submitted(
+        view,
+        {
+            Block.NAME: " Support ",
+            Block.EXTENSION: "202",
+            Block.MEMBERS: ["U0ALICE", "U0BOB"],
+            Block.NUMBERS: "2020, +14155550100 2021",
+        },
+    )
+    form = views.read_create(state)
+    assert form.slack_users == ("U0ALICE", "U0BOB")
+    group = parse_group(form.group_data([PBX["alice"], PBX["bob"]]))
+    assert group.name == "Support"
+    assert group.extra_extensions == ("2020", "2021")
+    assert group.numbers == ("+14155550100",)
+    assert [m.user_id for m in group.members] == [PBX["alice"], PBX["bob"]]
+
+
+def test_create_errors_land_on_their_input_blocks() -> None:
+    view = views.create_modal(META)
+    state = submitted(view, {Block.NAME: "X", Block.EXTENSION: "2", Block.NUMBERS: "12345678"})
+    with pytest.raises(GroupRejected) as caught:
+        parse_group(views.read_create(state).group_data([]))
+    errors = views.errors_for_view(Callback.CREATE, caught.value.errors, state)
+    assert set(errors) == {Block.EXTENSION, Block.MEMBERS}
+    assert set(errors) <= set(input_ids(view))
+    mapped = views.errors_for_view(Callback.CREATE, {"numbers.1": "bad", "repeats": "x"})
+    assert mapped == {Block.NUMBERS: "bad", Block.NAME: "x"}
+
+
+# ---------------------------------------------------------------- Settings
+
+
+def test_settings_modal_round_trips_the_group(schema: Any) -> None:
+    group = make_group(repeats=3)
+    view = views.settings_modal(group_meta(), group)
+    assert check_view(schema, view) == []
+    assert view["callback_id"] == Callback.SETTINGS
+    assert len(view["title"]["text"]) <= 24
+    repeats = block(view, Block.REPEATS)["element"]
+    assert repeats == {
+        "type": "number_input",
+        "action_id": Action.REPEATS,
+        "is_decimal_allowed": False,
+        "initial_value": "3",
+        "min_value": "1",
+        "max_value": "20",
+    }
+    data = views.read_settings(submitted(view, {}))
+    merged = parse_group({**group.model_dump(), **data})
+    assert merged == group
+
+
+def test_settings_errors_land_on_their_input_blocks() -> None:
+    errors = {"extra_extensions.0": "too short", "numbers.1": "not E.164", "repeats": "1–20"}
+    assert views.errors_for_view(Callback.SETTINGS, errors) == {
+        Block.EXTRA_EXTENSIONS: "too short",
+        Block.NUMBERS: "not E.164",
+        Block.REPEATS: "1–20",
+    }
+
+
+# ---------------------------------------------------------------- Members
+
+
+def members_view(
+    rows: list[views.MemberRow] | None = None, meta: views.ModalMeta | None = None, **kw: Any
+) -> dict[str, Any]:
+    rows = rows if rows is not None else views.member_rows(make_view(), SLACK)
+    return views.members_modal(meta or group_meta(), rows, **kw)
+
+
+def test_members_modal_has_a_row_per_member(schema: Any) -> None:
+    view = members_view()
+    assert check_view(schema, view) == []
+    assert view["callback_id"] == Callback.MEMBERS
+    select = block(view, Block.MEMBERS)
+    assert select["dispatch_action"] is True
+    assert select["element"]["initial_users"] == ["U0ALICE", "U0BOB"]
+    assert select["element"]["max_selected_items"] == 15
+    start = block(view, "member_start:0:U0BOB")["element"]
+    end = block(view, "member_end:0:U0BOB")["element"]
+    assert (start["initial_value"], end["initial_value"]) == ("20", "40")
+    assert (start["min_value"], end["max_value"]) == ("0", "999")
+    assert block(view, "member_label:0:U0BOB")["text"]["text"] == "<@U0BOB>"
+    # Carol has no Slack user: she is kept through a pre-selected choice
+    keep = block(view, Block.KEEP_MEMBERS)["element"]
+    assert [o["value"] for o in keep["initial_options"]] == [f"pbx-{PBX['carol']}"]
+    assert "Carol Ng" in block(view, f"member_label:0:pbx-{PBX['carol']}")["text"]["text"]
+
+
+def test_members_modal_preview_and_distribute(schema: Any) -> None:
+    view = members_view(simulation="```\nAlice rings 0–20 s\n```")
+    assert check_view(schema, view) == []
+    preview = block(view, Block.TIMELINE)["text"]["text"]
+    assert "Alice Smith  ████████████░░░░░░░░░░░░  0–20 s" in preview
+    (distribute,) = block(view, Block.DISTRIBUTE)["elements"]
+    assert distribute["action_id"] == Action.DISTRIBUTE
+    assert block(view, Block.WINDOW)["element"]["initial_value"] == "120"
+    assert "Alice rings 0–20 s" in block(view, Block.SIMULATION)["text"]["text"]
+
+
+def test_members_modal_with_15_members_fits_100_blocks(schema: Any) -> None:
+    rows = [views.MemberRow(slack_user=f"U{i:04d}", start=0, end=20) for i in range(15)]
+    view = members_view(rows, simulation="x\n" * 500)
+    assert check_view(schema, view) == []
+    assert len(view["blocks"]) <= 100
+    assert block(view, Block.DISTRIBUTE)  # nothing important was cut
+
+
+def test_read_members_follows_the_selection_and_keeps_typed_windows() -> None:
+    view = members_view()
+    state = submitted(
+        view,
+        {
+            Block.MEMBERS: ["U0BOB", "U0DANA"],  # Alice removed, Dana added (no row yet)
+            "member_end:0:U0BOB": "45",
+        },
+    )
+    form = views.read_members(state)
+    assert [r.key for r in form.rows] == ["U0BOB", "U0DANA", f"pbx-{PBX['carol']}"]
+    assert (form.rows[0].start, form.rows[0].end) == (20, 45)
+    assert (form.rows[1].start, form.rows[1].end) == (None, None)
+    assert form.window == 120
+    data = form.members_data({"U0BOB": PBX["bob"], "U0DANA": "d" * 32})
+    group = parse_group({**make_group().model_dump(), "members": data})
+    assert group.members == (
+        Member(user_id=PBX["bob"], start=20, end=45),
+        Member(user_id="d" * 32, start=0, end=20),  # a new member gets 0–20 s
+        Member(user_id=PBX["carol"], start=10, end=30),
+    )
+
+
+def test_distribute_resets_rows_with_a_new_generation(schema: Any) -> None:
+    meta = group_meta()
+    form = views.read_members(submitted(members_view(meta=meta), {}))
+    rows = views.distributed_rows(form.rows, 90)
+    view = members_view(rows, meta.next_generation())
+    assert check_view(schema, view) == []
+    assert block(view, f"member_end:1:pbx-{PBX['carol']}")["element"]["initial_value"] == "90"
+    assert views.ModalMeta.decode(view["private_metadata"]).generation == 1
+
+
+def test_member_errors_land_on_the_member_row() -> None:
+    view = members_view()
+    state = submitted(view, {"member_start:0:U0BOB": "50"})
+    form = views.read_members(state)
+    data = form.members_data({"U0ALICE": PBX["alice"], "U0BOB": PBX["bob"]})
+    with pytest.raises(GroupRejected) as caught:
+        parse_group({**make_group().model_dump(), "members": data})
+    assert set(caught.value.errors) == {"members.1"}
+    errors = views.errors_for_view(Callback.MEMBERS, caught.value.errors, state)
+    assert list(errors) == ["member_end:0:U0BOB"]
+    assert "must be after start" in errors["member_end:0:U0BOB"]
+    mapped = views.errors_for_view(
+        Callback.MEMBERS,
+        {"members.0.start": "a", "members.2": "c", "members.9": "?", "members": "none"},
+        state,
+    )
+    assert mapped == {
+        "member_start:0:U0ALICE": "a",
+        f"member_end:0:pbx-{PBX['carol']}": "c",
+        Block.MEMBERS: "?; none",
+    }
+    assert set(mapped) <= set(input_ids(view))
+    # without the state the row is unknown: the members select still shows it
+    assert views.errors_for_view(Callback.MEMBERS, {"members.1.end": "x"}) == {Block.MEMBERS: "x"}
+
+
+def test_block_errors_reads_the_submitted_view() -> None:
+    view = members_view()
+    payload = {**view, "state": {"values": submitted(view, {})}}
+    assert views.block_errors(payload, {"members.1.end": "late"}) == {"member_end:0:U0BOB": "late"}
+
+
+# ---------------------------------------------------------------- other messages
+
+
+def test_history_attributes_each_change(schema: Any) -> None:
+    revisions = [
+        Revision(number=2, at=WHEN, by="U0DANA", summary="added Dana", before=None, after=None),
+        Revision(number=1, at=WHEN, by="U0LEAD", summary="created", before=None, after=None),
+    ]
+    message = views.history_message("Sales", revisions)
+    assert check_message(schema, message) == []
+    text = all_text(message)
+    assert "*#2* <!date^" in text
+    assert "<@U0DANA>: added Dana" in text
+    assert "<@U0LEAD>: created" in text
+
+
+def test_callflow_json_is_chunked_into_code_sections(schema: Any) -> None:
+    big = {"flow": {"data": {f"key{i}": "v" * 40 for i in range(100)}}}
+    documents = GroupDocuments(group={"name": "Sales"}, base_callflow=big, user_callflow={})
+    message = views.callflow_message("Sales", documents, make_view().pbx)
+    assert check_message(schema, message) == []
+    sections = [b for b in message["blocks"] if b["type"] == "section"]
+    assert len(sections) > 3
+    for s in sections:
+        assert s["text"]["text"].startswith("```\n")
+        assert len(s["text"]["text"]) <= 3000
+    assert f"groups/{'1' * 32}" in all_text(message)
+
+
+def test_help_and_simulate_messages(schema: Any) -> None:
+    help_text = "\n".join(f"• `/group cmd{i}`: does {i}" + " words" * 20 for i in range(60))
+    message = views.help_message(help_text)
+    assert check_message(schema, message) == []
+    assert len(message["blocks"]) > 1
+    sim = views.simulate_message("Sales", "```\nAlice  ████  0–20 s\n```", outcome="Alice answers")
+    assert check_message(schema, sim) == []
+    assert "Alice  ████  0–20 s" in all_text(sim)
+
+
+def test_saved_message_shows_warnings(schema: Any) -> None:
+    result = SaveResult(view=make_view(), warnings=["2125551234 is not E.164"])
+    message = views.saved_message(result, "Sales saved")
+    assert check_message(schema, message) == []
+    assert "⚠ 2125551234 is not E.164" in all_text(message)
+
+
+def test_loading_and_notice_modals(schema: Any) -> None:
+    loading = views.loading_modal(Callback.FEATURES)
+    assert check_view(schema, loading) == []
+    assert loading["callback_id"] == Callback.FEATURES
+    assert "Loading…" in all_text(loading)
+    assert "submit" not in loading
+    assert check_view(schema, views.notice_modal("No group 'x'.")) == []
