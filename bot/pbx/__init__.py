@@ -1,0 +1,32 @@
+"""The PBX port: what services need from a PBX, and the errors an adapter may raise.
+
+Adapters (``bot.pbx.local`` for ``PBX_BACKEND=file``; a Kazoo crossbar client later)
+implement ``Pbx``. Collections are crossbar's (``groups``, ``callflows``); documents are
+the ``data`` object of a request.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from bot.engine.documents import JsonDoc
+
+
+class PbxError(Exception):
+    """The PBX did not take a write; the change stays in the outbox to be retried."""
+
+
+class PbxUnreachable(PbxError):
+    """The PBX could not be reached (network, disk, timeout)."""
+
+
+class PbxRejected(PbxError):
+    """The PBX refused the document (a crossbar 4xx)."""
+
+
+class Pbx(Protocol):
+    def put(self, collection: str, doc_id: str, document: JsonDoc) -> None:
+        """Create or replace the document ``doc_id`` of ``collection``."""
+
+    def delete(self, collection: str, doc_id: str) -> None:
+        """Remove the document; removing one that is already gone is not an error."""

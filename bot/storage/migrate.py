@@ -1,0 +1,39 @@
+"""Applying the Alembic migrations that ship inside the package.
+
+``groupbot db upgrade`` calls ``upgrade``; an SQLite database is also upgraded on start
+(``bot.app.prepare_database``). The migrations own every table, the Slack SDK's
+installation and OAuth-state tables included.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Connection
+from sqlalchemy.engine import make_url
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+
+
+def is_sqlite(url: str) -> bool:
+    return make_url(url).get_backend_name() == "sqlite"
+
+
+def alembic_config(url: str, connection: Connection | None = None) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    # ConfigParser interpolation would read a password's % as a reference
+    config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    if connection is not None:
+        config.attributes["connection"] = connection
+    return config
+
+
+def upgrade(url: str, revision: str = "head", connection: Connection | None = None) -> None:
+    command.upgrade(alembic_config(url, connection), revision)
+
+
+def downgrade(url: str, revision: str, connection: Connection | None = None) -> None:
+    command.downgrade(alembic_config(url, connection), revision)

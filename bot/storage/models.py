@@ -1,0 +1,317 @@
+"""The tables, as typed SQLAlchemy 2.0 classes.
+
+One PBX account holds a directory (users, devices, voicemail boxes, menus, media) and
+groups. Every number that dials something in an account, a user's extension or a
+group's extension or DID, is one row of ``account_numbers``, unique per account: the
+database itself refuses a number used twice, whoever holds it.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import (
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from bot.storage.db import Base, JsonValue, bigint, intpk, str32, str128, str255
+
+
+class Account(Base):
+    """A PBX account: the scope of names, numbers and the directory."""
+
+    __tablename__ = "accounts"
+
+    id: Mapped[str32] = mapped_column(primary_key=True)  # Kazoo account id
+    created_at: Mapped[datetime]
+
+
+class Workspace(Base):
+    """A Slack workspace and the PBX account it manages."""
+
+    __tablename__ = "workspaces"
+
+    id: Mapped[intpk]
+    team_id: Mapped[str32] = mapped_column(unique=True)
+    account_id: Mapped[str32] = mapped_column(ForeignKey("accounts.id"), index=True)
+    storage_limit_bytes: Mapped[bigint | None]
+    alert_channel: Mapped[str32 | None]
+    time_zone: Mapped[str128] = mapped_column(default="UTC")
+    warn_percent: Mapped[int] = mapped_column(default=80)
+    critical_percent: Mapped[int] = mapped_column(default=95)
+    full_percent: Mapped[int] = mapped_column(default=100)
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    updated_by: Mapped[str32 | None]
+
+
+# -- the PBX directory ---------------------------------------------------------------
+
+
+class PbxUser(Base):
+    __tablename__ = "pbx_users"
+    __table_args__ = (UniqueConstraint("account_id", "pbx_id"),)
+
+    id: Mapped[intpk]
+    account_id: Mapped[str32] = mapped_column(ForeignKey("accounts.id"))
+    pbx_id: Mapped[str32]
+    name: Mapped[str255]
+    email: Mapped[str255 | None]
+    slack_user: Mapped[str32 | None]
+    main_callflow_id: Mapped[str32 | None]
+
+    number: Mapped[AccountNumber | None] = relationship(lazy="selectin", viewonly=True)
+
+    @property
+    def extension(self) -> str | None:
+        return self.number.number if self.number else None
+
+
+class PbxDevice(Base):
+    __tablename__ = "pbx_devices"
+    __table_args__ = (UniqueConstraint("account_id", "pbx_id"),)
+
+    id: Mapped[intpk]
+    account_id: Mapped[str32] = mapped_column(ForeignKey("accounts.id"))
+    pbx_id: Mapped[str32]
+    name: Mapped[str255]
+    owner_id: Mapped[int | None] = mapped_column(
+        ForeignKey("pbx_users.id", ondelete="SET NULL"), index=True
+    )
+    enabled: Mapped[bool] = mapped_column(default=True)
+    do_not_disturb: Mapped[bool] = mapped_column(default=False)
+
+
+class PbxVoicemailBox(Base):
+    __tablename__ = "pbx_vmboxes"
+    __table_args__ = (UniqueConstraint("account_id", "pbx_id"),)
+
+    id: Mapped[intpk]
+    account_id: Mapped[str32] = mapped_column(ForeignKey("accounts.id"))
+    pbx_id: Mapped[str32]
+    name: Mapped[str255]
+    mailbox: Mapped[str32]
+
+
+class PbxMenu(Base):
+    __tablename__ = "pbx_menus"
+    __table_args__ = (UniqueConstraint("account_id", "pbx_id"),)
+
+    id: Mapped[intpk]
+    account_id: Mapped[str32] = mapped_column(ForeignKey("accounts.id"))
+    pbx_id: Mapped[str32]
+    name: Mapped[str255]
+    callflow_id: Mapped[str32]
+
+
+class PbxMedia(Base):
+    __tablename__ = "pbx_media"
+    __table_args__ = (UniqueConstraint("account_id", "pbx_id"),)
+
+    id: Mapped[intpk]
+    account_id: Mapped[str32] = mapped_column(ForeignKey("accounts.id"))
+    pbx_id: Mapped[str32]
+    name: Mapped[str255]
+
+
+# -- groups -----------------------------------------------------------------------------
+
+
+class GroupRecord(Base):
+    """A ring group; ``version`` grows by one with every saved change (compare-and-set)."""
+
+    __tablename__ = "groups"
+    __table_args__ = (
+        UniqueConstraint("account_id", "pbx_group_id"),
+        # names are unique per account, case-insensitively
+        UniqueConstraint("account_id", "name_key"),
+    )
+
+    id: Mapped[intpk]
+    account_id: Mapped[str32] = mapped_column(ForeignKey("accounts.id"))
+    pbx_group_id: Mapped[str32]
+    base_callflow_id: Mapped[str32]
+    user_callflow_id: Mapped[str32]
+    base_number: Mapped[str32]
+    name: Mapped[str128]
+    name_key: Mapped[str128]
+    repeats: Mapped[int]
+    strategy: Mapped[str32]
+    features: Mapped[JsonValue]
+    version: Mapped[int]
+    created_by: Mapped[str32]
+    created_at: Mapped[datetime]
+    updated_by: Mapped[str32]
+    updated_at: Mapped[datetime]
+
+    members: Mapped[list[GroupMember]] = relationship(
+        order_by="GroupMember.position", lazy="selectin", viewonly=True
+    )
+    numbers: Mapped[list[AccountNumber]] = relationship(
+        order_by="AccountNumber.position", lazy="selectin", viewonly=True
+    )
+    leads: Mapped[list[GroupLead]] = relationship(lazy="selectin", viewonly=True)
+
+
+class GroupMember(Base):
+    __tablename__ = "group_members"
+    __table_args__ = (UniqueConstraint("group_id", "position"),)
+
+    id: Mapped[intpk]
+    group_id: Mapped[int] = mapped_column(ForeignKey("groups.id", ondelete="CASCADE"))
+    position: Mapped[int]
+    user_id: Mapped[str32]  # PBX user id; not a foreign key: a user may leave the directory
+    start_seconds: Mapped[int]
+    end_seconds: Mapped[int]
+
+
+class GroupLead(Base):
+    __tablename__ = "group_leads"
+
+    group_id: Mapped[int] = mapped_column(
+        ForeignKey("groups.id", ondelete="CASCADE"), primary_key=True
+    )
+    slack_user: Mapped[str32] = mapped_column(primary_key=True)
+
+
+class NumberKind:
+    USER_EXTENSION = "user_extension"
+    EXTENSION = "extension"  # a group's primary extension
+    EXTRA_EXTENSION = "extra_extension"
+    NUMBER = "number"  # a DID (or an adopted long number)
+
+
+class AccountNumber(Base):
+    """One number of an account and who answers it: a user or a group, never both."""
+
+    __tablename__ = "account_numbers"
+    __table_args__ = (
+        UniqueConstraint("account_id", "number"),
+        CheckConstraint("(user_id IS NULL) <> (group_id IS NULL)", name="exactly_one_owner"),
+    )
+
+    id: Mapped[intpk]
+    account_id: Mapped[str32] = mapped_column(ForeignKey("accounts.id"))
+    number: Mapped[str32]
+    kind: Mapped[str32]
+    position: Mapped[int] = mapped_column(default=0)
+    user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("pbx_users.id", ondelete="CASCADE"), unique=True
+    )
+    group_id: Mapped[int | None] = mapped_column(
+        ForeignKey("groups.id", ondelete="CASCADE"), index=True
+    )
+
+
+class GroupRevisionRecord(Base):
+    """One saved change of a group: who, when, what, and the group before and after."""
+
+    __tablename__ = "group_revisions"
+    __table_args__ = (UniqueConstraint("account_id", "pbx_group_id", "number"),)
+
+    id: Mapped[intpk]
+    account_id: Mapped[str32] = mapped_column(ForeignKey("accounts.id"))
+    pbx_group_id: Mapped[str32]
+    # kept after the group is deleted, so its history outlives it
+    group_id: Mapped[int | None] = mapped_column(
+        ForeignKey("groups.id", ondelete="SET NULL"), index=True
+    )
+    number: Mapped[int]
+    at: Mapped[datetime]
+    by: Mapped[str32]
+    summary: Mapped[str255]
+    before: Mapped[JsonValue | None]
+    after: Mapped[JsonValue | None]
+
+
+class OutboxEntry(Base):
+    """A change the PBX has yet to acknowledge; ``documents`` lists (collection, id, doc)."""
+
+    __tablename__ = "pbx_outbox"
+    __table_args__ = (
+        Index(
+            "ix_pbx_outbox_pending",
+            "account_id",
+            "id",
+            postgresql_where=text("acked_at IS NULL"),
+            sqlite_where=text("acked_at IS NULL"),
+        ),
+    )
+
+    id: Mapped[intpk]
+    account_id: Mapped[str32] = mapped_column(ForeignKey("accounts.id"))
+    pbx_group_id: Mapped[str32] = mapped_column(index=True)
+    op: Mapped[str] = mapped_column(String(16))  # "upsert" | "delete"
+    documents: Mapped[JsonValue]
+    attempts: Mapped[int] = mapped_column(default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime]
+    last_attempt_at: Mapped[datetime | None]
+    acked_at: Mapped[datetime | None]
+
+
+# -- recordings and storage -----------------------------------------------------------
+
+
+class Recording(Base):
+    __tablename__ = "recordings"
+    __table_args__ = (
+        UniqueConstraint("workspace_id", "recording_id"),
+        Index("ix_recordings_workspace_created", "workspace_id", "created_at"),
+    )
+
+    id: Mapped[bigint] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
+    pbx_group_id: Mapped[str32] = mapped_column(default="")  # "" when no group is known
+    recording_id: Mapped[str128]  # the PBX's recording id, or ours for delivered files
+    call_id: Mapped[str128]
+    bytes: Mapped[bigint]
+    duration_ms: Mapped[bigint]
+    format: Mapped[str] = mapped_column(String(8))
+    created_at: Mapped[datetime]
+    source: Mapped[str] = mapped_column(String(16))  # "pbx" | "endpoint"
+
+
+class UsageDaily(Base):
+    """Bytes and count of recordings per workspace and UTC day, kept with every insert."""
+
+    __tablename__ = "recording_usage_daily"
+
+    workspace_id: Mapped[int] = mapped_column(
+        ForeignKey("workspaces.id", ondelete="CASCADE"), primary_key=True
+    )
+    day: Mapped[date] = mapped_column(primary_key=True)
+    bytes: Mapped[bigint]
+    count: Mapped[bigint]
+
+
+class UsageByGroup(Base):
+    """Bytes and count of recordings per workspace and group, kept with every insert."""
+
+    __tablename__ = "recording_usage_by_group"
+
+    workspace_id: Mapped[int] = mapped_column(
+        ForeignKey("workspaces.id", ondelete="CASCADE"), primary_key=True
+    )
+    pbx_group_id: Mapped[str32] = mapped_column(primary_key=True)
+    bytes: Mapped[bigint]
+    count: Mapped[bigint]
+
+
+class StorageAlertState(Base):
+    """The last storage threshold announced to a workspace (re-armed when usage falls)."""
+
+    __tablename__ = "storage_alert_state"
+
+    workspace_id: Mapped[int] = mapped_column(
+        ForeignKey("workspaces.id", ondelete="CASCADE"), primary_key=True
+    )
+    last_percent: Mapped[int | None]
+    changed_at: Mapped[datetime]

@@ -1,0 +1,327 @@
+"""The use cases over a real database (SQLite, and PostgreSQL when configured) and a PBX
+that is either the local exporter or a fake that can be told to fail."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from bot.engine.documents import JsonDoc, canonical_json
+from bot.engine.model import Group, Member, distributed
+from bot.engine.validation import GroupRejected
+from bot.errors import Conflict, Forbidden, NotAvailableYet, NotFound, PbxUnavailable, UserError
+from bot.pbx import PbxUnreachable
+from bot.pbx.local import LocalPbx
+from bot.services import Actor, ServiceOptions, Services, WorkspaceSettings
+from bot.storage.directory_file import demo_directory_text
+from bot.storage.models import GroupRecord, GroupRevisionRecord, OutboxEntry
+from bot.storage.unit_of_work import UnitOfWorkFactory
+from tests.db import *  # noqa: F403  (fixtures)
+from tests.db import FakeClock
+
+ACCOUNT = "a" * 32
+TEAM = "T0TEAM"
+ADMIN = Actor(TEAM, "UADMIN", is_admin=True)
+LEAD = Actor(TEAM, "ULEAD", is_admin=False)
+OTHER = Actor(TEAM, "UOTHER", is_admin=False)
+
+
+class FakePbx:
+    """Keeps documents in a dict; ``down`` makes every write fail as an unreachable PBX."""
+
+    def __init__(self) -> None:
+        self.docs: dict[tuple[str, str], JsonDoc] = {}
+        self.down = False
+
+    def put(self, collection: str, doc_id: str, document: JsonDoc) -> None:
+        if self.down:
+            raise PbxUnreachable("connection refused")
+        self.docs[collection, doc_id] = document
+
+    def delete(self, collection: str, doc_id: str) -> None:
+        if self.down:
+            raise PbxUnreachable("connection refused")
+        self.docs.pop((collection, doc_id), None)
+
+
+@pytest.fixture
+def pbx() -> FakePbx:
+    return FakePbx()
+
+
+@pytest.fixture
+def services(uow_factory: UnitOfWorkFactory, pbx: FakePbx, clock: FakeClock) -> Services:
+    services = Services(uow_factory, pbx, clock, ServiceOptions(default_account_id=ACCOUNT))
+    services.import_directory(None, demo_directory_text())
+    return services
+
+
+def user_id(services: Services, name: str) -> str:
+    return services.pbx_user_for(TEAM, "U-nobody", f"{name}@example.com")
+
+
+def sales(services: Services, *names: str, ext: str = "201", name: str = "Sales") -> Group:
+    members = tuple(Member(user_id=user_id(services, n)) for n in names or ("alice", "bob"))
+    return Group(name=name, extension=ext, members=members)
+
+
+def test_create_then_list_and_get_by_name_or_extension(services: Services) -> None:
+    result = services.create_group(ADMIN, sales(services))
+
+    assert result.view.version == 1
+    assert result.view.leads == {"UADMIN"}
+    assert not result.view.pbx_pending
+    assert result.view.member_names[user_id(services, "alice")] == "Alice Smith"
+    assert [v.group.name for v in services.list_groups(TEAM)] == ["Sales"]
+    assert services.get_group(TEAM, "SALES").id == result.view.id
+    assert services.get_group(TEAM, "201").id == result.view.id
+
+
+def test_created_group_reaches_the_pbx_exactly_as_compiled(
+    services: Services, pbx: FakePbx
+) -> None:
+    view = services.create_group(ADMIN, sales(services)).view
+
+    documents = services.compiled(TEAM, "Sales")
+    assert pbx.docs == {
+        ("groups", view.pbx.group_id): documents.group,
+        ("callflows", view.pbx.base_callflow_id): documents.base_callflow,
+        ("callflows", view.pbx.user_callflow_id): documents.user_callflow,
+    }
+
+
+def test_get_group_miss_suggests_the_closest_name(services: Services) -> None:
+    services.create_group(ADMIN, sales(services))
+
+    with pytest.raises(NotFound, match=r"No group 'sals'\. Did you mean 'Sales'\?"):
+        services.get_group(TEAM, "sals")
+
+
+def test_change_records_a_revision_and_bumps_the_version(services: Services) -> None:
+    services.create_group(ADMIN, sales(services))
+
+    result = services.change_group(
+        ADMIN, "sales", lambda g, _d: distributed(g), summary="distributed"
+    )
+
+    assert result.view.version == 2
+    assert [m.start for m in result.view.group.members] == [0, 60]
+    history = services.history(TEAM, "sales")
+    assert [(r.number, r.summary) for r in history] == [(2, "distributed"), (1, "created")]
+    assert history[0].before is not None
+    assert history[0].before.members[1].start == 0
+
+
+def test_change_is_validated_again(services: Services) -> None:
+    services.create_group(ADMIN, sales(services))
+
+    with pytest.raises(GroupRejected) as caught:
+        services.change_group(
+            ADMIN, "sales", lambda g, _d: g.model_copy(update={"repeats": 99}), summary="x"
+        )
+    assert "repeats" in caught.value.errors
+
+
+def test_number_taken_by_a_user_is_refused_with_its_holder(services: Services) -> None:
+    with pytest.raises(GroupRejected) as caught:
+        services.create_group(ADMIN, sales(services, ext="101"))
+    assert caught.value.errors == {
+        "extension": "101 is already used by user Alice Smith; choose a free one"
+    }
+
+
+def test_stale_expected_version_is_a_conflict_naming_who_and_when(services: Services) -> None:
+    view = services.create_group(ADMIN, sales(services)).view
+    services.change_group(
+        ADMIN, "sales", lambda g, _d: g.model_copy(update={"repeats": 2}), summary="repeats 2"
+    )
+
+    with pytest.raises(Conflict, match=r"changed by <@UADMIN> at .*; reopen to see the latest"):
+        services.change_group(
+            ADMIN,
+            "sales",
+            lambda g, _d: g.model_copy(update={"repeats": 3}),
+            summary="repeats 3",
+            expected_version=view.version,
+        )
+    assert services.get_group(TEAM, "sales").group.repeats == 2
+
+
+def test_undo_restores_the_previous_revision_as_a_new_one(services: Services) -> None:
+    services.create_group(ADMIN, sales(services))
+    services.change_group(
+        ADMIN, "sales", lambda g, _d: g.model_copy(update={"name": "Support"}), summary="renamed"
+    )
+
+    result = services.undo(ADMIN, "support")
+
+    assert result.view.group.name == "Sales"
+    assert result.view.version == 3
+    assert services.history(TEAM, "sales")[0].summary == "undo of #2 (renamed)"
+    again = services.undo(ADMIN, "sales")  # undoing the undo redoes
+    assert again.view.group.name == "Support"
+
+
+def test_undo_with_only_the_creation_says_there_is_nothing(services: Services) -> None:
+    services.create_group(ADMIN, sales(services))
+
+    with pytest.raises(UserError, match="Nothing to undo"):
+        services.undo(ADMIN, "sales")
+
+
+def test_delete_removes_the_group_and_its_documents(services: Services, pbx: FakePbx) -> None:
+    services.create_group(ADMIN, sales(services))
+
+    revision = services.delete_group(ADMIN, "sales")
+
+    assert revision.after is None
+    assert revision.summary == "deleted"
+    assert services.list_groups(TEAM) == []
+    assert pbx.docs == {}
+    services.create_group(ADMIN, sales(services))  # the name and extension are free again
+
+
+# -- rights ------------------------------------------------------------------------------
+
+
+def test_only_admins_create(services: Services) -> None:
+    with pytest.raises(Forbidden, match="Only workspace admins can create groups"):
+        services.create_group(LEAD, sales(services))
+
+
+def test_leads_change_and_delete_others_only_read(services: Services) -> None:
+    services.create_group(ADMIN, sales(services))
+    services.set_leads(ADMIN, "sales", frozenset({"ULEAD"}))
+    repeats = lambda g, _d: g.model_copy(update={"repeats": 2})  # noqa: E731
+
+    with pytest.raises(Forbidden, match=r"Only admins and the leads of Sales"):
+        services.change_group(OTHER, "sales", repeats, summary="x")
+    with pytest.raises(Forbidden):
+        services.delete_group(OTHER, "sales")
+    with pytest.raises(Forbidden):
+        services.undo(OTHER, "sales")
+    with pytest.raises(Forbidden):
+        services.set_leads(LEAD, "sales", frozenset({"UOTHER"}))
+
+    assert services.change_group(LEAD, "sales", repeats, summary="x").view.version == 2
+    view = services.get_group(TEAM, "sales")
+    assert view.leads == {"UADMIN", "ULEAD"}
+    assert services.can_change(LEAD, view)
+    assert not services.can_change(OTHER, view)
+    services.delete_group(LEAD, "sales")
+
+
+# -- atomicity and the PBX ---------------------------------------------------------------
+
+
+def test_failure_before_commit_leaves_nothing(
+    services: Services, uow_factory: UnitOfWorkFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bot.storage.repositories import Outbox
+
+    def broken(*_args: object, **_kwargs: object) -> None:
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(Outbox, "add", broken)
+    with pytest.raises(RuntimeError):
+        services.create_group(ADMIN, sales(services))
+
+    with uow_factory() as uow:
+        for model in (GroupRecord, GroupRevisionRecord, OutboxEntry):
+            assert uow.session.query(model).count() == 0
+
+
+def test_pbx_down_keeps_the_change_pending_and_says_so(services: Services, pbx: FakePbx) -> None:
+    pbx.down = True
+
+    result = services.create_group(ADMIN, sales(services))
+
+    assert result.pbx_error == "connection refused"
+    assert result.view.pbx_pending
+    assert "the PBX has not taken the change yet" in result.warnings[-1]
+    assert services.get_group(TEAM, "sales").pbx_pending
+    assert pbx.docs == {}
+
+    pbx.down = False
+    services.change_group(
+        ADMIN, "sales", lambda g, _d: g.model_copy(update={"repeats": 2}), summary="x"
+    )
+    assert not services.get_group(TEAM, "sales").pbx_pending
+    assert len(pbx.docs) == 3
+
+
+def test_delete_with_pbx_down_is_committed_then_reported(services: Services, pbx: FakePbx) -> None:
+    services.create_group(ADMIN, sales(services))
+    pbx.down = True
+
+    with pytest.raises(PbxUnavailable, match="Deleted Sales, but the PBX has not removed"):
+        services.delete_group(ADMIN, "sales")
+    assert services.list_groups(TEAM) == []
+    assert len(pbx.docs) == 3  # still there until the queue is pushed
+
+
+def test_local_exporter_files_hold_exactly_the_documents(
+    uow_factory: UnitOfWorkFactory, clock: FakeClock, tmp_path: Path
+) -> None:
+    services = Services(uow_factory, LocalPbx(tmp_path), clock, ServiceOptions(ACCOUNT))
+    services.import_directory(None, demo_directory_text())
+    view = services.create_group(ADMIN, sales(services)).view
+    documents = services.compiled(TEAM, "sales")
+
+    for collection, doc_id, doc in documents.by_collection(view.pbx):
+        path = tmp_path / collection / f"{doc_id}.json"
+        assert path.read_text() == canonical_json(doc)
+        assert json.loads(path.read_text()) == doc
+
+    services.delete_group(ADMIN, "sales")
+    assert list(tmp_path.rglob("*.json")) == []
+
+
+# -- people, workspace, directory, portability --------------------------------------------
+
+
+def test_pbx_user_by_link_then_email_else_a_clear_error(services: Services) -> None:
+    assert services.pbx_user_for(TEAM, "U1", "ALICE@example.com") == user_id(services, "alice")
+    with pytest.raises(UserError, match=r"<@U9> \(zed@example.com\) is not a user of the PBX"):
+        services.pbx_user_for(TEAM, "U9", "zed@example.com")
+
+
+def test_workspace_defaults_then_setup(services: Services) -> None:
+    assert services.workspace(TEAM) == WorkspaceSettings(TEAM, ACCOUNT)
+    wanted = WorkspaceSettings(
+        TEAM, "b" * 32, storage_limit_bytes=10**9, alert_channel="C123", time_zone="Europe/Paris"
+    )
+
+    saved = services.setup_workspace(ADMIN, wanted)
+
+    assert saved.configured
+    assert saved.account_id == "b" * 32
+    assert services.workspace(TEAM).time_zone == "Europe/Paris"
+    assert services.list_groups(TEAM) == []  # another account: its own groups
+
+
+def test_workspace_setup_errors_are_keyed_by_field(services: Services) -> None:
+    bad = WorkspaceSettings(TEAM, "nope", time_zone="Mars/Base", warn_percent=99)
+    with pytest.raises(UserError) as caught:
+        services.setup_workspace(ADMIN, bad)
+    assert set(caught.value.errors) == {"account_id", "time_zone", "warn_percent"}  # type: ignore[attr-defined]
+    with pytest.raises(Forbidden):
+        services.setup_workspace(LEAD, WorkspaceSettings(TEAM, ACCOUNT))
+
+
+def test_export_then_import_round_trips(services: Services) -> None:
+    services.create_group(ADMIN, sales(services))
+    text = services.export_groups(TEAM)
+    services.delete_group(ADMIN, "sales")
+
+    [result] = services.import_groups(ADMIN, text)
+
+    assert result.view.group == sales(services)
+    assert "alice@example.com" in text
+
+
+def test_sync_drift_storage_are_not_available_yet(services: Services) -> None:
+    with pytest.raises(NotAvailableYet, match="/group sync is not available yet"):
+        services.not_available("/group sync")
