@@ -138,7 +138,6 @@ FEATURE_DISPATCH = (
     Action.RECORDING_TOGGLE,
     Action.NEXT_KIND,
     Action.PREPEND_TOGGLE,
-    Action.FORWARD_TOGGLE,
 )
 
 # Buttons that act on one group and may repeat in a list.

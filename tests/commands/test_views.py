@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -17,9 +18,11 @@ import pytest
 from bot.commands import ids, views
 from bot.commands.ids import Action, Block, Callback
 from bot.commands.views.common import TimelineEntry, bar, timeline_lines
+from bot.engine.directory import Directory, GroupFact, MenuFact, UserFact
 from bot.engine.documents import GroupDocuments, PbxIds
-from bot.engine.model import Group, Member
+from bot.engine.model import Features, Group, Member
 from bot.engine.validation import GroupRejected, parse_group
+from bot.errors import FieldErrors
 from bot.services import GroupView, Revision, SaveResult
 from tests.shared_files import require_shared
 
@@ -586,3 +589,256 @@ def test_loading_and_notice_modals(schema: Any) -> None:
     assert "Loading…" in all_text(loading)
     assert "submit" not in loading
     assert check_view(schema, views.notice_modal("No group 'x'.")) == []
+
+
+# ---------------------------------------------------------------- Features
+
+DIRECTORY = Directory(
+    users={
+        PBX["alice"]: UserFact(name="Alice Smith", extension="101", main_callflow_id="f" * 32),
+    },
+    devices={"d" * 32: "Front desk phone"},
+    vmboxes={"e" * 32: "Sales voicemail", "9" * 32: "Support voicemail"},
+    menus={"m" * 32: MenuFact(name="Main menu", callflow_id="n" * 32)},
+    media={"h" * 32: "Hold music"},
+    groups={"g" * 32: GroupFact(name="Support", user_callflow_id="u" * 32, numbers=("202",))},
+)
+
+
+def features_view(features: Any = None) -> dict[str, Any]:
+    return views.features_modal(group_meta(), DIRECTORY, features)
+
+
+def test_features_modal_shows_settings_only_while_a_feature_is_on(schema: Any) -> None:
+    off = features_view()
+    assert check_view(schema, off) == []
+    assert off["callback_id"] == Callback.FEATURES
+    assert input_ids(off) == [
+        Block.RECORDING,
+        Block.RINGBACK,
+        Block.NEXT_KIND,
+        Block.FORWARD,
+        Block.PREPEND,
+    ]
+    on = features_view(
+        {
+            "call_recording": {"enabled": True, "url": "https://rec.example/in"},
+            "next_action": {"kind": "voicemail", "target_id": "e" * 32},
+            "caller_id_prepend": {"enabled": True, "name_prefix": "Sales:"},
+        }
+    )
+    assert check_view(schema, on) == []
+    assert input_ids(on) == [
+        Block.RECORDING,
+        Block.RECORDING_FORMAT,
+        Block.RECORDING_LIMIT,
+        Block.RECORDING_URL,
+        Block.RINGBACK,
+        Block.NEXT_KIND,
+        "next_target:voicemail",
+        Block.FORWARD,
+        Block.PREPEND,
+        Block.PREPEND_NAME,
+        Block.PREPEND_NUMBER,
+    ]
+    assert block(on, Block.RECORDING_LIMIT)["element"]["initial_value"] == "600"
+    assert block(on, Block.RECORDING_URL)["element"]["initial_value"] == "https://rec.example/in"
+    target = block(on, "next_target:voicemail")["element"]
+    assert [o["text"]["text"] for o in target["options"]] == [
+        "Sales voicemail",
+        "Support voicemail",
+    ]
+    assert target["initial_option"]["value"] == "e" * 32
+    assert block(on, Block.PREPEND_NAME)["element"]["initial_value"] == "Sales:"
+
+
+def test_feature_toggles_dispatch_so_the_modal_can_be_rebuilt() -> None:
+    view = features_view()
+    for block_id in (Block.RECORDING, Block.NEXT_KIND, Block.PREPEND):
+        assert block(view, block_id)["dispatch_action"] is True
+    assert {
+        block(view, b)["element"]["action_id"] for b in (Block.RECORDING, Block.PREPEND)
+    } <= set(ids.FEATURE_DISPATCH)
+
+
+def test_ringback_offers_default_silence_and_the_directorys_media() -> None:
+    view = features_view({"ringback": {"kind": "media", "media_id": "h" * 32}})
+    element = block(view, Block.RINGBACK)["element"]
+    labels = [o["text"]["text"] for o in element["options"]]
+    assert labels == ["Default ringing", "Silence", "🎵 Hold music"]
+    assert element["initial_option"]["text"]["text"] == "🎵 Hold music"
+
+
+def test_toggling_recording_on_rebuilds_with_its_settings() -> None:
+    before = features_view()
+    state = submitted(before, {Block.RECORDING: [{"value": "on"}]})
+    draft = views.read_features(state, Features())
+    assert draft["call_recording"]["enabled"] is True
+    after = features_view(draft)
+    assert Block.RECORDING_LIMIT in input_ids(after)
+    # the blocks the user already saw keep their ids, so Slack keeps what was typed
+    assert set(input_ids(before)) <= set(input_ids(after))
+
+
+def test_read_features_gives_features_parse_group_accepts() -> None:
+    view = features_view(
+        {
+            "call_recording": {"enabled": True},
+            "next_action": {"kind": "group", "target_id": "g" * 32},
+            "caller_id_prepend": {"enabled": True},
+        }
+    )
+    state = submitted(
+        view,
+        {
+            Block.RECORDING_FORMAT: {"value": "wav", "text": {"type": "plain_text", "text": "wav"}},
+            Block.RECORDING_LIMIT: "1200",
+            Block.RINGBACK: {"value": "silence", "text": {"type": "plain_text", "text": "S"}},
+            Block.FORWARD: [{"value": "on"}],
+            Block.PREPEND_NUMBER: "9",
+        },
+    )
+    features = views.read_features(state, Features())
+    group = parse_group({**make_group().model_dump(), "features": features})
+    assert group.features.call_recording.format.value == "wav"
+    assert group.features.call_recording.time_limit == 1200
+    assert group.features.call_recording.url is None
+    assert group.features.ringback.kind.value == "silence"
+    assert group.features.next_action.target_id == "g" * 32
+    assert group.features.allow_call_forward is True
+    assert group.features.caller_id_prepend.number_prefix == "9"
+
+
+def test_feature_errors_land_on_visible_inputs() -> None:
+    view = features_view({"call_recording": {"enabled": True}, "next_action": {"kind": "menu"}})
+    state = submitted(view, {})
+    errors = {
+        "features.call_recording.url": "http only",
+        "features.call_recording.time_limit": "5–10800",
+        "features.next_action": "choose the menu",
+        "features.caller_id_prepend": "a prefix",  # prepend is off: its toggle
+        "features": "odd",
+    }
+    mapped = views.errors_for_view(Callback.FEATURES, errors, state)
+    assert mapped == {
+        Block.RECORDING_URL: "http only",
+        Block.RECORDING_LIMIT: "5–10800",
+        "next_target:menu": "choose the menu",
+        Block.PREPEND: "a prefix",
+        Block.RINGBACK: "odd",
+    }
+    assert set(mapped) <= set(input_ids(view))
+    # without the state: fixed ids only
+    assert views.errors_for_view(Callback.FEATURES, {"features.next_action": "x"}) == {
+        Block.NEXT_KIND: "x"
+    }
+
+
+def test_a_kind_without_choices_says_so_and_keeps_the_kind_input(schema: Any) -> None:
+    view = views.features_modal(group_meta(), Directory(), {"next_action": {"kind": "device"}})
+    assert check_view(schema, view) == []
+    assert "no device" in all_text(view)
+    assert not any(b.startswith("next_target") for b in input_ids(view))
+
+
+# ---------------------------------------------------------------- Delete, Setup, Home
+
+
+def test_delete_modal_asks_for_a_tick(schema: Any) -> None:
+    view = views.delete_modal(group_meta(), make_view())
+    assert check_view(schema, view) == []
+    assert view["callback_id"] == Callback.DELETE
+    assert view["submit"]["text"] == "Delete"
+    assert "every document it owns on the PBX" in all_text(view)
+    assert views.read_delete(submitted(view, {Block.DELETE_CONFIRM: [{"value": "on"}]}))
+    assert not views.read_delete(submitted(view, {}))
+
+
+@dataclass(frozen=True)
+class Settings:
+    account_id: str = "0" * 32
+    storage_limit_bytes: int | None = 50_000_000_000
+    alert_channel: str | None = "C0ALERTS"
+    time_zone: str = "Pacific/Chatham"
+    warn_percent: int = 80
+    critical_percent: int = 95
+    full_percent: int = 100
+
+
+def test_setup_modal_round_trips_the_settings(schema: Any) -> None:
+    view = views.setup_modal(META, Settings())
+    assert check_view(schema, view) == []
+    assert view["callback_id"] == Callback.SETUP
+    assert block(view, Block.STORAGE_LIMIT)["element"]["initial_value"] == "50"
+    assert block(view, Block.ALERT_CHANNEL)["element"]["type"] == "conversations_select"
+    zones = block(view, Block.TIME_ZONE)["element"]
+    assert zones["initial_option"]["value"] == "Pacific/Chatham"
+    assert len(zones["options"]) <= 100
+    assert views.read_setup(submitted(view, {})) == {
+        "account_id": "0" * 32,
+        "storage_limit_bytes": 50_000_000_000,
+        "alert_channel": "C0ALERTS",
+        "time_zone": "Pacific/Chatham",
+        "warn_percent": 80,
+        "critical_percent": 95,
+        "full_percent": 100,
+    }
+    assert check_view(schema, views.setup_modal(META)) == []
+
+
+def test_setup_errors_land_on_their_inputs() -> None:
+    view = views.setup_modal(META)
+    with pytest.raises(FieldErrors) as caught:
+        views.read_setup(submitted(view, {Block.WARN: "8.5"}))
+    assert views.errors_for_view(Callback.SETUP, caught.value.errors) == {
+        Block.WARN: "a threshold is a whole number of percent, like 80"
+    }
+    assert views.errors_for_view(
+        Callback.SETUP, {"storage_limit_bytes": "> 0", "time_zone": "?", "account_id": "hex"}
+    ) == {Block.STORAGE_LIMIT: "> 0", Block.TIME_ZONE: "?", Block.ACCOUNT_ID: "hex"}
+
+
+def test_home_has_create_storage_placeholder_and_group_buttons(schema: Any) -> None:
+    home = views.home_view(
+        [make_view(), make_view(make_group(name="Support", extension="202"), group_id=8)],
+        can_change=lambda v: v.id == 7,
+    )
+    assert check_view(schema, home) == []
+    (create,) = block(home, Block.HOME_ACTIONS)["elements"]
+    assert (create["action_id"], create["text"]["text"]) == (Action.CREATE, "Create group")
+    assert "Storage reports are not available yet." in block(home, Block.STORAGE)["text"]["text"]
+    mine = [b["text"]["text"] for b in block(home, "group_actions:7")["elements"]]
+    theirs = [b["text"]["text"] for b in block(home, "group_actions:8")["elements"]]
+    assert mine == ["Show", "Edit", "Members", "Features", "Simulate", "Delete"]
+    assert theirs == ["Show", "Simulate"]
+
+
+def test_home_stays_within_100_blocks(schema: Any) -> None:
+    many = [
+        make_view(make_group(name=f"Team {i}", extension=f"{300 + i}"), group_id=i)
+        for i in range(80)
+    ]
+    home = views.home_view(many)
+    assert check_view(schema, home) == []
+    assert len(home["blocks"]) <= 100
+    assert "/group list" in home["blocks"][-1]["elements"][0]["text"]
+
+
+def test_every_modal_input_has_block_and_action_ids() -> None:
+    modals = [
+        views.create_modal(META),
+        views.settings_modal(group_meta(), make_group()),
+        members_view(),
+        features_view(
+            {"call_recording": {"enabled": True}, "caller_id_prepend": {"enabled": True}}
+        ),
+        views.delete_modal(group_meta(), make_view()),
+        views.setup_modal(META),
+    ]
+    for view in modals:
+        assert len(view["title"]["text"]) <= 24
+        assert views.ModalMeta.decode(view["private_metadata"]).opener == "U0ADMIN"
+        for b in blocks_of(view):
+            if b["type"] == "input":
+                assert b["block_id"]
+                assert b["element"]["action_id"]

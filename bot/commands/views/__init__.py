@@ -5,7 +5,10 @@ One module per surface; everything a handler needs is re-exported here.
 
 from bot.commands.views.common import GroupRef, Message, ModalMeta, View
 from bot.commands.views.create import CreateForm, create_modal, read_create, split_numbers
+from bot.commands.views.delete import delete_modal, read_delete
 from bot.commands.views.errors import block_errors, block_for, errors_for_view, errors_response
+from bot.commands.views.features import draft_of, features_modal, read_features
+from bot.commands.views.home import home_view
 from bot.commands.views.members import (
     MemberRow,
     MembersForm,
@@ -25,6 +28,7 @@ from bot.commands.views.messages import (
     simulate_message,
 )
 from bot.commands.views.settings import read_settings, settings_modal
+from bot.commands.views.setup import read_setup, setup_modal
 from bot.commands.views.status import done_message, loading_modal, notice_modal, saved_message
 
 __all__ = [
@@ -39,24 +43,32 @@ __all__ = [
     "block_for",
     "callflow_message",
     "create_modal",
+    "delete_modal",
     "delete_prompt",
     "distributed_rows",
     "done_message",
+    "draft_of",
     "errors_for_view",
     "errors_response",
+    "features_modal",
     "group_buttons",
     "help_message",
     "history_message",
+    "home_view",
     "list_message",
     "loading_modal",
     "member_rows",
     "members_modal",
     "notice_modal",
     "read_create",
+    "read_delete",
+    "read_features",
     "read_members",
     "read_settings",
+    "read_setup",
     "saved_message",
     "settings_modal",
+    "setup_modal",
     "show_message",
     "simulate_message",
     "split_numbers",
