@@ -17,7 +17,7 @@ import pytest
 
 from bot.commands import ids, views
 from bot.commands.ids import Action, Block, Callback
-from bot.commands.views.common import TimelineEntry, bar, timeline_lines
+from bot.commands.views.timeline import TimelineEntry, bar, timeline_lines
 from bot.engine.directory import Directory, GroupFact, MenuFact, UserFact
 from bot.engine.documents import GroupDocuments, PbxIds
 from bot.engine.model import Features, Group, Member

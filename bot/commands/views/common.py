@@ -1,5 +1,6 @@
-"""Pieces every surface shares: Block Kit element helpers, what modals and buttons carry
-(``ModalMeta``, ``GroupRef``), the ring timeline as text bars, and feature badges.
+"""Pieces every surface shares: Block Kit element helpers and what modals and buttons
+carry (``ModalMeta``, ``GroupRef``). The ring timeline as text bars is in ``timeline``,
+the features in words and badges in ``badges``.
 
 Everything here is a pure function from data to plain dicts.
 """
@@ -7,18 +8,11 @@ Everything here is a pure function from data to plain dicts.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime
 from typing import Any, TypedDict
 
-from bot.engine.directory import Directory
-from bot.engine.model import (
-    Features,
-    Group,
-    NextActionKind,
-    RingbackKind,
-)
 from bot.services import GroupView
 
 Block = dict[str, Any]
@@ -378,157 +372,3 @@ def text_sections(text: str, limit: int = TEXT_LIMIT) -> list[Block]:
             current = f"{current}\n{line}" if current else line
     chunks.append(current or " ")
     return [section(chunk) for chunk in chunks]
-
-
-# ---------------------------------------------------------------- the ring timeline
-
-RING, QUIET = "█", "░"
-BAR_WIDTH = 24
-NAME_WIDTH = 16
-
-
-@dataclass(frozen=True)
-class TimelineEntry:
-    name: str
-    start: int
-    end: int
-
-
-def member_entries(group: Group, names: Mapping[str, str]) -> list[TimelineEntry]:
-    return [TimelineEntry(names.get(m.user_id, m.user_id), m.start, m.end) for m in group.members]
-
-
-def bar(start: int, end: int, scale: int, width: int = BAR_WIDTH) -> str:
-    """``start``–``end`` seconds as filled cells on a 0–``scale`` bar of ``width`` cells."""
-    scale = max(scale, 1)
-    first = min(width - 1, max(0, start * width // scale))
-    last = max(first + 1, min(width, -(-end * width // scale)))
-    return QUIET * first + RING * (last - first) + QUIET * (width - last)
-
-
-def timeline_lines(entries: Sequence[TimelineEntry], width: int = BAR_WIDTH) -> list[str]:
-    """One line per member, ``Dana  ███░░░  0–20 s``, over the same 0–max scale."""
-    if not entries:
-        return ["(no members)"]
-    scale = max(e.end for e in entries)
-    names = [clip(e.name, NAME_WIDTH) for e in entries]
-    pad = max(len(n) for n in names)
-    axis = f"{'':<{pad}}  0 s".ljust(pad + 2 + width) + f"  {scale} s"
-    lines = [axis.rstrip()]
-    for name, entry in zip(names, entries, strict=True):
-        window = f"{entry.start}–{entry.end} s"
-        lines.append(f"{name:<{pad}}  {bar(entry.start, entry.end, scale, width)}  {window}")
-    return lines
-
-
-def timeline_text(entries: Sequence[TimelineEntry], width: int = BAR_WIDTH) -> str:
-    """The timeline as a fenced block that fits one section (bars narrow if needed)."""
-    for w in (width, 16, 10):
-        text = fenced(timeline_lines(entries, w))
-        if len(text) <= TEXT_LIMIT:
-            return text
-    return clip(fenced(timeline_lines(entries, 10)), TEXT_LIMIT - len(FENCE)) + FENCE
-
-
-# ---------------------------------------------------------------- features in words
-
-BADGES = {
-    "call_recording": "🔴 rec",
-    "ringback": "🔔 ringback",
-    "next_action": "➡ next",
-    "allow_call_forward": "↪ fwd",
-    "caller_id_prepend": "🏷 prepend",
-}
-
-
-def active_features(features: Features) -> list[str]:
-    """The names (``Features`` field names) of the features not at their default."""
-    on = []
-    if features.call_recording.enabled:
-        on.append("call_recording")
-    if features.ringback.kind is not RingbackKind.DEFAULT:
-        on.append("ringback")
-    if features.next_action.kind is not NextActionKind.NONE:
-        on.append("next_action")
-    if features.allow_call_forward:
-        on.append("allow_call_forward")
-    if features.caller_id_prepend.enabled:
-        on.append("caller_id_prepend")
-    return on
-
-
-def feature_badges(features: Features) -> str:
-    """``🔴 rec  ➡ next``, or empty when every feature is at its default."""
-    return "  ".join(BADGES[name] for name in active_features(features))
-
-
-def target_name(kind: NextActionKind, target_id: str | None, directory: Directory | None) -> str:
-    if target_id is None:
-        return "?"
-    if directory is not None:
-        if kind is NextActionKind.VOICEMAIL and target_id in directory.vmboxes:
-            return directory.vmboxes[target_id]
-        if kind is NextActionKind.USER and target_id in directory.users:
-            return directory.users[target_id].name
-        if kind is NextActionKind.DEVICE and target_id in directory.devices:
-            return directory.devices[target_id]
-        if kind is NextActionKind.MENU and target_id in directory.menus:
-            return directory.menus[target_id].name
-        if kind is NextActionKind.GROUP and target_id in directory.groups:
-            return directory.groups[target_id].name
-    return target_id
-
-
-NEXT_KIND_LABELS = {
-    NextActionKind.NONE: "“Not available” prompt",
-    NextActionKind.VOICEMAIL: "Voicemail box",
-    NextActionKind.USER: "User",
-    NextActionKind.DEVICE: "Device",
-    NextActionKind.MENU: "Menu",
-    NextActionKind.GROUP: "Another group",
-}
-
-
-def feature_lines(features: Features, directory: Directory | None = None) -> list[str]:
-    """Each of the five features in a short line of mrkdwn."""
-    rec = features.call_recording
-    if rec.enabled:
-        where = f", sent to {escape(rec.url)}" if rec.url else ""
-        recording = f"🔴 *Call recording* on: {rec.format.value}, up to {rec.time_limit} s{where}"
-    else:
-        recording = "*Call recording* off"
-    ring = features.ringback
-    if ring.kind is RingbackKind.MEDIA:
-        media = ring.media_id or "?"
-        if directory is not None:
-            media = directory.media.get(media, media)
-        ringback = f"🔔 *Ringback*: media “{escape(media)}”"
-    elif ring.kind is RingbackKind.SILENCE:
-        ringback = "🔔 *Ringback*: silence"
-    else:
-        ringback = "*Ringback*: default ringing"
-    action = features.next_action
-    if action.kind is NextActionKind.NONE:
-        following = "*Next action*: the “not available” prompt"
-    else:
-        name = escape(target_name(action.kind, action.target_id, directory))
-        following = f"➡ *Next action*: {NEXT_KIND_LABELS[action.kind].lower()} {name}"
-    forward = (
-        "↪ *Call-forward* allowed" if features.allow_call_forward else "*Call-forward* ignored"
-    )
-    prepend = features.caller_id_prepend
-    if prepend.enabled:
-        parts = []
-        if prepend.name_prefix:
-            parts.append(f"name “{escape(prepend.name_prefix)}”")
-        if prepend.number_prefix:
-            parts.append(f"number “{escape(prepend.number_prefix)}”")
-        caller = "🏷 *Caller ID prepend*: " + ", ".join(parts)
-    else:
-        caller = "*Caller ID prepend* off"
-    return [recording, ringback, following, forward, caller]
-
-
-def numbers_text(group: Group) -> str:
-    """Every number that dials the group, primary extension first."""
-    return ", ".join(group.all_numbers)

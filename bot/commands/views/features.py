@@ -14,9 +14,9 @@ from typing import Any
 
 from bot.commands.ids import Action, Block, Callback, suffixed
 from bot.commands.views import state as st
+from bot.commands.views.badges import NEXT_KIND_LABELS
 from bot.commands.views.common import (
     MAX_OPTIONS,
-    NEXT_KIND_LABELS,
     ModalMeta,
     View,
     clip,

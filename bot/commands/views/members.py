@@ -19,12 +19,9 @@ from typing import Any
 
 from bot.commands.ids import Action, Block, Callback, suffixed
 from bot.commands.views import state as st
-from bot.commands.views.common import (
-    Block as BlockDict,
-)
+from bot.commands.views.common import Block as BlockDict
 from bot.commands.views.common import (
     ModalMeta,
-    TimelineEntry,
     View,
     actions,
     button,
@@ -37,9 +34,9 @@ from bot.commands.views.common import (
     number_input,
     option,
     section,
-    timeline_text,
 )
 from bot.commands.views.create import members_select
+from bot.commands.views.timeline import TimelineEntry, timeline_text
 from bot.engine.model import (
     DEFAULT_WINDOW,
     MAX_MEMBERS,

@@ -9,6 +9,7 @@ import json
 from collections.abc import Sequence
 
 from bot.commands.ids import GROUP_BUTTONS, Action, Block, group_action_id, suffixed
+from bot.commands.views.badges import feature_badges, feature_lines
 from bot.commands.views.common import (
     MESSAGE_BLOCKS,
     GroupRef,
@@ -20,19 +21,16 @@ from bot.commands.views.common import (
     confirm_dialog,
     context,
     escape,
-    feature_badges,
-    feature_lines,
     fields_section,
     header,
-    member_entries,
     section,
     slack_date,
     text_sections,
-    timeline_text,
 )
 from bot.commands.views.common import (
     Block as BlockDict,
 )
+from bot.commands.views.timeline import member_entries, timeline_text
 from bot.engine.directory import Directory
 from bot.engine.documents import GroupDocuments, PbxIds
 from bot.services import GroupView, Revision
