@@ -842,3 +842,11 @@ def test_every_modal_input_has_block_and_action_ids() -> None:
             if b["type"] == "input":
                 assert b["block_id"]
                 assert b["element"]["action_id"]
+
+
+def test_a_half_typed_number_is_not_given_back_as_initial_value(schema: Any) -> None:
+    rows = [views.MemberRow(slack_user="U0ALICE", start="1e", end=20)]
+    view = members_view(rows, window="12.5.1")
+    assert check_view(schema, view) == []
+    assert "initial_value" not in block(view, Block.WINDOW)["element"]
+    assert "initial_value" not in block(view, "member_start:0:U0ALICE")["element"]

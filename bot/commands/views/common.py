@@ -8,6 +8,7 @@ Everything here is a pure function from data to plain dicts.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime
@@ -27,6 +28,7 @@ MESSAGE_BLOCKS = 50
 VIEW_BLOCKS = 100
 TITLE_LIMIT = 24
 FENCE = "```"
+_NUMERIC = re.compile(r"-?[0-9]+(\.[0-9]+)?")
 
 
 class Message(TypedDict):
@@ -263,8 +265,8 @@ def number_input(
     decimal: bool = False,
 ) -> Block:
     element: Block = {"type": "number_input", "action_id": action_id, "is_decimal_allowed": decimal}
-    if initial is not None and str(initial) != "":
-        element["initial_value"] = _number(initial)
+    if initial is not None and _NUMERIC.fullmatch(_number(initial)):
+        element["initial_value"] = _number(initial)  # a half-typed value is not shown again
     if minimum is not None:
         element["min_value"] = _number(minimum)
     if maximum is not None:
