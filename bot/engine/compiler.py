@@ -96,10 +96,18 @@ def _base_callflow(group: Group, ids: PbxIds) -> JsonDoc:
 
 
 def _user_callflow(group: Group, ids: PbxIds, directory: Directory) -> JsonDoc:
+    action = group.features.next_action
+    if action.kind is NextActionKind.GROUP and action.target_id == ids.group_id:
+        # A loop back to itself (lint warns; an adopted group may have one). The directory
+        # need not list the group itself, and its userGroup callflow id is right here.
+        own = {"id": ids.user_callflow_id}
+        next_node: JsonDoc = {"module": "callflow", "data": own, "children": {}}
+    else:
+        next_node = next_action_node(action, directory)
     flow: JsonDoc = {
         "module": "callflow",
         "data": {"id": ids.base_callflow_id},
-        "children": {"_": next_action_node(group.features.next_action, directory)},
+        "children": {"_": next_node},
     }
     recording = group.features.call_recording
     if recording.enabled:

@@ -28,12 +28,17 @@ DEFAULT_TIME_LIMIT = 600  # what SmartPBX's form offers
 DEFAULT_WINDOW = 120  # SmartPBX's timeline scale
 NEW_MEMBER_WINDOW = (0, 20)  # SmartPBX gives an added member delay 0, timeout 20
 
-PRIMARY_EXTENSION = re.compile(r"^\d{3}$")
-EXTRA_EXTENSION = re.compile(r"^\d{3,6}$")
-DID = re.compile(r"^\+\d{8,15}$")
+# ASCII digits and \Z: ``\d`` takes any Unicode digit and ``$`` a trailing newline,
+# neither of which a PBX can dial.
+PRIMARY_EXTENSION = re.compile(r"^[0-9]{3}\Z")
+EXTRA_EXTENSION = re.compile(r"^[0-9]{3,6}\Z")
+DID = re.compile(r"^\+[0-9]{8,15}\Z")
 # SmartPBX tells numbers from extensions by length alone; an adopted group may carry a
 # number that is neither a 3–6 digit extension nor E.164 (e.g. an unnormalised 10-digit DID).
-LEGACY_NUMBER = re.compile(r"^\+?\d{7,}$")
+# At most 36 characters: Kazoo's callflow schema caps every entry of ``numbers`` there.
+LEGACY_NUMBER = re.compile(r"^(?=.{7,36}\Z)\+?[0-9]{7,}\Z")
+SILENCE_PREFIX = "silence_stream://"
+KAZOO_ID_LENGTH = 32  # Kazoo's vmbox schema insists on it for a voicemail target
 
 
 class _Frozen(BaseModel):
@@ -127,6 +132,9 @@ class Ringback(_Frozen):
             raise ValueError("choose the media file to play as ringback")
         if self.kind is not RingbackKind.MEDIA and self.media_id is not None:
             raise ValueError("only a media ringback names a media file")
+        # Kazoo (and the decompiler) read a silence stream as "silence", never as media.
+        if self.media_id is not None and self.media_id.startswith(SILENCE_PREFIX):
+            raise ValueError("for silence choose the silence ringback, not a media file")
         return self
 
 
@@ -144,7 +152,7 @@ class NextAction(_Frozen):
     menu or group (not of a callflow: the compiler looks those up)."""
 
     kind: NextActionKind = NextActionKind.NONE
-    target_id: str | None = None
+    target_id: Annotated[str, Field(max_length=128)] | None = None
 
     @model_validator(mode="after")
     def _target_matches_kind(self) -> Self:
@@ -152,6 +160,8 @@ class NextAction(_Frozen):
             raise ValueError("the default next action has no target")
         if self.kind is not NextActionKind.NONE and not self.target_id:
             raise ValueError(f"choose the {self.kind.value} the call goes to")
+        if self.kind is NextActionKind.VOICEMAIL and len(self.target_id or "") != KAZOO_ID_LENGTH:
+            raise ValueError(f"a voicemail box id is {KAZOO_ID_LENGTH} characters long")
         return self
 
 
@@ -173,6 +183,16 @@ class Features(_Frozen):
     next_action: NextAction = NextAction()
     allow_call_forward: bool = False  # Kazoo's ring_group default is ignore_forward: true
     caller_id_prepend: CallerIdPrepend = CallerIdPrepend()
+
+    @field_validator("call_recording", "caller_id_prepend")
+    @classmethod
+    def _off_keeps_no_settings(
+        cls, value: CallRecording | CallerIdPrepend
+    ) -> CallRecording | CallerIdPrepend:
+        # Turning a feature off removes its node from the PBX (as SmartPBX does), so its
+        # settings cannot survive there; keeping them here would make the stored group
+        # differ from the one read back from the PBX.
+        return value if value.enabled else type(value)()
 
 
 class Group(_Frozen):
@@ -265,6 +285,8 @@ def distribute(count: int, window: int = DEFAULT_WINDOW) -> list[tuple[int, int]
     """SmartPBX's Distribute: member i of n rings from i·⌊T/n⌋ for ⌊T/n⌋ seconds."""
     if count < 1:
         return []
+    if window > MAX_SECONDS:
+        raise ValueError(f"the ring window can be at most {MAX_SECONDS} seconds")
     section = window // count
     if section < 1:
         raise ValueError(f"{window} s is too short to give {count} members a second each")

@@ -12,7 +12,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from bot.engine.directory import Directory
-from bot.engine.model import Group, NextActionKind, RingbackKind
+from bot.engine.model import DID, Group, NextActionKind, RingbackKind
 from bot.errors import FieldErrors
 
 # pydantic's own wording, said the way a form would say it
@@ -53,14 +53,24 @@ def _message(error: Mapping[str, Any]) -> str:
 def rejected_from(error: ValidationError) -> GroupRejected:
     errors: dict[str, str] = {}
     for item in error.errors():
-        errors.setdefault(field_path(item["loc"]), _message(item))
+        loc = tuple(item["loc"])
+        if item["type"] == "extra_forbidden" and len(loc) > 1:
+            # No form has an input for a key we do not know; its parent field does.
+            parent = field_path(loc[:-1])
+            errors.setdefault(parent, f"{parent} has no setting {loc[-1]!r}")
+            continue
+        errors.setdefault(field_path(loc), _message(item))
     return GroupRejected(errors)
 
 
 def parse_group(data: Mapping[str, Any] | Group) -> Group:
-    """A ``Group`` from plain data, or ``GroupRejected`` naming every bad field."""
+    """A ``Group`` from plain data, or ``GroupRejected`` naming every bad field.
+
+    A ``Group`` is checked again too: ``model_copy(update=...)``, which edits use, skips
+    every rule.
+    """
     if isinstance(data, Group):
-        return data
+        data = data.model_dump()
     try:
         return Group.model_validate(data)
     except ValidationError as error:
@@ -88,6 +98,19 @@ def check_in_account(group: Group, directory: Directory, *, group_id: str | None
         if member.user_id not in directory.users:
             errors[f"members.{index}"] = f"{member.user_id} is not a user of this PBX account"
     errors.update(_feature_target_errors(group, directory, group_id))
+    if errors:
+        raise GroupRejected(errors)
+
+
+def check_new_numbers(group: Group, previous: Group | None = None) -> None:
+    """Numbers must be E.164; only a group adopted from SmartPBX keeps another number, and
+    only one it already had (``previous``), so a user cannot type one in."""
+    kept = set(previous.numbers) if previous else set()
+    errors = {
+        f"numbers.{i}": f"number {n} must be E.164: + then 8–15 digits, like +14155550123"
+        for i, n in enumerate(group.numbers)
+        if not DID.match(n) and n not in kept
+    }
     if errors:
         raise GroupRejected(errors)
 
