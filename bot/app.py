@@ -6,12 +6,197 @@ Each ``cli_<command>`` function is what ``groupbot <command>`` runs (see ``bot.c
 from __future__ import annotations
 
 import argparse
+import logging
+import os
 import sys
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
+from typing import TYPE_CHECKING, Any
 
+from slack_bolt import App, BoltContext
+from slack_bolt.oauth.oauth_settings import OAuthSettings
+from slack_sdk import WebClient
+from slack_sdk.http_retry.builtin_handlers import (
+    ConnectionErrorRetryHandler,
+    RateLimitErrorRetryHandler,
+    ServerErrorRetryHandler,
+)
+
+from bot import commands
+from bot.commands.people import SlackUsers
+from bot.commands.roles import DEPS_KEY, Deps
 from bot.config import Settings
 from bot.errors import FieldErrors, UserError
 from bot.pbx import Pbx
 from bot.services import Clock, Services
+
+if TYPE_CHECKING:
+    from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
+
+# ---- Slack ---------------------------------------------------------------------------
+
+log = logging.getLogger("groupbot")
+
+# Bolt's default pool has 5 threads: five slow listener bodies (post-ack work) would stop
+# new requests from even reaching their ack. Each HTTP worker thread may leave one body
+# running here, so give the pool room for several per worker thread.
+LISTENER_THREADS = 32
+# Slack's payloads are small (a full 100-block modal is well under 250 kB); refuse more.
+MAX_BODY_BYTES = 1 << 20
+BOT_SCOPES = ("commands", "chat:write", "users:read", "users:read.email", "files:write")
+
+
+def make_web_client(settings: Settings, token: str | None = None) -> WebClient:
+    """A WebClient that retries 429s (after Retry-After), connection errors and 5xx."""
+    base_url = settings.slack_api_url or WebClient.BASE_URL
+    return WebClient(
+        token=token,
+        base_url=base_url if base_url.endswith("/") else base_url + "/",
+        retry_handlers=[
+            ConnectionErrorRetryHandler(max_retry_count=2),
+            RateLimitErrorRetryHandler(max_retry_count=2),
+            ServerErrorRetryHandler(max_retry_count=2),
+        ],
+    )
+
+
+def _oauth_settings(settings: Settings) -> OAuthSettings:
+    """Multi-workspace install: installations and OAuth states live in our database."""
+    from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
+    from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
+    from sqlalchemy import create_engine
+
+    assert settings.slack_client_id
+    assert settings.slack_client_secret
+    engine = create_engine(settings.database_url, pool_pre_ping=True)
+    installations = SQLAlchemyInstallationStore(client_id=settings.slack_client_id, engine=engine)
+    states = SQLAlchemyOAuthStateStore(expiration_seconds=600, engine=engine)
+    # create_all with checkfirst: a no-op once `groupbot db upgrade` has made the tables
+    installations.create_tables()  # type: ignore[no-untyped-call]
+    states.metadata.create_all(engine)
+    return OAuthSettings(
+        client_id=settings.slack_client_id,
+        client_secret=settings.slack_client_secret,
+        scopes=list(BOT_SCOPES),
+        installation_store=installations,
+        state_store=states,
+    )
+
+
+def create_app(settings: Settings, services: Services, client: WebClient | None = None) -> App:
+    """The Bolt app: every listener of ``bot.commands``, wired to ``services``."""
+    oauth = _oauth_settings(settings) if settings.oauth_enabled else None
+    token = None if oauth else settings.slack_bot_token
+    app = App(
+        name="groupbot",
+        signing_secret=settings.slack_signing_secret or "",
+        token=token,
+        client=client or make_web_client(settings, token),
+        oauth_settings=oauth,
+        # no auth.test at start-up: single-workspace authorization does it on the first request
+        token_verification_enabled=False,
+        # Kept False (Bolt's default): the listener runs on the pool and the request thread
+        # returns as soon as it acks. It costs a ~10 ms poll per request (slack-platform.md
+        # §8), but a slow database, PBX or Web API call after ack() can never push the
+        # acknowledgement past Slack's 3 s, and a modal opens before any slow work.
+        # True would answer in ~65 µs but hold every HTTP response until the whole handler
+        # (services, PBX push, respond()) had finished.
+        process_before_response=False,
+        listener_executor=ThreadPoolExecutor(LISTENER_THREADS, thread_name_prefix="listener"),
+    )
+    wired = Deps(services=services, settings=settings, users=SlackUsers())
+
+    def provide(context: BoltContext, next: Callable[[], None]) -> None:
+        context[DEPS_KEY] = wired
+        next()
+
+    app.use(provide)
+    commands.register(app)
+    return app
+
+
+def wsgi_app(app: App) -> WSGIApplication:
+    """Bolt's WSGI adapter behind ``/healthz`` and a request-size guard."""
+    from slack_bolt.adapter.wsgi import SlackRequestHandler
+
+    slack = SlackRequestHandler(app)
+
+    def serve(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        path = environ.get("PATH_INFO", "")
+        if path == "/healthz":
+            return _plain(start_response, "200 OK", "ok\n")
+        try:
+            length = int(environ.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            return _plain(start_response, "400 Bad Request", "bad content-length\n")
+        if length > MAX_BODY_BYTES:
+            return _plain(start_response, "413 Payload Too Large", "request too large\n")
+        try:
+            return slack(environ, start_response)
+        except Exception:
+            # BoltRequest parses the body before it verifies the signature; garbage gets a 400
+            log.warning("unreadable request to %s", path, exc_info=True)
+            return _plain(start_response, "400 Bad Request", "unreadable request\n")
+
+    return serve
+
+
+def _plain(start_response: StartResponse, status: str, text: str) -> list[bytes]:
+    data = text.encode()
+    start_response(
+        status, [("content-type", "text/plain; charset=utf-8"), ("content-length", str(len(data)))]
+    )
+    return [data]
+
+
+def serve_options(settings: Settings) -> dict[str, Any]:
+    """gunicorn settings: threads, because listeners block on I/O (DB, PBX, Web API)."""
+    return {
+        "bind": f"0.0.0.0:{settings.port}",
+        "workers": int(os.environ.get("WEB_CONCURRENCY", "2")),
+        "worker_class": "gthread",
+        "threads": int(os.environ.get("GUNICORN_THREADS", "8")),
+        "timeout": 30,
+        "graceful_timeout": 10,
+        "accesslog": "-",
+    }
+
+
+def cli_serve(args: argparse.Namespace) -> int:
+    """HTTP mode under gunicorn: /slack/events, /slack/install, /slack/oauth_redirect, /healthz."""
+    from gunicorn.app.base import BaseApplication  # type: ignore[import-untyped]
+
+    settings = Settings()
+    if not settings.slack_signing_secret:
+        print("groupbot serve: SLACK_SIGNING_SECRET is not set", file=sys.stderr)
+        return 2
+
+    class Server(BaseApplication):  # type: ignore[misc]
+        def load_config(self) -> None:
+            for key, value in serve_options(settings).items():
+                self.cfg.set(key, value)
+
+        def load(self) -> WSGIApplication:
+            # runs in each worker after the fork, so no DB connection crosses processes
+            return wsgi_app(create_app(settings, build_services(settings)))
+
+    Server().run()
+    return 0
+
+
+def cli_socket(args: argparse.Namespace) -> int:
+    """Socket Mode: no public URL; the app token opens the WebSocket."""
+    from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+    settings = Settings()
+    if not settings.slack_app_token:
+        print("groupbot socket: SLACK_APP_TOKEN is not set", file=sys.stderr)
+        return 2
+    logging.basicConfig(level=logging.INFO)
+    app = create_app(settings, build_services(settings))
+    SocketModeHandler(app, settings.slack_app_token).start()  # type: ignore[no-untyped-call]
+    return 0
+
 
 # ---- storage, PBX and services ---------------------------------------------------------
 

@@ -1,0 +1,206 @@
+"""Buttons and in-modal changes: acknowledge, re-authorize, act, render.
+
+Group buttons (in messages and on App Home) carry a ``GroupRef``; buttons and selects
+inside an open modal rebuild it in place with ``views.update`` and the view's ``hash``,
+so a late update never overwrites a newer one.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from slack_bolt import Ack, BoltContext
+from slack_bolt.context.respond import Respond
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.commands import parser as p
+from bot.commands import roles, slash, views
+from bot.commands.ids import Callback
+from bot.commands.views import GroupRef, Message, ModalMeta
+from bot.engine.model import DEFAULT_WINDOW
+from bot.errors import Forbidden, UserError
+from bot.services import Actor
+
+log = logging.getLogger(__name__)
+
+
+# ---------------------------------------------------------------- group buttons
+
+
+def show(
+    ack: Ack,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    respond: Respond | None,
+    client: WebClient,
+    context: BoltContext,
+) -> None:
+    ack()
+    who = roles.actor(context, client, body)
+    message = slash.run(p.Show(group=_group_ref(action).ref), who, roles.deps(context), client)
+    reply(body, respond, client, who, message)
+
+
+def open_settings(
+    ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, context: BoltContext
+) -> None:
+    ack()
+    slash.open_modal_for(p.Edit(group=_group_ref(action).ref), body, client, context)
+
+
+def open_members(
+    ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, context: BoltContext
+) -> None:
+    ack()
+    slash.open_modal_for(p.OpenMembersModal(group=_group_ref(action).ref), body, client, context)
+
+
+def open_features(
+    ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, context: BoltContext
+) -> None:
+    ack()
+    slash.open_modal_for(p.OpenFeaturesModal(group=_group_ref(action).ref), body, client, context)
+
+
+def open_create(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+    ack()
+    slash.open_modal_for(p.OpenCreateModal(), body, client, context)
+
+
+def simulate(
+    ack: Ack,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    respond: Respond | None,
+    client: WebClient,
+    context: BoltContext,
+) -> None:
+    ack()
+    who = roles.actor(context, client, body)
+    command = p.Simulate(group=_group_ref(action).ref)
+    message, picture = slash.simulation(command, who, roles.deps(context), client)
+    reply(body, respond, client, who, message)
+    slash.upload_picture(client, slash.channel_of(body) or who.user_id, picture, command.group)
+
+
+def delete(
+    ack: Ack,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    respond: Respond | None,
+    client: WebClient,
+    context: BoltContext,
+) -> None:
+    """The Delete button's confirm dialog has asked already: pressing it means "delete".
+
+    If the group changed since the button was drawn, the Delete modal shows it as it is
+    now and asks once more.
+    """
+    ack()
+    who = roles.actor(context, client, body)
+    services = roles.deps(context).services
+    pressed = _group_ref(action)
+    current = services.get_group(who.team_id, pressed.ref)
+    roles.require_change(services, who, current, "delete it")
+    if current.id != pressed.group_id or current.version != pressed.version:
+        meta = ModalMeta.for_group(current, who.user_id, slash.channel_of(body))
+        client.views_open(trigger_id=body["trigger_id"], view=views.delete_modal(meta, current))
+        return
+    services.delete_group(who, pressed.ref)
+    done = views.done_message(f"🗑 Deleted {current.group.name}.")
+    if respond is not None and respond.response_url:
+        respond(**done, replace_original=True)
+    else:
+        client.chat_postMessage(channel=who.user_id, **done)
+
+
+# ---------------------------------------------------------------- inside open modals
+
+
+def members_changed(
+    ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient, context: BoltContext
+) -> None:
+    """People added or removed in the Members modal: one row each, typed values kept."""
+    ack()
+    if view.get("callback_id") != Callback.MEMBERS:
+        return
+    meta, state = _open_modal(context, client, body, view)
+    form = views.read_members(state)
+    update_view(client, view, views.members_modal(meta, form.rows, window=form.window))
+
+
+def distribute(
+    ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient, context: BoltContext
+) -> None:
+    """Spread the rows over the window; a new generation of block_ids shows the new values."""
+    ack()
+    meta, state = _open_modal(context, client, body, view)
+    form = views.read_members(state)
+    window = form.window if isinstance(form.window, int) else DEFAULT_WINDOW
+    try:
+        rows = views.distributed_rows(form.rows, window)
+    except ValueError as error:
+        raise UserError(str(error)) from None
+    rebuilt = views.members_modal(meta.next_generation(), rows, window=window)
+    update_view(client, view, rebuilt)
+
+
+def feature_changed(
+    ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient, context: BoltContext
+) -> None:
+    """A feature switched on or off (or the next-action kind changed): show its settings."""
+    ack()
+    meta, state = _open_modal(context, client, body, view)
+    services = roles.deps(context).services
+    team = roles.team_of(body)
+    stored = services.get_group(team, meta.ref).group.features if meta.ref else None
+    draft = views.read_features(state, stored)
+    update_view(client, view, views.features_modal(meta, services.directory(team), draft))
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def _group_ref(action: dict[str, Any]) -> GroupRef:
+    try:
+        return GroupRef.decode(str(action.get("value") or ""))
+    except (ValueError, KeyError, TypeError):
+        raise UserError(
+            "That button is from an older version of groupbot; run /group list."
+        ) from None
+
+
+def _open_modal(
+    context: BoltContext, client: WebClient, body: dict[str, Any], view: dict[str, Any]
+) -> tuple[ModalMeta, dict[str, Any]]:
+    who = roles.actor(context, client, body)
+    meta = ModalMeta.decode(view.get("private_metadata"))
+    if meta.opener and meta.opener != who.user_id:
+        raise Forbidden(f"This form was opened by <@{meta.opener}>; only they can change it.")
+    if meta.ref:
+        services = roles.deps(context).services
+        roles.require_change(services, who, services.get_group(who.team_id, meta.ref), "change it")
+    return meta, (view.get("state") or {}).get("values") or {}
+
+
+def update_view(client: WebClient, current: dict[str, Any], new: dict[str, Any]) -> None:
+    """``views.update`` guarded by the hash Slack gave the view we were sent."""
+    try:
+        client.views_update(view_id=current["id"], hash=current.get("hash"), view=new)
+    except SlackApiError as error:
+        if error.response.get("error") != "hash_conflict":
+            raise
+        # a newer update (a quicker click) got there first; it already shows the latest state
+        log.info("views.update of %s skipped: hash_conflict", current.get("id"))
+
+
+def reply(
+    body: dict[str, Any], respond: Respond | None, client: WebClient, who: Actor, message: Message
+) -> None:
+    """Under the message the button was in, or as a direct message (App Home, modals)."""
+    if respond is not None and respond.response_url:
+        respond(**message, response_type="ephemeral", replace_original=False)
+    else:
+        client.chat_postMessage(channel=who.user_id, **message)

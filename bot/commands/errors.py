@@ -1,0 +1,117 @@
+"""Every error down one path (``app.error``).
+
+- a ``FieldErrors`` raised while a modal is being submitted goes back under the inputs it
+  concerns (``response_action: errors``), and the modal stays open with what was typed;
+- any other ``UserError`` is shown exactly as written, to the user alone: under the first
+  input of a modal being submitted, as the ephemeral reply of a command not yet
+  acknowledged, else through ``response_url`` or a direct message;
+- anything else is a bug: logged with a short reference id, and the user sees only the id.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import secrets
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from slack_bolt import BoltResponse
+from slack_bolt.context.respond import Respond
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.errors import FieldErrors, UserError
+
+BlockErrors = Callable[[Mapping[str, Any], Mapping[str, str]], dict[str, str]]
+"""(the submitted view, field path → message) → input block_id → message."""
+
+
+def first_input_block(view: Mapping[str, Any]) -> str | None:
+    for block in view.get("blocks") or ():
+        if isinstance(block, Mapping) and block.get("type") == "input" and block.get("block_id"):
+            return str(block["block_id"])
+    return None
+
+
+def reference() -> str:
+    """A short id the user can quote and we can grep the logs for."""
+    return secrets.token_hex(4)
+
+
+def make_error_handler(block_errors: BlockErrors) -> Callable[..., BoltResponse | None]:
+    """The ``app.error`` handler; ``block_errors`` places field errors on a modal's inputs."""
+
+    def on_error(
+        error: Exception,
+        body: dict[str, Any],
+        response: BoltResponse | None,
+        respond: Respond | None,
+        client: WebClient,
+        logger: logging.Logger,
+    ) -> BoltResponse | None:
+        # ``response`` is None once the listener has acknowledged: the HTTP answer is gone.
+        acknowledged = response is None
+        if isinstance(error, UserError):
+            message = error.message
+        else:
+            ref = reference()
+            logger.error("unexpected error, reference %s", ref, exc_info=error)
+            message = f"Something went wrong on our side. Reference: `{ref}`"
+        kind = body.get("type")
+        if kind == "view_submission" and not acknowledged:
+            return _view_errors(error, message, body.get("view") or {}, block_errors)
+        if kind is None and "command" in body and not acknowledged:
+            return BoltResponse(
+                status=200,
+                headers={"content-type": "application/json;charset=utf-8"},
+                body=json.dumps({"response_type": "ephemeral", "text": message}),
+            )
+        _tell(message, body, respond, client, logger)
+        if not acknowledged:
+            return BoltResponse(status=200, body="")
+        return None
+
+    return on_error
+
+
+def _view_errors(
+    error: Exception,
+    message: str,
+    view: Mapping[str, Any],
+    block_errors: BlockErrors,
+) -> BoltResponse:
+    errors: dict[str, str] = {}
+    if isinstance(error, FieldErrors):
+        errors = block_errors(view, error.errors)
+    if not errors:
+        # Slack only shows errors keyed by an input block; the first one keeps the modal open.
+        first = first_input_block(view)
+        errors = {first: message} if first else {}
+    if not errors:
+        return BoltResponse(status=200, body="")
+    return BoltResponse(
+        status=200,
+        headers={"content-type": "application/json;charset=utf-8"},
+        body=json.dumps({"response_action": "errors", "errors": errors}),
+    )
+
+
+def _tell(
+    message: str,
+    body: Mapping[str, Any],
+    respond: Respond | None,
+    client: WebClient,
+    logger: logging.Logger,
+) -> None:
+    """After the ack: the response_url when there is one, else a direct message."""
+    try:
+        if respond is not None and respond.response_url:
+            respond(text=message, response_type="ephemeral", replace_original=False)
+            return
+        user = body.get("user") or {}
+        user_id = user.get("id") if isinstance(user, Mapping) else body.get("user_id")
+        if user_id:
+            client.chat_postMessage(channel=str(user_id), text=message)
+    except (SlackApiError, OSError):
+        logger.exception("could not tell the user about an error: %s", message)

@@ -1,0 +1,199 @@
+"""Modal submissions: re-authorize, read the form, validate through the engine, save.
+
+Nothing is acknowledged until the save is done, because a rejection must come back in
+the acknowledgement (``response_action: errors``) to appear under its input. Every
+rejection is raised (``FieldErrors`` from the engine or the services, ``Conflict`` when
+someone saved first, ``Forbidden``) and placed by ``errors.make_error_handler``: the
+modal stays open with what the user typed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from slack_bolt import Ack, BoltContext
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.commands import people, roles, views
+from bot.commands.views import Message, ModalMeta
+from bot.engine.directory import Directory
+from bot.engine.model import Group
+from bot.engine.validation import parse_group
+from bot.errors import FieldErrors, Forbidden, UserError
+from bot.services import Actor, WorkspaceSettings
+
+
+def create(
+    ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient, context: BoltContext
+) -> None:
+    who, meta, state = _submission(context, client, body, view)
+    wired = roles.deps(context)
+    form = views.read_create(state)
+    pbx_ids = _members_or_errors(wired, client, who, form.slack_users, form.group_data)
+    group = parse_group(form.group_data(pbx_ids))
+    result = wired.services.create_group(who, group)
+    ack()
+    _tell(client, meta, who, views.saved_message(result, f"Created {result.view.group.name}."))
+
+
+def settings(
+    ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient, context: BoltContext
+) -> None:
+    who, meta, state = _submission(context, client, body, view)
+    typed = views.read_settings(state)
+
+    def change(group: Group, directory: Directory) -> Group:
+        return parse_group({**group.model_dump(), **typed})
+
+    result = roles.deps(context).services.change_group(
+        who, _ref(meta), change, summary="settings edited", expected_version=meta.version
+    )
+    ack()
+    _tell(
+        client,
+        meta,
+        who,
+        views.saved_message(result, f"Saved the settings of {result.view.group.name}."),
+    )
+
+
+def members(
+    ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient, context: BoltContext
+) -> None:
+    who, meta, state = _submission(context, client, body, view)
+    wired = roles.deps(context)
+    form = views.read_members(state)
+    slack_users = form.slack_users
+    pbx_ids = _members_or_errors(wired, client, who, slack_users)
+    typed = form.members_data(dict(zip(slack_users, pbx_ids, strict=True)))
+
+    def change(group: Group, directory: Directory) -> Group:
+        return parse_group({**group.model_dump(), "members": typed})
+
+    result = wired.services.change_group(
+        who, _ref(meta), change, summary="members edited", expected_version=meta.version
+    )
+    ack()
+    _tell(
+        client,
+        meta,
+        who,
+        views.saved_message(result, f"Saved the members of {result.view.group.name}."),
+    )
+
+
+def features(
+    ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient, context: BoltContext
+) -> None:
+    who, meta, state = _submission(context, client, body, view)
+
+    def change(group: Group, directory: Directory) -> Group:
+        typed = views.read_features(state, group.features)
+        return parse_group({**group.model_dump(), "features": typed})
+
+    result = roles.deps(context).services.change_group(
+        who, _ref(meta), change, summary="features edited", expected_version=meta.version
+    )
+    ack()
+    _tell(
+        client,
+        meta,
+        who,
+        views.saved_message(result, f"Saved the features of {result.view.group.name}."),
+    )
+
+
+def delete(
+    ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient, context: BoltContext
+) -> None:
+    who, meta, state = _submission(context, client, body, view)
+    if not views.read_delete(state):
+        raise FieldErrors({"": "Tick the box to confirm the deletion."})
+    services = roles.deps(context).services
+    current = services.get_group(who.team_id, _ref(meta))
+    if meta.version is not None and current.version != meta.version:
+        raise UserError(
+            f"{current.group.name} changed since this form opened (by <@{current.updated_by}>); "
+            "close it and look again before deleting."
+        )
+    services.delete_group(who, _ref(meta))
+    ack()
+    name = meta.name or current.group.name
+    _tell(client, meta, who, views.done_message(f"🗑 Deleted {name}."))
+
+
+def setup(
+    ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient, context: BoltContext
+) -> None:
+    who, meta, state = _submission(context, client, body, view)
+    roles.require_admin(who, "change the workspace setup")
+    typed = views.read_setup(state)
+    saved = roles.deps(context).services.setup_workspace(
+        who, WorkspaceSettings(team_id=who.team_id, configured=True, **typed)
+    )
+    ack()
+    _tell(
+        client,
+        meta,
+        who,
+        views.done_message(f"Saved the workspace setup (PBX account {saved.account_id})."),
+    )
+
+
+# ---------------------------------------------------------------- shared steps
+
+
+def _submission(
+    context: BoltContext, client: WebClient, body: dict[str, Any], view: dict[str, Any]
+) -> tuple[Actor, ModalMeta, dict[str, Any]]:
+    """Who submits, what the modal was opened for, and what it holds; refuses a modal
+    submitted by anyone but the person it was opened for."""
+    who = roles.actor(context, client, body)
+    meta = ModalMeta.decode(view.get("private_metadata"))
+    if meta.opener and meta.opener != who.user_id:
+        raise Forbidden(
+            f"This form was opened by <@{meta.opener}>; only they can submit it. "
+            "Open your own from /group."
+        )
+    state = (view.get("state") or {}).get("values") or {}
+    return who, meta, state
+
+
+def _ref(meta: ModalMeta) -> str:
+    if not meta.ref:
+        raise UserError("This form does not say which group it edits; open it again.")
+    return meta.ref
+
+
+def _members_or_errors(
+    wired: roles.Deps,
+    client: WebClient,
+    who: Actor,
+    slack_users: Sequence[str],
+    data: Callable[[Sequence[str]], dict[str, Any]] | None = None,
+) -> list[str]:
+    """PBX users of the selected Slack users; a Slack user with no PBX user is reported
+    under the members input together with whatever else the form gets wrong."""
+    try:
+        return people.pbx_users(wired.services, wired.users, client, who.team_id, slack_users)
+    except FieldErrors as missing:
+        errors = dict(missing.errors)
+        if data is not None:
+            try:
+                parse_group(data(slack_users))
+            except FieldErrors as other:
+                errors = {**other.errors, **errors}
+        raise FieldErrors(errors) from None
+
+
+def _tell(client: WebClient, meta: ModalMeta, who: Actor, message: Message) -> None:
+    """After closing the modal: where it was opened from, else a direct message."""
+    if meta.channel_id:
+        try:
+            client.chat_postEphemeral(channel=meta.channel_id, user=who.user_id, **message)
+            return
+        except SlackApiError:
+            pass  # e.g. the bot is not in that channel: fall back to a direct message
+    client.chat_postMessage(channel=who.user_id, **message)

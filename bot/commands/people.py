@@ -1,0 +1,162 @@
+"""Slack users as groupbot sees them: who they are (users.info) and which PBX user they are.
+
+A Slack user maps to the PBX user linked to them explicitly (the directory's
+``slack_user``) or else to the PBX user with the same email; the services decide, we
+bring the email. A Slack user with no PBX user is an error that names them.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.engine.directory import Directory
+from bot.engine.model import Group
+from bot.errors import FieldErrors, UserError
+from bot.services import Services
+
+# users.info is Tier 4 (100+/min per workspace). Every request builds a fresh Actor, but
+# the facts behind it may be a minute old: a demoted admin keeps rights for at most that long.
+PROFILE_TTL_SECONDS = 60.0
+
+
+@dataclass(frozen=True)
+class SlackUser:
+    id: str
+    name: str  # what to call them in a reply: real name, else display name, else the id
+    email: str | None
+    is_admin: bool  # workspace admin, owner or primary owner
+    is_bot: bool = False
+
+
+def _from_users_info(user: dict[str, Any]) -> SlackUser:
+    profile = user.get("profile") or {}
+    name = (
+        profile.get("real_name")
+        or user.get("real_name")
+        or profile.get("display_name")
+        or user.get("name")
+        or user["id"]
+    )
+    return SlackUser(
+        id=user["id"],
+        name=str(name),
+        email=profile.get("email") or None,
+        is_admin=bool(user.get("is_admin") or user.get("is_owner") or user.get("is_primary_owner")),
+        is_bot=bool(user.get("is_bot")),
+    )
+
+
+class SlackUsers:
+    """users.info, remembered for a short while per (team, user)."""
+
+    def __init__(
+        self, ttl: float = PROFILE_TTL_SECONDS, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self._ttl = ttl
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._cache: dict[tuple[str, str], tuple[float, SlackUser]] = {}
+
+    def get(self, client: WebClient, team_id: str, user_id: str) -> SlackUser:
+        key = (team_id, user_id)
+        now = self._clock()
+        with self._lock:
+            hit = self._cache.get(key)
+        if hit is not None and now - hit[0] < self._ttl:
+            return hit[1]
+        try:
+            response = client.users_info(user=user_id)
+        except SlackApiError as error:
+            if error.response.get("error") == "user_not_found":
+                raise UserError(f"<@{user_id}> is not a user of this Slack workspace") from None
+            raise
+        user = _from_users_info(response["user"])
+        with self._lock:
+            self._cache[key] = (now, user)
+        return user
+
+    def by_email(self, client: WebClient, team_id: str, email: str) -> str | None:
+        """The Slack user id with ``email`` (users.lookupByEmail), or None."""
+        key = (team_id, "email:" + email.casefold())
+        now = self._clock()
+        with self._lock:
+            hit = self._cache.get(key)
+        if hit is not None and now - hit[0] < self._ttl:
+            return hit[1].id or None
+        try:
+            found = _from_users_info(client.users_lookupByEmail(email=email)["user"])
+        except SlackApiError as error:
+            if error.response.get("error") not in ("users_not_found", "user_not_found"):
+                raise
+            found = SlackUser(id="", name=email, email=email, is_admin=False)
+        with self._lock:
+            self._cache[key] = (now, found)
+        return found.id or None
+
+
+def pbx_user(
+    services: Services, users: SlackUsers, client: WebClient, team_id: str, slack_user_id: str
+) -> str:
+    """The PBX user id of a Slack user, or ``UserError`` naming them."""
+    person = users.get(client, team_id, slack_user_id)
+    try:
+        return services.pbx_user_for(team_id, slack_user_id, person.email)
+    except UserError as error:
+        raise UserError(_no_pbx_user(person, error)) from None
+
+
+def pbx_users(
+    services: Services,
+    users: SlackUsers,
+    client: WebClient,
+    team_id: str,
+    slack_user_ids: Iterable[str],
+    *,
+    field: str = "members",
+) -> list[str]:
+    """PBX user ids, in order; every Slack user without one is named in one ``FieldErrors``."""
+    found: list[str] = []
+    missing: list[str] = []
+    for slack_user_id in slack_user_ids:
+        try:
+            found.append(pbx_user(services, users, client, team_id, slack_user_id))
+        except UserError as error:
+            missing.append(error.message)
+    if missing:
+        raise FieldErrors({field: _join(missing)})
+    return found
+
+
+def slack_ids(
+    users: SlackUsers, client: WebClient, team_id: str, group: Group, directory: Directory
+) -> dict[str, str]:
+    """PBX user id → Slack user id for the members of ``group``, found by email; members
+    whose email Slack does not know are left out (the Members modal keeps them aside)."""
+    found: dict[str, str] = {}
+    for member in group.members:
+        fact = directory.users.get(member.user_id)
+        if fact is None or not fact.email:
+            continue
+        slack_id = users.by_email(client, team_id, fact.email)
+        if slack_id:
+            found[member.user_id] = slack_id
+    return found
+
+
+def _no_pbx_user(person: SlackUser, error: UserError) -> str:
+    who = f"{person.name} (<@{person.id}>)"
+    if person.name in error.message or person.id in error.message:
+        return error.message
+    detail = f" with the email {person.email}" if person.email else " (Slack shows no email)"
+    return f"{who} has no PBX user{detail}: add them to the PBX directory or link them first"
+
+
+def _join(messages: Sequence[str]) -> str:
+    return messages[0] if len(messages) == 1 else "; ".join(messages)

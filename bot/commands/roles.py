@@ -1,0 +1,87 @@
+"""Who is acting, established afresh on every command, button and submission.
+
+An admin is a Slack workspace owner or admin (users.info) or anyone listed in
+``GROUPBOT_ADMINS``. The services take the ``Actor`` and check rights themselves; the
+surface also refuses early where it would otherwise open a modal the user cannot submit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from slack_bolt import BoltContext
+from slack_sdk import WebClient
+
+from bot.commands.people import SlackUsers
+from bot.config import Settings
+from bot.errors import Forbidden
+from bot.services import Actor, GroupView, Services
+
+DEPS_KEY = "groupbot"
+
+
+@dataclass(frozen=True)
+class Deps:
+    """What the handlers need, put on every request's context by ``create_app``."""
+
+    services: Services
+    settings: Settings
+    users: SlackUsers
+
+
+def deps(context: BoltContext) -> Deps:
+    value = context[DEPS_KEY]
+    assert isinstance(value, Deps)
+    return value
+
+
+def team_of(body: Mapping[str, Any]) -> str:
+    """The workspace a request comes from, whatever its shape."""
+    team = body.get("team")
+    if isinstance(team, Mapping) and team.get("id"):
+        return str(team["id"])
+    for key in ("team_id", "enterprise_id"):
+        if body.get(key):
+            return str(body[key])
+    user = body.get("user")
+    if isinstance(user, Mapping) and user.get("team_id"):
+        return str(user["team_id"])
+    return ""
+
+
+def user_of(body: Mapping[str, Any]) -> str:
+    user = body.get("user")
+    if isinstance(user, Mapping):
+        return str(user.get("id", ""))
+    if isinstance(user, str):  # events carry the bare id
+        return user
+    return str(body.get("user_id", ""))
+
+
+def actor(context: BoltContext, client: WebClient, body: Mapping[str, Any]) -> Actor:
+    """The ``Actor`` of this very request: whoever sent it, with their rights now."""
+    wired = deps(context)
+    team_id = context.team_id or team_of(body)
+    user_id = context.user_id or user_of(body)
+    if not user_id:
+        raise Forbidden("This request does not say who sent it.")
+    is_admin = user_id in wired.settings.groupbot_admins
+    if not is_admin:
+        is_admin = wired.users.get(client, team_id, user_id).is_admin
+    return Actor(team_id=team_id, user_id=user_id, is_admin=is_admin)
+
+
+def require_admin(who: Actor, what: str) -> None:
+    if not who.is_admin:
+        raise Forbidden(f"Only a workspace admin can {what}.")
+
+
+def require_change(services: Services, who: Actor, view: GroupView, what: str) -> None:
+    """Refuse before opening a modal whose submission would be refused anyway."""
+    if not services.can_change(who, view):
+        raise Forbidden(
+            f"Only an admin or a lead of {view.group.name} can {what}. "
+            f"Ask <@{view.created_by}> or a workspace admin."
+        )
