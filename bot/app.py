@@ -33,6 +33,10 @@ from bot.services import Clock, Services
 if TYPE_CHECKING:
     from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
 
+    from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
+    from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
+    from sqlalchemy import Engine
+
 # ---- Slack ---------------------------------------------------------------------------
 
 log = logging.getLogger("groupbot")
@@ -243,6 +247,21 @@ def build_services(
         pbx if pbx is not None else build_pbx(settings),
         clock or (lambda: datetime.now(UTC)),
         ServiceOptions(default_account_id=default_account_id(settings)),
+    )
+
+
+def build_slack_stores(
+    engine: Engine, client_id: str, state_expiration_seconds: int = 600
+) -> tuple[SQLAlchemyInstallationStore, SQLAlchemyOAuthStateStore]:
+    """slack_sdk's installation and OAuth-state stores in our database. Their tables are
+    made by our migrations (`groupbot db upgrade`, or on start for SQLite), so there is
+    no ``create_tables()`` to call."""
+    from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
+    from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
+
+    return (
+        SQLAlchemyInstallationStore(client_id=client_id, engine=engine),
+        SQLAlchemyOAuthStateStore(expiration_seconds=state_expiration_seconds, engine=engine),
     )
 
 

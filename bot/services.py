@@ -37,7 +37,8 @@ from sqlalchemy.exc import IntegrityError
 from bot.engine.compiler import CompileError, compile_group
 from bot.engine.directory import Directory
 from bot.engine.documents import GroupDocuments, PbxIds
-from bot.engine.model import DID, EXTRA_EXTENSION, Group
+from bot.engine.lint import lint
+from bot.engine.model import Group
 from bot.engine.validation import GroupRejected, check_in_account, parse_group
 from bot.errors import (
     Conflict,
@@ -500,7 +501,7 @@ class Services:
             if record is None:  # deleted by someone else meanwhile
                 raise NotFound(f"{group.name} was deleted meanwhile.")
             view = self._view_of(uow, record)
-        warnings = _lint(group)
+            warnings = _lint(view.group, uow.directory.load(account), pbx_group_id)
         if error:
             warnings.append(
                 f"Saved, but the PBX has not taken the change yet ({error}); it is queued "
@@ -647,13 +648,22 @@ def _revision(row: GroupRevisionRecord) -> Revision:
     )
 
 
-def _lint(group: Group) -> list[str]:
-    return [
-        f"{number} is neither a 3–6 digit extension nor an E.164 number; SmartPBX keeps it, "
-        "but consider replacing it"
-        for number in group.numbers
-        if not DID.match(number) and not EXTRA_EXTENSION.match(number)
-    ]
+def _lint(group: Group, directory: Directory, group_id: str) -> list[str]:
+    """The engine's lint warnings as sentences: who or what each one is about, first."""
+    subjects = {"features.next_action": "Next action", "features.call_recording": "Recording"}
+    sentences = []
+    for warning in lint(group, directory, group_id=group_id):
+        field, message = warning.field, warning.message
+        if field.startswith("members."):
+            member = group.members[int(field.split(".")[1])]
+            user = directory.users.get(member.user_id)
+            sentences.append(f"{user.name if user else member.user_id} {message}")
+        elif field.startswith("numbers.") or field == "members":
+            sentences.append(message[:1].upper() + message[1:])
+        else:
+            subject = next((s for f, s in subjects.items() if field.startswith(f)), field)
+            sentences.append(f"{subject} {message}")
+    return sentences
 
 
 def _workspace_settings(row: Workspace) -> WorkspaceSettings:

@@ -325,3 +325,17 @@ def test_export_then_import_round_trips(services: Services) -> None:
 def test_sync_drift_storage_are_not_available_yet(services: Services) -> None:
     with pytest.raises(NotAvailableYet, match="/group sync is not available yet"):
         services.not_available("/group sync")
+
+
+def test_lint_warnings_come_back_as_sentences(services: Services) -> None:
+    late = Group(
+        name="Late",
+        extension="202",
+        members=(Member(user_id=user_id(services, "carol"), start=30, end=50),),
+    )
+
+    result = services.create_group(ADMIN, late)
+
+    assert result.warnings == (
+        "Nothing rings for the first 30 s: the caller hears ringing but no phone rings",
+    )

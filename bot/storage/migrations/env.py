@@ -2,22 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from alembic import context
 from sqlalchemy import Connection
 
 from bot.storage import models  # noqa: F401  (registers every table on Base.metadata)
 from bot.storage.db import Base, make_engine
-
-# Made by the Slack SDK's stores; the migrations create them, the models do not describe them.
-SLACK_TABLES = frozenset({"slack_installations", "slack_bots", "slack_oauth_states"})
-
-
-def include_object(
-    obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any
-) -> bool:
-    return not (type_ == "table" and name in SLACK_TABLES)
+from bot.storage.migrate import include_object
 
 
 def _run(connection: Connection) -> None:
