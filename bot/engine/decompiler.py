@@ -252,7 +252,9 @@ def _read_ring_group(base: DocReader, directory: Directory) -> dict[str, Any]:
     if strategy not in ("simultaneous", "single"):
         raise data.error(f"is {strategy!r}; groupbot rings simultaneous or single", "strategy")
     return {
-        "members": [_member(data, i, directory) for i in range(len(data.array("endpoints")))],
+        "members": [
+            _member(data, i, raw, directory) for i, raw in enumerate(data.array("endpoints"))
+        ],
         # SmartPBX's form allows 0, which Kazoo runs as max(1, repeats) = 1
         "repeats": max(1, data.integer("repeats", 1)),
         "strategy": strategy,
@@ -263,8 +265,7 @@ def _read_ring_group(base: DocReader, directory: Directory) -> dict[str, Any]:
     }
 
 
-def _member(data: DocReader, index: int, directory: Directory) -> dict[str, Any]:
-    raw = data.array("endpoints")[index]
+def _member(data: DocReader, index: int, raw: object, directory: Directory) -> dict[str, Any]:
     if not isinstance(raw, Mapping):
         raise data.error(
             f"is {raw!r}, a bare id (the old Pivot style); SmartPBX writes each member as "
