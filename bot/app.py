@@ -202,6 +202,16 @@ def cli_socket(args: argparse.Namespace) -> int:
     return 0
 
 
+def cli_shell(args: argparse.Namespace) -> int:
+    """`groupbot shell`: this app in a terminal, against the built-in Slack emulator, with
+    DATABASE_URL, the local PBX folder (PBX_EXPORT_DIR) and the demo directory."""
+    from bot.shell.main import run, shell_settings
+
+    settings = shell_settings(Settings())
+    services = build_services(settings)
+    return run(settings, services, lambda s: create_app(s, services), as_user=args.as_user)
+
+
 # ---- storage, PBX and services ---------------------------------------------------------
 
 

@@ -25,6 +25,7 @@ CLEAR = "-"
 TEXT_INPUTS = {"plain_text_input", "email_text_input", "url_text_input"}
 SINGLE_SELECTS = {"static_select", "external_select", "radio_buttons"}
 MULTI_SELECTS = {"multi_static_select", "multi_external_select", "checkboxes"}
+YES_NO = {"y": True, "yes": True, "on": True, "n": False, "no": False, "off": False}
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _URL = re.compile(r"^https?://\S+$", re.IGNORECASE)
 _NUMBERS = re.compile(r"^[\d\s,]+$")
@@ -157,6 +158,8 @@ class Question:
         if kind in SINGLE_SELECTS:
             option = value.get("selected_option")
             return _option_text(option) if option else ""
+        if kind == "checkboxes" and len(_options(self.element)) == 1:
+            return "y" if value.get("selected_options") else "n"
         if kind in MULTI_SELECTS:
             return ", ".join(_option_text(o) for o in value.get("selected_options") or ())
         if kind == "users_select":
@@ -184,7 +187,9 @@ class Question:
         if self.hint:
             lines.append(f"  {self.hint}")
         e, kind = self.element, self.kind
-        if kind in SINGLE_SELECTS or kind in MULTI_SELECTS:
+        if kind == "checkboxes" and len(_options(e)) == 1:
+            lines.append(f"  y) {_option_text(_options(e)[0])}  n) no")
+        elif kind in SINGLE_SELECTS or kind in MULTI_SELECTS:
             listed = [f"{n}) {_option_text(o)}" for n, o in enumerate(_options(e), 1)]
             lines.append("  " + "  ".join(listed) if listed else "  (no options)")
             if kind in MULTI_SELECTS:
@@ -234,6 +239,10 @@ class Question:
             return {"type": kind, "value": _number(answer, e)}
         if kind in SINGLE_SELECTS:
             return {"type": kind, "selected_option": dict(_pick(answer, _options(e)))}
+        if kind == "checkboxes" and len(_options(e)) == 1 and answer.lower() in YES_NO:
+            # a lone checkbox is a switch: y or n
+            chosen = list(_options(e)) if YES_NO[answer.lower()] else []
+            return {"type": kind, "selected_options": [dict(o) for o in chosen]}
         if kind in MULTI_SELECTS:
             chosen = _pick_many(answer, _options(e))
             _check_count(len(chosen), e)

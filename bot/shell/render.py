@@ -133,12 +133,39 @@ def render_message(message: Json, style: Style = PLAIN, *, first_number: int = 1
 
 def render_view(view: Json, style: Style = PLAIN, *, first_number: int = 1) -> Rendered:
     """A modal's title and its non-input blocks; the inputs are a form (``bot.shell.forms``)."""
+    parts = view_parts(view, style, first_number=first_number)
+    segments = [parts.title, *(r.text for r in parts.before.values()), parts.after.text]
+    return Rendered("\n".join(s for s in segments if s), parts.choices)
+
+
+@dataclass(frozen=True)
+class ViewParts:
+    """A modal cut at its inputs: what to show above each one, so a form reads top to
+    bottom like the modal; ``choices`` numbers the modal's buttons in view order."""
+
+    title: str
+    before: Mapping[str, Rendered]  # input block_id -> the blocks just above it
+    after: Rendered  # the blocks below the last input
+    choices: tuple[Choice, ...]
+
+
+def view_parts(view: Json, style: Style = PLAIN, *, first_number: int = 1) -> ViewParts:
     title = _text_of(view.get("title"))
-    blocks = [b for b in view.get("blocks") or () if b.get("type") != "input"]
-    body = render_blocks(blocks, style, first_number=first_number)
-    head = _header(title or "Modal", style, ruler="─") if title else ""
-    text = "\n".join(part for part in (head, body.text) if part)
-    return Rendered(text, body.choices)
+    before: dict[str, Rendered] = {}
+    choices: list[Choice] = []
+    segment: list[Json] = []
+    for block in view.get("blocks") or ():
+        if block.get("type") != "input":
+            segment.append(block)
+            continue
+        rendered = render_blocks(segment, style, first_number=first_number + len(choices))
+        before[str(block.get("block_id", ""))] = rendered
+        choices.extend(rendered.choices)
+        segment = []
+    after = render_blocks(segment, style, first_number=first_number + len(choices))
+    choices.extend(after.choices)
+    head = _header(title, style, ruler="─") if title else ""
+    return ViewParts(head, before, after, tuple(choices))
 
 
 def render_blocks(
@@ -221,8 +248,9 @@ def mrkdwn(text: str, style: Style = PLAIN) -> str:
     """Slack mrkdwn as readable terminal text.
 
     Mentions become ``@name``, channels ``#name``, links ``label (url)``, ``*bold*`` is
-    bold on a terminal (plain otherwise), known emoji codes become symbols, and a code
-    block is indented by four spaces, its content left untouched.
+    bold on a terminal (plain otherwise), known emoji codes become symbols, inline code
+    loses its backticks, and a code block is indented by four spaces; code is otherwise
+    left untouched.
     """
     pieces: list[str] = []
     position = 0
@@ -245,7 +273,7 @@ def _inline(text: str, style: Style) -> str:
     position = 0
     for match in _INLINE_CODE.finditer(text):
         out.append(_formatting(text[position : match.start()], style))
-        out.append(html.unescape(match.group(0)))
+        out.append(html.unescape(match.group(0)[1:-1]))
         position = match.end()
     out.append(_formatting(text[position:], style))
     return "".join(out)

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any, Protocol, TextIO
 
 from bot.shell.forms import AnswerError, Form, Person, Question, Workspace
-from bot.shell.render import Choice, Rendered, Style, render_message, render_view
+from bot.shell.render import Choice, Rendered, Style, mrkdwn, render_message, view_parts
 
 PROMPT = "groupbot> "
 PRESS = re.compile(r"^#(\d+)$")
@@ -50,6 +50,7 @@ class Posted:
     ephemeral: bool = True
     replaced: bool = False  # an earlier message rewritten (replace_original, chat.update)
     deleted: bool = False
+    files: tuple[str, ...] = ()  # one line per file shared with the message
 
 
 @dataclass
@@ -251,7 +252,7 @@ class Session:
         if confirm is None:
             return True
         title = _plain(confirm.get("title")) or "Are you sure?"
-        text = _plain(confirm.get("text"))
+        text = mrkdwn(_plain(confirm.get("text")), self.style)
         yes = _plain(confirm.get("confirm")) or "Yes"
         no = _plain(confirm.get("deny")) or "Cancel"
         self.say(f"{title}\n{text}" if text else title)
@@ -306,7 +307,7 @@ class Session:
         elif not posted.ephemeral:
             where.append(f"in #{channel}, seen by everyone")
         head = f"── groupbot ({', '.join(where)})" if where else "── groupbot"
-        return f"{head}\n{rendered.text}"
+        return "\n".join(part for part in (head, rendered.text, *posted.files) if part)
 
     # -- forms -----------------------------------------------------------------------
 
@@ -322,9 +323,10 @@ class Session:
         self._show_view(form.view)
         pending, position = form.questions, 0
         while True:
+            whole = [q.key for q in pending] == [q.key for q in form.questions]
             while position < len(pending):
                 question = pending[position]
-                step = self._ask(form, question)
+                step = self._ask(form, question, in_context=whole)
                 if step is None:
                     position += 1
                     continue
@@ -347,6 +349,11 @@ class Session:
                 else:
                     self._show_view(form.view)
                     pending, position = form.questions, 0
+                whole = True
+            if whole:
+                trailing = view_parts(form.view, self.style).after.text
+                if trailing:
+                    self.say(trailing)
             missing = form.missing()
             if missing:
                 self.say("Still required: " + ", ".join(q.label for q in missing))
@@ -376,10 +383,18 @@ class Session:
                 continue
             return ok
 
-    def _ask(self, form: Form, question: Question) -> _Changed | str | None:
+    def _ask(self, form: Form, question: Question, *, in_context: bool) -> _Changed | str | None:
         """Ask one question until it is answered: None once the answer is recorded,
-        "cancel", or what the app did when the answer (or a button) reached it."""
-        for line in question.describe(form.current(question), form.workspace):
+        "cancel", or what the app did when the answer (or a button) reached it.
+
+        ``in_context``: show the modal's blocks above the input first (not when a field
+        is asked again after an error)."""
+        if in_context:
+            above = view_parts(form.view, self.style).before.get(question.block_id)
+            if above is not None and above.text:
+                self.say(above.text)
+        before = form.current(question)
+        for line in question.describe(before, form.workspace):
             self.say(line)
         while True:
             answer = self.lines.read(question.prompt(form.current(question), form.workspace))
@@ -396,13 +411,14 @@ class Session:
             except AnswerError as problem:
                 self.say(f"  ✗ {problem}")
                 continue
-            if question.dispatch and answer.strip():
+            if question.dispatch and form.current(question) != before:
+                # Slack sends block_actions only when the value changed
                 return _Changed(self.chat.view_action(self.user, form, question), question.block_id)
             return None
 
     def _press_in_view(self, form: Form, number: int) -> Reply | None:
-        rendered = render_view(form.view, self.style)
-        choice = next((c for c in rendered.choices if c.number == number), None)
+        choices = view_parts(form.view, self.style).choices
+        choice = next((c for c in choices if c.number == number), None)
         if choice is None:
             self.say(f"  ✗ the modal has no button [{number}]")
             return None
@@ -411,12 +427,11 @@ class Session:
         return self.chat.press(self.user, choice, form)
 
     def _show_view(self, view: Mapping[str, Any]) -> None:
-        rendered = render_view(view, self.style)
-        if rendered.text:
-            self.say(rendered.text)
-        submit = _plain(view.get("submit"))
-        hint = f"(answer each field; the form is sent with {submit or 'Submit'} at the end)"
-        self.say(hint)
+        title = view_parts(view, self.style).title
+        if title:
+            self.say(title)
+        submit = _plain(view.get("submit")) or "Submit"
+        self.say(f"(a form: answer each field; it is sent with {submit} after the last one)")
 
     # -- users and jobs ----------------------------------------------------------------
 

@@ -316,3 +316,16 @@ def test_dates_times_and_single_user() -> None:
     assert lead.parse("@carol", PEOPLE) == {"type": "users_select", "selected_user": "U0CAROL"}
     with pytest.raises(AnswerError, match="YYYY-MM-DD"):
         day.parse("tomorrow")
+
+
+def test_a_lone_checkbox_is_a_yes_no_switch() -> None:
+    on = option("Record calls to this group", "on")
+    element = {"type": "checkboxes", "action_id": "toggle", "options": [on]}
+    block = input_block("recording", "Call recording", element, optional=True)
+    question = questions({"blocks": [block]})[0]
+
+    assert question.describe(question.initial())[1] == "  y) Record calls to this group  n) no"
+    assert question.prompt(question.initial()) == "Call recording [n]: "
+    assert question.parse("y") == {"type": "checkboxes", "selected_options": [on]}
+    assert question.parse("off") == {"type": "checkboxes", "selected_options": []}
+    assert question.parse("1") == {"type": "checkboxes", "selected_options": [on]}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.shell.render import Style, mrkdwn, render_blocks, render_message, render_view
+from bot.shell.render import Style, mrkdwn, render_blocks, render_message, render_view, view_parts
 
 
 def button(text: str, action_id: str, **extra: Any) -> dict[str, Any]:
@@ -154,7 +154,7 @@ def test_mrkdwn_links_mentions_channels_and_escapes() -> None:
 def test_mrkdwn_keeps_code_verbatim() -> None:
     text = 'Run `*not bold*` then:\n```{"a": "<b>"}\n*x*```\nafter *bold*'
 
-    assert mrkdwn(text) == 'Run `*not bold*` then:\n    {"a": "<b>"}\n    *x*\nafter bold'
+    assert mrkdwn(text) == 'Run *not bold* then:\n    {"a": "<b>"}\n    *x*\nafter bold'
 
 
 def test_ansi_style_makes_bold_bold_and_context_dim() -> None:
@@ -231,3 +231,35 @@ def test_unknown_blocks_and_images_are_named_not_dropped() -> None:
     ]
 
     assert render_blocks(blocks).text == "[image: ring timeline]\n[table block]"
+
+
+def test_a_modal_cut_at_its_inputs_shows_each_part_above_its_field() -> None:
+    view = {
+        "type": "modal",
+        "title": {"type": "plain_text", "text": "Features"},
+        "blocks": [
+            {
+                "type": "input",
+                "block_id": "recording",
+                "label": {"type": "plain_text", "text": "Call recording"},
+                "element": {"type": "checkboxes", "action_id": "r", "options": []},
+            },
+            {"type": "divider"},
+            {"type": "section", "text": {"type": "mrkdwn", "text": "*Ringback*"}},
+            {
+                "type": "input",
+                "block_id": "ringback",
+                "label": {"type": "plain_text", "text": "Ringback"},
+                "element": {"type": "static_select", "action_id": "rb", "options": []},
+            },
+            {"type": "actions", "block_id": "a", "elements": [button("Preview", "preview")]},
+        ],
+    }
+
+    parts = view_parts(view)
+
+    assert parts.title == "Features\n────────"
+    assert parts.before["recording"].text == ""
+    assert parts.before["ringback"].text == "─" * 40 + "\nRingback"
+    assert parts.after.text == "[1] Preview"
+    assert [c.action_id for c in parts.choices] == ["preview"]
