@@ -94,7 +94,7 @@ def create_app(settings: Settings, services: Services, client: WebClient | None 
     app = App(
         name="groupbot",
         signing_secret=settings.slack_signing_secret or "",
-        token=token,
+        # the client carries the single-workspace token (Bolt takes it from there)
         client=client or make_web_client(settings, token),
         oauth_settings=oauth,
         # no auth.test at start-up: single-workspace authorization does it on the first request

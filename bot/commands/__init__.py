@@ -20,31 +20,33 @@ def register(app: App) -> None:
 
     from . import actions, errors, home, modals, slash
 
+    on_error = errors.make_error_handler(block_errors)
     app.use(skip_slack_retries)
-    app.error(errors.make_error_handler(block_errors))
+    app.error(on_error)
+    on = errors.guarded(on_error)  # errors after ack() go down the same path
 
-    app.command(Command.GROUP)(slash.group)
+    app.command(Command.GROUP)(on(slash.group))
 
-    app.view(Callback.CREATE)(modals.create)
-    app.view(Callback.SETTINGS)(modals.settings)
-    app.view(Callback.MEMBERS)(modals.members)
-    app.view(Callback.FEATURES)(modals.features)
-    app.view(Callback.DELETE)(modals.delete)
-    app.view(Callback.SETUP)(modals.setup)
+    app.view(Callback.CREATE)(on(modals.create))
+    app.view(Callback.SETTINGS)(on(modals.settings))
+    app.view(Callback.MEMBERS)(on(modals.members))
+    app.view(Callback.FEATURES)(on(modals.features))
+    app.view(Callback.DELETE)(on(modals.delete))
+    app.view(Callback.SETUP)(on(modals.setup))
 
-    app.action(matcher(Action.SHOW))(actions.show)
-    app.action(matcher(Action.EDIT))(actions.open_settings)
-    app.action(matcher(Action.MEMBERS))(actions.open_members)
-    app.action(matcher(Action.FEATURES))(actions.open_features)
-    app.action(matcher(Action.SIMULATE))(actions.simulate)
-    app.action(matcher(Action.DELETE))(actions.delete)
-    app.action(Action.CREATE)(actions.open_create)
-    app.action(Action.MEMBERS_SELECT)(actions.members_changed)
-    app.action(Action.DISTRIBUTE)(actions.distribute)
+    app.action(matcher(Action.SHOW))(on(actions.show))
+    app.action(matcher(Action.EDIT))(on(actions.open_settings))
+    app.action(matcher(Action.MEMBERS))(on(actions.open_members))
+    app.action(matcher(Action.FEATURES))(on(actions.open_features))
+    app.action(matcher(Action.SIMULATE))(on(actions.simulate))
+    app.action(matcher(Action.DELETE))(on(actions.delete))
+    app.action(Action.CREATE)(on(actions.open_create))
+    app.action(Action.MEMBERS_SELECT)(on(actions.members_changed))
+    app.action(Action.DISTRIBUTE)(on(actions.distribute))
     for toggle in FEATURE_DISPATCH:
-        app.action(toggle)(actions.feature_changed)
+        app.action(toggle)(on(actions.feature_changed))
 
-    app.event("app_home_opened")(home.opened)
+    app.event("app_home_opened")(on(home.opened))
 
 
 def skip_slack_retries(request: BoltRequest, next: Callable[[], BoltResponse]) -> BoltResponse:

@@ -27,12 +27,9 @@ from bot.engine.directory import Directory
 from bot.engine.model import (
     DEFAULT_WINDOW,
     NEW_MEMBER_WINDOW,
-    CallRecording,
     Group,
     Member,
-    NextAction,
     NextActionKind,
-    Ringback,
     RingbackKind,
     distributed,
 )
@@ -250,14 +247,12 @@ def _distribute(group: Group, window: int) -> Group:
 
 def _recording(group: Group, command: p.SetRecording) -> Group:
     current = group.features.call_recording
-    recording = CallRecording.model_validate(
-        {
-            "enabled": command.enabled,
-            "format": command.format or current.format,
-            "time_limit": command.time_limit or current.time_limit,
-            "url": command.url if command.url is not None else current.url,
-        }
-    )
+    recording = {
+        "enabled": command.enabled,
+        "format": command.format or current.format,
+        "time_limit": command.time_limit or current.time_limit,
+        "url": command.url if command.url is not None else current.url,
+    }
     return _features(group, call_recording=recording)
 
 
@@ -281,7 +276,7 @@ def _by_name(choices: dict[str, str], name: str, what: str) -> str:
 
 def _ringback(group: Group, directory: Directory, kind: RingbackKind, media: str | None) -> Group:
     media_id = _by_name(dict(directory.media), media or "", "media file") if media else None
-    ringback = Ringback(kind=kind, media_id=media_id if kind is RingbackKind.MEDIA else None)
+    ringback = {"kind": kind, "media_id": media_id if kind is RingbackKind.MEDIA else None}
     return _features(group, ringback=ringback)
 
 
@@ -305,7 +300,7 @@ def _next_action(
                 if name in other.numbers:
                     groups[key] = name
             target = _by_name(groups, name, "group")
-    return _features(group, next_action=NextAction(kind=command.kind, target_id=target))
+    return _features(group, next_action={"kind": command.kind, "target_id": target})
 
 
 def _prepend(group: Group, command: p.SetPrepend) -> Group:
