@@ -55,16 +55,17 @@ def decompile_group(
     callflow's own id is ``user_callflow_id``, or else the document's ``id`` (crossbar's
     GET returns it) or ``_id``. Any ``id`` a document carries must agree with these.
     """
+    group = DocReader("group document", group_doc)
     base = DocReader("baseGroup callflow", base_callflow)
     user = DocReader("userGroup callflow", user_callflow)
     base.expect_type("baseGroup")
     user.expect_type("userGroup")
     chain = _read_chain(user)
-    ids = _ids(group_doc, base, user, chain.base_id, user_callflow_id)
+    ids = _ids(group.doc, base, user, chain.base_id, user_callflow_id)
     ring = _read_ring_group(base, directory)
     extension, extras, numbers = _split_numbers(user)
     fields: dict[str, Any] = {
-        "name": DocReader("group document", group_doc).text("name"),
+        "name": group.text("name"),
         "extension": extension,
         "extra_extensions": extras,
         "numbers": numbers,
