@@ -9,10 +9,21 @@ show it: the HTTP body of the ack (a command's ephemeral reply, a modal's
 ``chat.postMessage``/``postEphemeral``, ``chat.update``, file shares) and the user's
 modal stack (``views.open``/``update``/``push``).
 
-Two things are observed on the app without changing what it does: its listener pool is
-wrapped so the shell waits for the work a listener does after ``ack()``, and its
-listener error handler is wrapped so the shell knows that a command failed (a
-``UserError`` or a bug) whatever the reply says.
+The app's listener pool is wrapped (observed, not changed) so the shell waits for the
+work a listener does after ``ack()`` before it reads what came back.
+
+How the shell knows that an interaction failed:
+
+- the app answered with an HTTP status other than 200, or Slack would have refused its
+  answer ("We had some trouble connecting": a bad ``response_action``, a stray error key);
+- a modal submission came back with ``response_action: errors``;
+- an exception reached Bolt's listener error handler (wrapped, like the pool: errors
+  raised before ``ack()``);
+- the app sent a message without blocks. Every reply of ``bot.commands`` is a
+  ``views.common.Message`` (text *and* blocks); only its error path
+  (``bot.commands.errors``) answers with bare text, for a ``UserError`` or a bug's
+  reference id, whether through the ack, ``respond()`` or a direct message. A file share
+  (text, no blocks, files) is not an error.
 """
 
 from __future__ import annotations
@@ -278,8 +289,11 @@ class EmulatedChat:
                 channel=self.channel.channel_id,
                 ephemeral=ack.get("response_type") != "in_channel",
                 ts=self._store_ack(user, ack),
+                error=not ack.get("blocks"),
             )
             reply.posted.insert(0, posted)
+        if any(posted.error for posted in reply.posted):
+            reply.failures.append("")  # the message itself says what went wrong
         if outcome is not None:
             reply.field_errors = dict(outcome.errors)
             for problem in outcome.problems:
@@ -291,6 +305,8 @@ class EmulatedChat:
             # The app has told the user (its error handler's reply is printed above);
             # an empty reason only marks the command as failed.
             reply.failures.append("" if isinstance(error, UserError) else f"{error!r}")
+        if reply.failures.count("") > 1:
+            reply.failures = [f for f in reply.failures if f] + [""]
         return reply
 
     def _store_ack(self, user: Person, message: Mapping[str, Any]) -> str | None:
@@ -334,6 +350,7 @@ class EmulatedChat:
                     replaced=key in before.messages,
                     deleted=message.deleted,
                     files=tuple(self._file_note(file) for file in message.files),
+                    error=not message.blocks and not message.files and not message.deleted,
                 )
             )
 

@@ -51,6 +51,7 @@ class Posted:
     replaced: bool = False  # an earlier message rewritten (replace_original, chat.update)
     deleted: bool = False
     files: tuple[str, ...] = ()  # one line per file shared with the message
+    error: bool = False  # the app's error path sent it (see ``bot.shell.chat``)
 
 
 @dataclass
@@ -307,7 +308,8 @@ class Session:
         elif not posted.ephemeral:
             where.append(f"in #{channel}, seen by everyone")
         head = f"── groupbot ({', '.join(where)})" if where else "── groupbot"
-        return "\n".join(part for part in (head, rendered.text, *posted.files) if part)
+        text = f"✗ {rendered.text}" if posted.error else rendered.text
+        return "\n".join(part for part in (head, text, *posted.files) if part)
 
     # -- forms -----------------------------------------------------------------------
 
@@ -350,10 +352,6 @@ class Session:
                     self._show_view(form.view)
                     pending, position = form.questions, 0
                 whole = True
-            if whole:
-                trailing = view_parts(form.view, self.style).after.text
-                if trailing:
-                    self.say(trailing)
             missing = form.missing()
             if missing:
                 self.say("Still required: " + ", ".join(q.label for q in missing))
@@ -427,11 +425,14 @@ class Session:
         return self.chat.press(self.user, choice, form)
 
     def _show_view(self, view: Mapping[str, Any]) -> None:
-        title = view_parts(view, self.style).title
-        if title:
-            self.say(title)
+        parts = view_parts(view, self.style)
+        if parts.title:
+            self.say(parts.title)
         submit = _plain(view.get("submit")) or "Submit"
         self.say(f"(a form: answer each field; it is sent with {submit} after the last one)")
+        if parts.choices:
+            buttons = "  ".join(f"[{c.number}] {c.label}" for c in parts.choices)
+            self.say(f"(buttons: {buttons}; type #<n> at any field to press one)")
 
     # -- users and jobs ----------------------------------------------------------------
 

@@ -34,6 +34,11 @@ def plain(text: str) -> dict[str, str]:
     return {"type": "plain_text", "text": text}
 
 
+def msg(text: str) -> dict[str, Any]:
+    """A reply as groupbot's handlers make them: text and blocks (errors are bare text)."""
+    return {"text": text, "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": text}}]}
+
+
 def modal(name: str = "", extension_block: str = "ext") -> dict[str, Any]:
     return {
         "type": "modal",
@@ -82,12 +87,12 @@ def toy_app(client: WebClient, seen: list[dict[str, Any]]) -> App:
     def group(ack: Ack, body: dict[str, Any], respond: Respond, client: WebClient) -> None:
         text = body["text"]
         if text == "hello":
-            ack(f"hello <@{body['user_id']}>")
+            ack(**msg(f"hello <@{body['user_id']}>"))
         elif text.startswith("echo "):
-            ack(text[5:])
+            ack(**msg(text[5:]))
         elif text == "later":
             ack()
-            respond(text="*done* later", response_type="ephemeral")
+            respond(**msg("*done* later"), response_type="ephemeral")
         elif text == "buttons":
             ack(
                 blocks=[
@@ -121,17 +126,17 @@ def toy_app(client: WebClient, seen: list[dict[str, Any]]) -> App:
             ack()
             raise UserError("No group 'x'.")
         else:
-            ack(f"unknown: {text}")
+            ack(**msg(f"unknown: {text}"))
 
     @app.action("keep")
     def keep(ack: Ack, respond: Respond) -> None:
         ack()
-        respond(text="kept", replace_original=True)
+        respond(**msg("kept"), replace_original=True)
 
     @app.action("delete")
     def delete(ack: Ack, respond: Respond) -> None:
         ack()
-        respond(text="deleted", replace_original=True)
+        respond(**msg("deleted"), replace_original=True)
 
     @app.action("users")
     def users(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
@@ -219,7 +224,7 @@ def test_a_user_error_fails_the_session(emulator: SlackEmulator) -> None:
     session, out = session_for(emulator, "/group fail\n/group hello\n", [])
 
     assert session.run() == 1
-    assert "oops: No group 'x'." in out.getvalue()
+    assert "── groupbot\n✗ oops: No group 'x'.\n" in out.getvalue()
     assert session.failures == 1
 
 

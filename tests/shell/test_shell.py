@@ -1,0 +1,166 @@
+"""``groupbot shell`` end to end: piped stdin, the real app, the emulator, SQLite and the
+local PBX folder, run as the user runs it (a subprocess in a scratch directory)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.slow
+
+Shell = Callable[..., subprocess.CompletedProcess[str]]
+
+
+@pytest.fixture
+def shell(tmp_path: Path) -> Shell:
+    """Runs ``groupbot shell [args]`` with ``lines`` on stdin, in ``tmp_path``."""
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("SLACK_", "KAZOO_", "PBX_", "GROUPBOT_")) and key != "DATABASE_URL"
+    }
+    env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'groupbot.db'}"
+    env["PBX_EXPORT_DIR"] = str(tmp_path / "callflows")
+
+    def run(*lines: str, args: tuple[str, ...] = ()) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "bot", "shell", *args],
+            input="".join(line + "\n" for line in lines),
+            capture_output=True,
+            text=True,
+            cwd=tmp_path,
+            env=env,
+            timeout=120,
+            check=False,
+        )
+
+    return run
+
+
+def documents(tmp_path: Path) -> dict[str, dict[str, object]]:
+    """The compiled documents in PBX_EXPORT_DIR, by ``<collection>/<id>``."""
+    folder = tmp_path / "callflows"
+    return {
+        f"{path.parent.name}/{path.stem}": json.loads(path.read_text())
+        for path in sorted(folder.rglob("*.json"))
+    }
+
+
+def ring_group(docs: dict[str, dict[str, object]]) -> dict[str, object]:
+    base = next(d for d in docs.values() if d.get("type") == "baseGroup")
+    flow = base["flow"]
+    assert isinstance(flow, dict)
+    data = flow["data"]
+    assert isinstance(data, dict)
+    return data
+
+
+def test_a_scripted_session_from_create_to_delete(shell: Shell, tmp_path: Path) -> None:
+    created = shell("/group create Sales 201 @alice @bob", "/group list")
+
+    assert created.returncode == 0, created.stdout + created.stderr
+    assert "Created Sales." in created.stdout
+    docs = documents(tmp_path)
+    assert sorted(key.split("/")[0] for key in docs) == ["callflows", "callflows", "groups"]
+    for key in docs:
+        assert f"→ wrote callflows/{key}.json" in created.stdout
+    assert [d["name"] for d in docs.values() if "type" in d] == sorted(
+        ["Sales Base Group", "Sales Ring Group"],
+        key=[d.get("name") for d in docs.values() if "type" in d].index,
+    )
+
+    # a second session finds the group in the same database and folder
+    session = shell(
+        "/group add Sales @carol",
+        "/group distribute Sales 60",
+        "/group record Sales on wav limit=300",
+        "/group forward Sales allow",
+        "/group show Sales",
+        "/group simulate Sales",
+    )
+
+    assert session.returncode == 0, session.stdout + session.stderr
+    group = ring_group(documents(tmp_path))
+    endpoints = group["endpoints"]
+    assert isinstance(endpoints, list)
+    assert [(e["delay"], e["timeout"]) for e in endpoints] == [(0, 20), (20, 20), (40, 20)]
+    show = session.stdout.split("groupbot> /group show Sales\n")[1]
+    assert "[1] Edit  [2] Members  [3] Features  [4] Simulate  [5] Delete ⚠" in show
+    user_flow = next(d for d in documents(tmp_path).values() if d.get("type") == "userGroup")
+    assert "record_call" in json.dumps(user_flow)
+    assert "simulation-Sales.png" in session.stdout
+
+    deleted = shell("/group delete Sales", "#1", "y", "/group list")
+
+    assert deleted.returncode == 0, deleted.stdout + deleted.stderr
+    assert "Delete group (y) or Cancel (n)? y" in deleted.stdout
+    assert documents(tmp_path) == {}
+    assert deleted.stdout.count("→ removed callflows/") == 3
+
+
+def test_a_modal_filled_through_its_form(shell: Shell, tmp_path: Path) -> None:
+    result = shell(
+        "/group create",
+        "Support",  # Group name
+        "202",  # Extension
+        "@carol @dana",  # Members
+        "",  # More extensions and phone numbers: keep (none)
+        "/group list",
+    )
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Group name: Support\nExtension *" in result.stdout
+    assert "Support · ext 202 · 2 members" in result.stdout
+    assert [d["name"] for d in documents(tmp_path).values() if "type" not in d] == ["Support"]
+
+
+def test_a_field_error_is_shown_and_the_field_asked_again(shell: Shell, tmp_path: Path) -> None:
+    result = shell(
+        "/group create",
+        "Support",
+        "12",  # refused by the app
+        "@carol",
+        "",
+        "202",  # the correction
+        "/group list",
+    )
+
+    assert "Please correct:\n  Extension: ✗ the group extension must be exactly 3 digits" in (
+        result.stdout
+    )
+    assert "Extension [12]: 202" in result.stdout
+    assert "Support · ext 202 · 1 member" in result.stdout
+    assert len(documents(tmp_path)) == 3
+    # a command that needed a correction did not go through cleanly
+    assert result.returncode == 1
+
+
+def test_another_user_is_refused_an_admin_only_action(shell: Shell) -> None:
+    assert shell("/group create Sales 201 @alice").returncode == 0
+
+    as_bob = shell("/whoami", "/group list", "/group delete Sales", args=("--as", "@bob"))
+
+    assert "You are @bob (Bob Jones), a member, not an admin." in as_bob.stdout
+    assert "Sales · ext 201" in as_bob.stdout
+    assert "Only an admin or a lead of Sales can delete it." in as_bob.stdout
+    assert as_bob.returncode == 1
+
+
+def test_exit_status_is_zero_only_when_every_command_succeeded(shell: Shell) -> None:
+    assert shell("/group list", "/group help add").returncode == 0
+    assert shell("/group list", "/group show Nope").returncode == 1
+    assert shell("/group frobnicate").returncode == 1
+    assert shell("hello").returncode == 1
+
+
+def test_an_unknown_user_for_as_is_refused(shell: Shell) -> None:
+    result = shell("/group list", args=("--as", "@zed"))
+
+    assert result.returncode == 2
+    assert "no user @zed" in result.stderr
