@@ -61,6 +61,7 @@ from bot.slackemu.payloads import (
 from bot.slackemu.server import SlackEmulator
 
 COMMAND = "/group"
+HOME = "home"  # the channel of a Posted that is the user's Home tab
 # A listener still busy after this long is reported, and the shell goes on.
 WORK_TIMEOUT = 60.0
 
@@ -193,6 +194,14 @@ class EmulatedChat:
                 trigger_id=self.emulator.issue_trigger_id(user.user_id, str(view.get("id"))),
                 view=view,
             )
+        elif where.channel == HOME:
+            home = self.emulator.home_view(user.user_id) or {}
+            payload = block_actions_payload(
+                self._context(user),
+                action,
+                trigger_id=self.emulator.issue_trigger_id(user.user_id),
+                view=home,
+            )
         else:
             channel = where.channel or self.channel.channel_id
             message = {**where.message, "ts": where.ts}
@@ -256,7 +265,7 @@ class EmulatedChat:
         reply = self._exchange(user, self.signer.sign(body, JSON))
         home = self.emulator.home_view(user.user_id)
         if home is not None:
-            reply.posted.append(Posted({"blocks": home.get("blocks") or []}, channel="home"))
+            reply.posted.append(Posted({"blocks": home.get("blocks") or []}, channel=HOME))
         return reply
 
     # -- one request, and what came of it ---------------------------------------------

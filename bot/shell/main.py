@@ -22,7 +22,7 @@ from bot.services import Services
 from bot.shell.chat import EmulatedChat
 from bot.shell.forms import Channel, Person
 from bot.shell.render import Style
-from bot.shell.session import Job, PipedLines, Session, TerminalLines
+from bot.shell.session import Job, PipedLines, Session, TerminalLines, shown_path
 from bot.slackemu.server import SlackEmulator
 
 # Fixed credentials of the in-process emulator: nothing leaves 127.0.0.1.
@@ -148,7 +148,7 @@ def _banner(
     interactive: bool,
 ) -> None:
     members = " ".join("@" + p.handle for p in people)
-    where = settings.pbx_export_dir
+    where = shown_path(settings.pbx_export_dir)
     session.say(f"groupbot shell: #{CHANNEL.name} with {members}.")
     if loaded_demo:
         session.say("Loaded the demo PBX directory (groupbot directory import replaces it).")

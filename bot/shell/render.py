@@ -347,7 +347,8 @@ def _header(text: str, style: Style, *, ruler: str = "═") -> str:
 
 
 def _dim(text: str, style: Style) -> str:
-    return f"{DIM}{text}{RESET}" if style.ansi else text
+    # a reset inside (the end of a bold word) would end the dimming too: dim again after it
+    return f"{DIM}{text.replace(RESET, RESET + DIM)}{RESET}" if style.ansi else text
 
 
 def _context_element(element: Json, style: Style) -> str:

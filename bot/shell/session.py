@@ -494,10 +494,10 @@ class Session:
         for path in now:
             if before.get(path) != now[path]:
                 verb = "wrote" if path not in before else "updated"
-                self.say(f"→ {verb} {_shown_path(path)}")
+                self.say(f"→ {verb} {shown_path(path)}")
         for path in before:
             if path not in now:
-                self.say(f"→ removed {_shown_path(path)}")
+                self.say(f"→ removed {shown_path(path)}")
 
 
 def escape_mentions(text: str, people: Sequence[Person]) -> str:
@@ -522,7 +522,8 @@ def _plain(obj: Any) -> str:
     return "" if obj is None else str(obj)
 
 
-def _shown_path(path: Path) -> str:
+def shown_path(path: Path) -> str:
+    """``path`` relative to the working directory when it is under it."""
     try:
         return str(path.resolve().relative_to(Path.cwd().resolve()))
     except ValueError:

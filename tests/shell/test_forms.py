@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 
 from bot.shell.forms import AnswerError, Channel, Form, Person, Workspace, questions
+from bot.slackemu.payloads import fill_state
 
 PEOPLE = Workspace(
     people=(
@@ -329,3 +330,23 @@ def test_a_lone_checkbox_is_a_yes_no_switch() -> None:
     assert question.parse("y") == {"type": "checkboxes", "selected_options": [on]}
     assert question.parse("off") == {"type": "checkboxes", "selected_options": []}
     assert question.parse("1") == {"type": "checkboxes", "selected_options": [on]}
+
+
+def test_state_matches_the_emulators_model_of_slacks_client() -> None:
+    form = Form(FEATURES, PEOPLE)
+    typed = {"name": "Support", "limit": "900", "format": "WAV", "members": "@bob @carol"}
+    for question in form.questions:
+        if question.block_id in typed:
+            form.answer(question, typed[question.block_id])
+
+    expected = fill_state(
+        FEATURES,
+        {
+            "name": "Support",
+            "limit": "900",
+            "format": "wav",
+            "members": ["U0BOB", "U0CAROL"],
+            "channel": "C0GENERAL",  # default_to_current_conversation, filled by the client
+        },
+    )
+    assert form.state()["values"] == expected

@@ -164,3 +164,14 @@ def test_an_unknown_user_for_as_is_refused(shell: Shell) -> None:
 
     assert result.returncode == 2
     assert "no user @zed" in result.stderr
+
+
+def test_the_home_tab_and_its_buttons(shell: Shell) -> None:
+    result = shell("/group create Sales 201 @alice", "/home", "#2")
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    home = result.stdout.split("groupbot> /home\n")[1]
+    assert home.startswith("── groupbot (Home tab)\n")
+    assert "[1] Create group" in home
+    assert "[2] Show" in home
+    assert "Extension: 201" in home.split("groupbot> #2\n")[1]
