@@ -120,10 +120,11 @@ def delete(
 
 
 def members_changed(
-    ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient, context: BoltContext
+    ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext
 ) -> None:
     """People added or removed in the Members modal: one row each, typed values kept."""
     ack()
+    view = body["view"]
     if view.get("callback_id") != Callback.MEMBERS:
         return
     meta, state = _open_modal(context, client, body, view)
@@ -131,11 +132,10 @@ def members_changed(
     update_view(client, view, views.members_modal(meta, form.rows, window=form.window))
 
 
-def distribute(
-    ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient, context: BoltContext
-) -> None:
+def distribute(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
     """Spread the rows over the window; a new generation of block_ids shows the new values."""
     ack()
+    view = body["view"]
     meta, state = _open_modal(context, client, body, view)
     form = views.read_members(state)
     window = form.window if isinstance(form.window, int) else DEFAULT_WINDOW
@@ -148,10 +148,11 @@ def distribute(
 
 
 def feature_changed(
-    ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient, context: BoltContext
+    ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext
 ) -> None:
     """A feature switched on or off (or the next-action kind changed): show its settings."""
     ack()
+    view = body["view"]
     meta, state = _open_modal(context, client, body, view)
     services = roles.deps(context).services
     team = roles.team_of(body)

@@ -108,8 +108,8 @@ def pbx_user(
     person = users.get(client, team_id, slack_user_id)
     try:
         return services.pbx_user_for(team_id, slack_user_id, person.email)
-    except UserError as error:
-        raise UserError(_no_pbx_user(person, error)) from None
+    except UserError:
+        raise UserError(_no_pbx_user(person)) from None
 
 
 def pbx_users(
@@ -150,10 +150,8 @@ def slack_ids(
     return found
 
 
-def _no_pbx_user(person: SlackUser, error: UserError) -> str:
+def _no_pbx_user(person: SlackUser) -> str:
     who = f"{person.name} (<@{person.id}>)"
-    if person.name in error.message or person.id in error.message:
-        return error.message
     detail = f" with the email {person.email}" if person.email else " (Slack shows no email)"
     return f"{who} has no PBX user{detail}: add them to the PBX directory or link them first"
 

@@ -134,6 +134,9 @@ class Slack:
     ) -> dict[str, Any]:
         """Operate an element of an open view; the view after the app updated it."""
         before = self.count("views.update")
+        if answer is not None:
+            # Slack's client puts the new value in view.state too
+            answers = {action_id: answer, **(answers or {})}
         request = self.driver.press_in_view(
             str(view["id"]), action_id, user_id=user, answer=answer, answers=answers
         )
