@@ -200,7 +200,7 @@ class Services:
             if user is None:
                 known = f" ({email})" if email else ""
                 raise UserError(
-                    f"<@{slack_user_id}>{known} is not a user of the PBX: no directory user "
+                    f"<@{slack_user_id}>{known} has no PBX user: no user of the PBX directory "
                     "is linked to them or has their email."
                 )
             return user.pbx_id

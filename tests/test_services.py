@@ -284,7 +284,7 @@ def test_local_exporter_files_hold_exactly_the_documents(
 
 def test_pbx_user_by_link_then_email_else_a_clear_error(services: Services) -> None:
     assert services.pbx_user_for(TEAM, "U1", "ALICE@example.com") == user_id(services, "alice")
-    with pytest.raises(UserError, match=r"<@U9> \(zed@example.com\) is not a user of the PBX"):
+    with pytest.raises(UserError, match=r"<@U9> \(zed@example.com\) has no PBX user"):
         services.pbx_user_for(TEAM, "U9", "zed@example.com")
 
 
