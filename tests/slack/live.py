@@ -95,12 +95,14 @@ def post(
         connection.close()
 
 
-def get(base_url: str, path: str, timeout: float = 10.0) -> Reply:
+def get(
+    base_url: str, path: str, timeout: float = 10.0, headers: Mapping[str, str] | None = None
+) -> Reply:
     url = urllib.parse.urlsplit(base_url)
     connection = http.client.HTTPConnection(url.hostname or "127.0.0.1", url.port, timeout=timeout)
     started = time.perf_counter()
     try:
-        connection.request("GET", path)
+        connection.request("GET", path, headers=dict(headers or {}))
         response = connection.getresponse()
         data = response.read()
         return Reply(

@@ -1,0 +1,180 @@
+"""HTTP mode as Slack meets it: signatures, health, odd requests, retries, App Home,
+Web API retries, and the multi-workspace OAuth install."""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+import urllib.parse
+from pathlib import Path
+
+import pytest
+
+from bot.app import build_services, create_app, wsgi_app
+from bot.config import Settings
+from bot.slackemu.driver import Driver
+from bot.slackemu.server import RESPONSE_URL, SlackEmulator
+from tests.slack import live
+from tests.slack.conftest import ADMIN, CHANNEL, LEAD, MEMBER, SECRET, Slack, directory_yaml, settle
+
+pytestmark = pytest.mark.slow
+
+
+def test_healthz(slack: Slack) -> None:
+    answer = live.get(slack.url, "/healthz")
+    assert answer.status == 200
+    assert answer.text == "ok\n"
+
+
+def test_a_bad_signature_is_refused(slack: Slack) -> None:
+    request = slack.driver.slash_command("list", user_id=ADMIN, channel_id=CHANNEL)
+    forged = {**request.headers, "x-slack-signature": "v0=" + "0" * 64}
+    answer = live.post(slack.url, request.body.encode(), forged)
+    assert answer.status == 401
+    signed_elsewhere = live.sign("another-secret", request.body.encode())
+    answer = live.post(slack.url, request.body.encode(), {**request.headers, **signed_elsewhere})
+    assert answer.status == 401
+    settle()
+    assert slack.emu.calls(RESPONSE_URL) == []
+
+
+def test_a_stale_timestamp_is_refused(slack: Slack) -> None:
+    body = slack.driver.slash_command("list", user_id=ADMIN, channel_id=CHANNEL).body.encode()
+    stale = int(time.time()) - 301
+    answer = live.signed_post(slack.url, SECRET, body, live.FORM, timestamp=stale)
+    assert answer.status == 401
+
+
+def test_url_verification_echoes_the_challenge(slack: Slack) -> None:
+    answer = slack.send(slack.driver.url_verification("abc123"))
+    assert answer.status == 200
+    assert answer.json() == {"challenge": "abc123"}
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type"),
+    [
+        (b"payload=%7Bnot-json", live.FORM),  # interactivity payload that is not JSON
+        (b"{not json", live.JSON),
+        (b"payload=" + urllib.parse.quote('{"type": "block_actions"}').encode(), live.FORM),
+        (b"\xff\xfe\x00garbage", live.FORM),
+        (b"", live.FORM),
+    ],
+)
+def test_malformed_payloads_are_answered_without_a_crash(
+    slack: Slack, body: bytes, content_type: str
+) -> None:
+    answer = live.signed_post(slack.url, SECRET, body, content_type)
+    assert answer.status in (200, 400, 404)
+    assert live.get(slack.url, "/healthz").status == 200
+
+
+def test_an_oversized_payload_is_refused_before_it_is_read(slack: Slack) -> None:
+    body = b"payload=" + b"x" * (2 << 20)
+    answer = live.signed_post(slack.url, SECRET, body, live.FORM)
+    assert answer.status == 413
+    assert live.get(slack.url, "/healthz").status == 200
+
+
+def test_a_retried_request_is_not_applied_twice(slack: Slack) -> None:
+    slack.reply(f"create Sales 201 <@{ADMIN}|alice>")
+    request = slack.driver.slash_command(
+        f"add Sales <@{LEAD}|bob>", user_id=ADMIN, channel_id=CHANNEL
+    )
+    replies = slack.count(RESPONSE_URL)
+    first = slack.send(request)
+    retry = slack.send(request, {"x-slack-retry-num": "1", "x-slack-retry-reason": "http_timeout"})
+    assert (first.status, retry.status) == (200, 200)
+    assert retry.headers.get("x-slack-no-retry") == "1"
+    slack.wait(RESPONSE_URL, replies)
+    settle()
+    assert len(slack.group("Sales").group.members) == 2
+    assert slack.count(RESPONSE_URL) == replies + 1
+
+
+def test_app_home_is_published_when_opened(slack: Slack) -> None:
+    slack.reply(f"create Sales 201 <@{ADMIN}|alice>")
+    for user, can_create in ((ADMIN, True), (MEMBER, False)):
+        published = slack.count("views.publish")
+        answer = slack.send(slack.driver.open_home(user))
+        assert answer.status == 200
+        call = slack.wait("views.publish", published)
+        assert call["user_id"] == user
+        home = slack.emu.home_view(user)
+        assert home is not None
+        shown = json.dumps(home, ensure_ascii=False)
+        assert "Sales" in shown
+        assert ("Create group" in shown) is can_create
+
+
+def test_home_create_button_opens_the_create_modal(slack: Slack) -> None:
+    published = slack.count("views.publish")
+    slack.send(slack.driver.open_home(ADMIN))
+    slack.wait("views.publish", published)
+    home = slack.emu.home_view(ADMIN)
+    assert home is not None
+    updates = slack.count("views.update")
+    slack.send(slack.driver.press_in_view(str(home["id"]), "group_create", user_id=ADMIN))
+    view = slack.filled(updates, ADMIN)
+    assert view["callback_id"] == "group_create"
+
+
+def test_web_api_rate_limits_are_retried(slack: Slack) -> None:
+    slack.reply(f"create Sales 201 <@{ADMIN}|alice>")
+    slack.emu.fail_next("views.open", "ratelimited", retry_after=1)
+    view = slack.open_modal("edit Sales")
+    assert view["callback_id"] == "group_settings"
+    statuses = [c.status for c in slack.emu.calls("views.open")]
+    assert statuses[-2:] == [429, 200]
+
+
+def test_modals_open_before_slow_work(slack: Slack) -> None:
+    """views.open is the first Web API call after a modal command: no users.info, no
+    database read stands between the trigger_id and its exchange."""
+    slack.reply(f"create Sales 201 <@{ADMIN}|alice>")
+    slack.emu.reset()
+    slack.open_modal("members Sales")
+    methods = [c.method for c in slack.emu.calls() if c.method != RESPONSE_URL]
+    assert methods[0] == "views.open"
+
+
+# ---------------------------------------------------------------- OAuth
+
+
+def test_multi_workspace_install_then_a_command(tmp_path: Path) -> None:
+    with SlackEmulator() as emu:
+        emu.add_user(ADMIN, "alice", "alice@example.com", is_admin=True)
+        emu.add_channel(CHANNEL, "general")
+        settings = Settings(
+            database_url=f"sqlite:///{tmp_path / 'groupbot.db'}",
+            slack_signing_secret=SECRET,
+            slack_client_id="0000000000.0000000000",
+            slack_client_secret="emulator-client-secret",
+            slack_state_secret="state-secret",
+            slack_api_url=emu.base_url,
+            pbx_export_dir=tmp_path / "callflows",
+        )
+        services = build_services(settings)
+        services.import_directory(emu.identity.team_id, directory_yaml())
+        with live.serve(wsgi_app(create_app(settings, services))) as url:
+            page = live.get(url, "/slack/install")
+            assert page.status == 200
+            cookie = page.headers["set-cookie"].split(";", 1)[0]
+            state = re.search(r"state=([^&\"']+)", page.text)
+            assert state is not None
+            code = emu.issue_oauth_code(ADMIN)
+            query = urllib.parse.urlencode({"code": code, "state": state.group(1)})
+            done = live.get(url, f"/slack/oauth_redirect?{query}", headers={"cookie": cookie})
+            assert done.status == 200, done.text
+            assert emu.calls("oauth.v2.access")
+
+            driver = Driver(emu, SECRET)
+            request = driver.slash_command("list", user_id=ADMIN, channel_id=CHANNEL)
+            answer = live.post(url, request.body.encode(), request.headers)
+            assert answer.status == 200
+            reply = emu.wait_for(RESPONSE_URL)[0].args
+            assert "ring group" in json.dumps(reply)
+            # the installation's own token was used, not a configured one
+            token = emu.last("users.info").headers.get("authorization", "")
+            assert token.startswith("Bearer xoxb-")
