@@ -24,6 +24,7 @@ from bot.shell.render import Choice, Rendered, Style, mrkdwn, render_message, vi
 
 PROMPT = "groupbot> "
 PRESS = re.compile(r"^#(\d+)$")
+TEXT_FIELDS = {"plain_text_input", "email_text_input", "url_text_input", "rich_text_input"}
 MENTION = re.compile(r"(?<![<\w])@([A-Za-z0-9][\w.\-]*)")
 
 HELP = """\
@@ -37,7 +38,7 @@ Shell commands:
   /help           this text
   /quit           leave (end of input does too)
 In a form: an empty line keeps the value shown in [brackets], - clears an optional field,
-#<n> presses a button of the modal, /cancel closes it."""
+#<n> presses a button of the modal (90 #1: answer 90, then press it), /cancel closes it."""
 
 
 @dataclass(frozen=True)
@@ -142,11 +143,20 @@ Job = Callable[[], str]
 
 @dataclass(frozen=True)
 class _Changed:
-    """The app heard something from inside a modal; go on after ``after`` (a block_id),
-    or from the top when a button was pressed."""
+    """The app heard something from inside a modal while ``block_id`` (the ``index``-th
+    question) was being asked; ``answered`` says whether that question is done."""
 
     reply: Reply
-    after: str | None
+    block_id: str
+    index: int
+    answered: bool
+
+    def resume_at(self, questions: Sequence[Question]) -> int:
+        """Where to go on in the (possibly rebuilt) modal: after the question, or at it
+        again when it was not answered; by position when the app renamed its block."""
+        ids = [q.block_id for q in questions]
+        at = ids.index(self.block_id) if self.block_id in ids else self.index
+        return min(at + self.answered, len(questions))
 
 
 class Session:
@@ -340,17 +350,11 @@ class Session:
                 ok = self._print(step.reply) and ok
                 if step.reply.closed:
                     return ok
-                if step.reply.view is None:
-                    # nothing changed: after a dispatch go on, after a button ask again
-                    position += 0 if step.after is None else 1
-                    continue
-                form.replace(step.reply.view)
-                ids = [q.block_id for q in form.questions]
-                if step.after is not None and step.after in ids:
-                    pending, position = form.questions, ids.index(step.after) + 1
-                else:
-                    self._show_view(form.view)
-                    pending, position = form.questions, 0
+                if step.reply.view is not None:
+                    form.replace(step.reply.view)
+                    self.say("(the app updated the form)")
+                pending = form.questions
+                position = step.resume_at(pending)
                 whole = True
             missing = form.missing()
             if missing:
@@ -394,25 +398,42 @@ class Session:
         before = form.current(question)
         for line in question.describe(before, form.workspace):
             self.say(line)
+        index = [q.key for q in form.questions].index(question.key)
         while True:
             answer = self.lines.read(question.prompt(form.current(question), form.workspace))
             if answer is None or answer.strip() == "/cancel":
                 return "cancel"
-            pressed = PRESS.match(answer.strip())
-            if pressed:
-                reply = self._press_in_view(form, int(pressed.group(1)))
+            answer, button = self._split_press(form, question, answer.strip())
+            if answer or button is None:
+                try:
+                    # empty keeps the value (refused when the field is required and empty)
+                    form.answer(question, answer)
+                except AnswerError as problem:
+                    self.say(f"  ✗ {problem}")
+                    continue
+            if button is not None:
+                reply = self._press_in_view(form, button)
                 if reply is None:
                     continue
-                return _Changed(reply, after=None)
-            try:
-                form.answer(question, answer)
-            except AnswerError as problem:
-                self.say(f"  ✗ {problem}")
-                continue
+                return _Changed(reply, question.block_id, index, answered=bool(answer))
             if question.dispatch and form.current(question) != before:
                 # Slack sends block_actions only when the value changed
-                return _Changed(self.chat.view_action(self.user, form, question), question.block_id)
+                reply = self.chat.view_action(self.user, form, question)
+                return _Changed(reply, question.block_id, index, answered=True)
             return None
+
+    def _split_press(self, form: Form, question: Question, answer: str) -> tuple[str, int | None]:
+        """``#2`` alone presses button 2; ``90 #2`` answers 90, then presses it (not in a
+        text field, where ``#2`` may be part of the text)."""
+        alone = PRESS.match(answer)
+        if alone:
+            return "", int(alone.group(1))
+        trailing = re.match(r"^(.*\S)\s+#(\d+)$", answer)
+        if trailing and question.kind not in TEXT_FIELDS:
+            number = int(trailing.group(2))
+            if any(c.number == number for c in view_parts(form.view, self.style).choices):
+                return trailing.group(1), number
+        return answer, None
 
     def _press_in_view(self, form: Form, number: int) -> Reply | None:
         choices = view_parts(form.view, self.style).choices
@@ -432,7 +453,7 @@ class Session:
         self.say(f"(a form: answer each field; it is sent with {submit} after the last one)")
         if parts.choices:
             buttons = "  ".join(f"[{c.number}] {c.label}" for c in parts.choices)
-            self.say(f"(buttons: {buttons}; type #<n> at any field to press one)")
+            self.say(f"(buttons: {buttons}; #<n> at any field presses one, 90 #<n> answers first)")
 
     # -- users and jobs ----------------------------------------------------------------
 

@@ -175,3 +175,28 @@ def test_the_home_tab_and_its_buttons(shell: Shell) -> None:
     assert "[1] Create group" in home
     assert "[2] Show" in home
     assert "Extension: 201" in home.split("groupbot> #2\n")[1]
+
+
+def test_modals_that_the_app_rebuilds_as_they_are_filled(shell: Shell, tmp_path: Path) -> None:
+    result = shell(
+        "/group create Sales 201 @alice @bob",
+        "/group members Sales",
+        "@alice @bob @carol",  # the app adds a row per member (dispatch_action)
+        *[""] * 6,  # start and end of each row: keep
+        "90 #1",  # Distribute over 90 s, then press Distribute
+        "/group features Sales",
+        "y",  # Call recording: on, and the app shows its settings
+        "wav",  # Format
+        "300",  # Time limit
+        "",  # URL: none
+        *[""] * 4,  # ringback, next action, forward, prepend: keep
+    )
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.count("(the app updated the form)") == 3
+    endpoints = ring_group(documents(tmp_path))["endpoints"]
+    assert isinstance(endpoints, list)
+    assert [(e["delay"], e["timeout"]) for e in endpoints] == [(0, 30), (30, 30), (60, 30)]
+    user_flow = next(d for d in documents(tmp_path).values() if d.get("type") == "userGroup")
+    assert '"format": "wav"' in json.dumps(user_flow)
+    assert '"time_limit": 300' in json.dumps(user_flow)
