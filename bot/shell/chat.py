@@ -29,23 +29,19 @@ How the shell knows that an interaction failed:
 from __future__ import annotations
 
 import json
-import threading
 import time
-from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import Executor, Future
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, ParamSpec, TypeVar
+from typing import Any
 
 from slack_bolt import App, BoltResponse
-from slack_bolt.lazy_listener.thread_runner import ThreadLazyListenerRunner
-from slack_bolt.listener.listener_error_handler import ListenerErrorHandler
-from slack_bolt.request import BoltRequest
 
 from bot.errors import UserError
 from bot.shell.forms import Channel, Form, Person, Question, Workspace
+from bot.shell.observe import observe
 from bot.shell.render import Choice
-from bot.shell.session import Posted, Reply
+from bot.shell.replies import HOME, Posted, Reply
 from bot.slackemu.payloads import (
     JSON,
     Context,
@@ -61,77 +57,8 @@ from bot.slackemu.payloads import (
 from bot.slackemu.server import SlackEmulator
 
 COMMAND = "/group"
-HOME = "home"  # the channel of a Posted that is the user's Home tab
 # A listener still busy after this long is reported, and the shell goes on.
 WORK_TIMEOUT = 60.0
-
-_P = ParamSpec("_P")
-_T = TypeVar("_T")
-
-
-class _TrackedExecutor(Executor):
-    """The app's listener pool, counting the work still running so the shell can wait."""
-
-    def __init__(self, inner: Executor) -> None:
-        self._inner = inner
-        self._busy = 0
-        self._idle = threading.Condition()
-
-    def submit(self, fn: Callable[_P, _T], /, *args: _P.args, **kwargs: _P.kwargs) -> Future[_T]:
-        with self._idle:
-            self._busy += 1
-
-        def run() -> _T:
-            try:
-                return fn(*args, **kwargs)
-            finally:
-                with self._idle:
-                    self._busy -= 1
-                    self._idle.notify_all()
-
-        try:
-            return self._inner.submit(run)
-        except BaseException:
-            with self._idle:
-                self._busy -= 1
-            raise
-
-    def wait_idle(self, timeout: float) -> bool:
-        with self._idle:
-            return self._idle.wait_for(lambda: self._busy == 0, timeout)
-
-    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
-        self._inner.shutdown(wait=wait, cancel_futures=cancel_futures)
-
-
-class _ErrorWitness(ListenerErrorHandler):
-    """Hands every listener error to the app's own handler, and remembers it."""
-
-    def __init__(self, inner: ListenerErrorHandler) -> None:
-        self._inner = inner
-        self._lock = threading.Lock()
-        self.errors: list[Exception] = []
-
-    def handle(self, error: Exception, request: BoltRequest, response: BoltResponse | None) -> None:
-        with self._lock:
-            self.errors.append(error)
-        self._inner.handle(error, request, response)
-
-    def since(self, count: int) -> list[Exception]:
-        with self._lock:
-            return self.errors[count:]
-
-
-def observe(app: App) -> tuple[_TrackedExecutor, _ErrorWitness]:
-    """Wrap the app's listener pool and error handler (see the module docstring)."""
-    runner = app.listener_runner
-    tracked = _TrackedExecutor(runner.listener_executor)
-    runner.listener_executor = tracked
-    if isinstance(runner.lazy_listener_runner, ThreadLazyListenerRunner):
-        runner.lazy_listener_runner.executor = tracked
-    witness = _ErrorWitness(runner.listener_error_handler)
-    runner.listener_error_handler = witness
-    return tracked, witness
 
 
 @dataclass(frozen=True)

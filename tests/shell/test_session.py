@@ -20,7 +20,8 @@ from slack_sdk import WebClient
 from bot.errors import UserError
 from bot.shell.chat import EmulatedChat
 from bot.shell.forms import Channel, Person
-from bot.shell.session import PipedLines, Session, escape_mentions
+from bot.shell.session import Session, escape_mentions
+from bot.shell.terminal import PipedLines
 from bot.slackemu.server import SlackEmulator
 
 SECRET = "test-signing-secret"
