@@ -41,10 +41,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("groupbot")
 
-# Bolt's default pool has 5 threads: five slow listener bodies (post-ack work) would stop
-# new requests from even reaching their ack. Each HTTP worker thread may leave one body
-# running here, so give the pool room for several per worker thread.
-LISTENER_THREADS = 32
+# The lazy listeners' pool (the work after each ack; Bolt's default is 5 threads). Acks do
+# not wait for it; more threads than this only fight the request threads for the GIL.
+LISTENER_THREADS = 16
 # Slack's payloads are small (a full 100-block modal is well under 250 kB); refuse more.
 MAX_BODY_BYTES = 1 << 20
 BOT_SCOPES = ("commands", "chat:write", "users:read", "users:read.email", "files:write")
@@ -99,13 +98,15 @@ def create_app(settings: Settings, services: Services, client: WebClient | None 
         oauth_settings=oauth,
         # no auth.test at start-up: single-workspace authorization does it on the first request
         token_verification_enabled=False,
-        # Kept False (Bolt's default): the listener runs on the pool and the request thread
-        # returns as soon as it acks. It costs a ~10 ms poll per request (slack-platform.md
-        # §8), but a slow database, PBX or Web API call after ack() can never push the
-        # acknowledgement past Slack's 3 s, and a modal opens before any slow work.
-        # True would answer in ~65 µs but hold every HTTP response until the whole handler
-        # (services, PBX push, respond()) had finished.
-        process_before_response=False,
+        # True: each listener's ack function runs on the request thread and its answer goes
+        # out as soon as it returns (~65 µs of Bolt, slack-platform.md §8), and the work
+        # after it runs as lazy listeners on the pool. With the default (False) every ack
+        # waits for a free pool thread and a 10 ms poll: under a burst the queue of
+        # post-ack work delays the acks themselves past Slack's 3 s, which we measured
+        # (benchmarks/bench_slack.py). Our ack functions stay short: parse, open a Loading
+        # modal (one views.open), or a modal's validate-and-save, whose errors must be in
+        # the acknowledgement anyway.
+        process_before_response=True,
         listener_executor=ThreadPoolExecutor(LISTENER_THREADS, thread_name_prefix="listener"),
     )
     wired = Deps(services=services, settings=settings, users=SlackUsers())

@@ -20,33 +20,38 @@ def register(app: App) -> None:
 
     from . import actions, errors, home, modals, slash
 
-    on_error = errors.make_error_handler(block_errors)
     app.use(skip_slack_retries)
-    app.error(on_error)
-    on = errors.guarded(on_error)  # errors after ack() go down the same path
+    app.error(errors.make_error_handler(block_errors))
+    # Each entry point: the acknowledgement (fast: parse, open a Loading modal, or a modal's
+    # whole validate-and-save), then the work after it (``lazy``, errors down the same path).
+    then = errors.after_ack
+    ok = actions.acknowledge
 
-    app.command(Command.GROUP)(on(slash.group))
+    app.command(Command.GROUP)(ack=slash.acknowledge, lazy=[then(slash.group)])
 
-    app.view(Callback.CREATE)(on(modals.create))
-    app.view(Callback.SETTINGS)(on(modals.settings))
-    app.view(Callback.MEMBERS)(on(modals.members))
-    app.view(Callback.FEATURES)(on(modals.features))
-    app.view(Callback.DELETE)(on(modals.delete))
-    app.view(Callback.SETUP)(on(modals.setup))
+    for callback, submit in (
+        (Callback.CREATE, modals.create),
+        (Callback.SETTINGS, modals.settings),
+        (Callback.MEMBERS, modals.members),
+        (Callback.FEATURES, modals.features),
+        (Callback.DELETE, modals.delete),
+        (Callback.SETUP, modals.setup),
+    ):
+        app.view(callback)(ack=submit, lazy=[then(modals.notify)])
 
-    app.action(matcher(Action.SHOW))(on(actions.show))
-    app.action(matcher(Action.EDIT))(on(actions.open_settings))
-    app.action(matcher(Action.MEMBERS))(on(actions.open_members))
-    app.action(matcher(Action.FEATURES))(on(actions.open_features))
-    app.action(matcher(Action.SIMULATE))(on(actions.simulate))
-    app.action(matcher(Action.DELETE))(on(actions.delete))
-    app.action(Action.CREATE)(on(actions.open_create))
-    app.action(Action.MEMBERS_SELECT)(on(actions.members_changed))
-    app.action(Action.DISTRIBUTE)(on(actions.distribute))
+    app.action(matcher(Action.SHOW))(ack=ok, lazy=[then(actions.show)])
+    app.action(matcher(Action.EDIT))(ack=actions.open_form, lazy=[then(actions.fill_form)])
+    app.action(matcher(Action.MEMBERS))(ack=actions.open_form, lazy=[then(actions.fill_form)])
+    app.action(matcher(Action.FEATURES))(ack=actions.open_form, lazy=[then(actions.fill_form)])
+    app.action(Action.CREATE)(ack=actions.open_form, lazy=[then(actions.fill_form)])
+    app.action(matcher(Action.SIMULATE))(ack=ok, lazy=[then(actions.simulate)])
+    app.action(matcher(Action.DELETE))(ack=ok, lazy=[then(actions.delete)])
+    app.action(Action.MEMBERS_SELECT)(ack=ok, lazy=[then(actions.members_changed)])
+    app.action(Action.DISTRIBUTE)(ack=ok, lazy=[then(actions.distribute)])
     for toggle in FEATURE_DISPATCH:
-        app.action(toggle)(on(actions.feature_changed))
+        app.action(toggle)(ack=ok, lazy=[then(actions.feature_changed)])
 
-    app.event("app_home_opened")(on(home.opened))
+    app.event("app_home_opened")(ack=ok, lazy=[then(home.opened)])
 
 
 def skip_slack_retries(request: BoltRequest, next: Callable[[], BoltResponse]) -> BoltResponse:

@@ -17,7 +17,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.commands import parser as p
 from bot.commands import roles, slash, views
-from bot.commands.ids import Callback
+from bot.commands.ids import Action, Callback, base_of
 from bot.commands.views import GroupRef, Message, ModalMeta
 from bot.engine.model import DEFAULT_WINDOW
 from bot.errors import Forbidden, UserError
@@ -29,55 +29,57 @@ log = logging.getLogger(__name__)
 # ---------------------------------------------------------------- group buttons
 
 
+def acknowledge(ack: Ack) -> None:
+    """The acknowledgement of a button or a change inside a modal: the work comes after."""
+    ack()
+
+
 def show(
-    ack: Ack,
     body: dict[str, Any],
     action: dict[str, Any],
     respond: Respond | None,
     client: WebClient,
     context: BoltContext,
 ) -> None:
-    ack()
     who = roles.actor(context, client, body)
     message = slash.run(p.Show(group=_group_ref(action).ref), who, roles.deps(context), client)
     reply(body, respond, client, who, message)
 
 
-def open_settings(
+def open_form(
     ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, context: BoltContext
 ) -> None:
+    """Edit, Members, Features, Create group: the Loading modal opens before the ack."""
+    slash.open_loading(_form_for(action), body, client, context)
     ack()
-    slash.open_modal_for(p.Edit(group=_group_ref(action).ref), body, client, context)
 
 
-def open_members(
-    ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, context: BoltContext
+def fill_form(
+    body: dict[str, Any], action: dict[str, Any], client: WebClient, context: BoltContext
 ) -> None:
-    ack()
-    slash.open_modal_for(p.OpenMembersModal(group=_group_ref(action).ref), body, client, context)
+    slash.fill_modal(_form_for(action), body, client, context)
 
 
-def open_features(
-    ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, context: BoltContext
-) -> None:
-    ack()
-    slash.open_modal_for(p.OpenFeaturesModal(group=_group_ref(action).ref), body, client, context)
-
-
-def open_create(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
-    ack()
-    slash.open_modal_for(p.OpenCreateModal(), body, client, context)
+def _form_for(action: dict[str, Any]) -> p.Parsed:
+    base = base_of(str(action.get("action_id", "")))
+    if base == Action.CREATE:
+        return p.OpenCreateModal()
+    ref = _group_ref(action).ref
+    forms: dict[str, p.Parsed] = {
+        Action.EDIT: p.Edit(group=ref),
+        Action.MEMBERS: p.OpenMembersModal(group=ref),
+        Action.FEATURES: p.OpenFeaturesModal(group=ref),
+    }
+    return forms[base]
 
 
 def simulate(
-    ack: Ack,
     body: dict[str, Any],
     action: dict[str, Any],
     respond: Respond | None,
     client: WebClient,
     context: BoltContext,
 ) -> None:
-    ack()
     who = roles.actor(context, client, body)
     command = p.Simulate(group=_group_ref(action).ref)
     message, picture = slash.simulation(command, who, roles.deps(context), client)
@@ -86,7 +88,6 @@ def simulate(
 
 
 def delete(
-    ack: Ack,
     body: dict[str, Any],
     action: dict[str, Any],
     respond: Respond | None,
@@ -98,7 +99,6 @@ def delete(
     If the group changed since the button was drawn, the Delete modal shows it as it is
     now and asks once more.
     """
-    ack()
     who = roles.actor(context, client, body)
     services = roles.deps(context).services
     pressed = _group_ref(action)
@@ -119,11 +119,8 @@ def delete(
 # ---------------------------------------------------------------- inside open modals
 
 
-def members_changed(
-    ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext
-) -> None:
+def members_changed(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
     """People added or removed in the Members modal: one row each, typed values kept."""
-    ack()
     view = body["view"]
     if view.get("callback_id") != Callback.MEMBERS:
         return
@@ -132,9 +129,8 @@ def members_changed(
     update_view(client, view, views.members_modal(meta, form.rows, window=form.window))
 
 
-def distribute(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+def distribute(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
     """Spread the rows over the window; a new generation of block_ids shows the new values."""
-    ack()
     view = body["view"]
     meta, state = _open_modal(context, client, body, view)
     form = views.read_members(state)
@@ -147,11 +143,8 @@ def distribute(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltC
     update_view(client, view, rebuilt)
 
 
-def feature_changed(
-    ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext
-) -> None:
+def feature_changed(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
     """A feature switched on or off (or the next-action kind changed): show its settings."""
-    ack()
     view = body["view"]
     meta, state = _open_modal(context, client, body, view)
     services = roles.deps(context).services

@@ -17,7 +17,7 @@ import secrets
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from slack_bolt import Ack, BoltContext, BoltResponse
+from slack_bolt import BoltContext, BoltRequest, BoltResponse
 from slack_bolt.context.respond import Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -76,62 +76,41 @@ def make_error_handler(block_errors: BlockErrors) -> Callable[..., BoltResponse 
     return on_error
 
 
-ErrorHandler = Callable[..., BoltResponse | None]
+def after_ack(handler: Callable[..., None]) -> Callable[..., None]:
+    """Wrap a lazy listener (the work after the acknowledgement) so its errors take the
+    same path as the others: Bolt's lazy runner would only log them.
 
-
-def guarded(on_error: ErrorHandler) -> Callable[[Callable[..., None]], Callable[..., None]]:
-    """Wrap a listener so an error raised *after* its ``ack()`` still reaches ``on_error``.
-
-    Bolt's thread runner, when a listener raises after acknowledging, resets the stored
-    acknowledgement before its 10 ms poll may have seen it, and Slack then gets a 404 three
-    seconds later instead of our 200. So errors after the ack are handled here, and only
-    errors before it go up to Bolt (whose ``app.error`` answers the request with them).
+    The error goes to the app's listener error handler (``app.error``) with no response
+    to fill in, so it is told through ``response_url`` or a direct message.
     """
+    wanted = inspect.getfullargspec(handler).args
 
-    def wrap(handler: Callable[..., None]) -> Callable[..., None]:
-        wanted = inspect.getfullargspec(handler).args
+    # Bolt injects arguments by parameter name: these are every name our handlers use.
+    def lazy(
+        body: dict[str, Any],
+        client: WebClient,
+        context: BoltContext,
+        request: BoltRequest,
+        respond: Respond | None,
+        action: dict[str, Any] | None,
+        event: dict[str, Any] | None,
+    ) -> None:
+        given = {
+            "body": body,
+            "client": client,
+            "context": context,
+            "respond": respond,
+            "action": action,
+            "event": event,
+        }
+        try:
+            handler(**{name: given[name] for name in wanted})
+        except Exception as error:
+            runner = context.listener_runner
+            runner.listener_error_handler.handle(error=error, request=request, response=None)
 
-        # Bolt injects arguments by parameter name: these are every name our handlers use.
-        def listener(
-            ack: Ack,
-            body: dict[str, Any],
-            client: WebClient,
-            context: BoltContext,
-            logger: logging.Logger,
-            respond: Respond | None,
-            view: dict[str, Any] | None,
-            action: dict[str, Any] | None,
-            event: dict[str, Any] | None,
-        ) -> None:
-            given = {
-                "ack": ack,
-                "body": body,
-                "client": client,
-                "context": context,
-                "logger": logger,
-                "respond": respond,
-                "view": view,
-                "action": action,
-                "event": event,
-            }
-            try:
-                handler(**{name: given[name] for name in wanted})
-            except Exception as error:
-                if ack.response is None:
-                    raise  # not acknowledged yet: Bolt calls on_error with the response
-                on_error(
-                    error=error,
-                    body=body,
-                    response=None,
-                    respond=respond,
-                    client=client,
-                    logger=logger,
-                )
-
-        listener.__name__ = listener.__qualname__ = handler.__name__
-        return listener
-
-    return wrap
+    lazy.__name__ = lazy.__qualname__ = handler.__name__
+    return lazy
 
 
 def _view_errors(

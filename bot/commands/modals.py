@@ -1,10 +1,11 @@
 """Modal submissions: re-authorize, read the form, validate through the engine, save.
 
-Nothing is acknowledged until the save is done, because a rejection must come back in
-the acknowledgement (``response_action: errors``) to appear under its input. Every
-rejection is raised (``FieldErrors`` from the engine or the services, ``Conflict`` when
-someone saved first, ``Forbidden``) and placed by ``errors.make_error_handler``: the
-modal stays open with what the user typed.
+Each submission handler is Bolt's acknowledgement itself, and nothing is acknowledged
+until the save is done, because a rejection must come back in the acknowledgement
+(``response_action: errors``) to appear under its input. Every rejection is raised
+(``FieldErrors`` from the engine or the services, ``Conflict`` when someone saved first,
+``Forbidden``) and placed by ``errors.make_error_handler``: the modal stays open with
+what the user typed. Saying what was saved comes after the ack (``notify``).
 """
 
 from __future__ import annotations
@@ -34,8 +35,8 @@ def create(
     pbx_ids = _members_or_errors(wired, client, who, form.slack_users, form.group_data)
     group = parse_group(form.group_data(pbx_ids))
     result = wired.services.create_group(who, group)
+    _after(context, meta, who, views.saved_message(result, f"Created {result.view.group.name}."))
     ack()
-    _tell(client, meta, who, views.saved_message(result, f"Created {result.view.group.name}."))
 
 
 def settings(
@@ -50,13 +51,13 @@ def settings(
     result = roles.deps(context).services.change_group(
         who, _ref(meta), change, summary="settings edited", expected_version=meta.version
     )
-    ack()
-    _tell(
-        client,
+    _after(
+        context,
         meta,
         who,
         views.saved_message(result, f"Saved the settings of {result.view.group.name}."),
     )
+    ack()
 
 
 def members(
@@ -75,13 +76,13 @@ def members(
     result = wired.services.change_group(
         who, _ref(meta), change, summary="members edited", expected_version=meta.version
     )
-    ack()
-    _tell(
-        client,
+    _after(
+        context,
         meta,
         who,
         views.saved_message(result, f"Saved the members of {result.view.group.name}."),
     )
+    ack()
 
 
 def features(
@@ -96,13 +97,13 @@ def features(
     result = roles.deps(context).services.change_group(
         who, _ref(meta), change, summary="features edited", expected_version=meta.version
     )
-    ack()
-    _tell(
-        client,
+    _after(
+        context,
         meta,
         who,
         views.saved_message(result, f"Saved the features of {result.view.group.name}."),
     )
+    ack()
 
 
 def delete(
@@ -119,9 +120,9 @@ def delete(
             "close it and look again before deleting."
         )
     services.delete_group(who, _ref(meta))
-    ack()
     name = meta.name or current.group.name
-    _tell(client, meta, who, views.done_message(f"🗑 Deleted {name}."))
+    _after(context, meta, who, views.done_message(f"🗑 Deleted {name}."))
+    ack()
 
 
 def setup(
@@ -133,13 +134,13 @@ def setup(
     saved = roles.deps(context).services.setup_workspace(
         who, WorkspaceSettings(team_id=who.team_id, configured=True, **typed)
     )
-    ack()
-    _tell(
-        client,
+    _after(
+        context,
         meta,
         who,
         views.done_message(f"Saved the workspace setup (PBX account {saved.account_id})."),
     )
+    ack()
 
 
 # ---------------------------------------------------------------- shared steps
@@ -188,12 +189,26 @@ def _members_or_errors(
         raise FieldErrors(errors) from None
 
 
-def _tell(client: WebClient, meta: ModalMeta, who: Actor, message: Message) -> None:
-    """After closing the modal: where it was opened from, else a direct message."""
-    if meta.channel_id:
+NOTICE = "groupbot_notice"  # context key: what to tell once the modal has closed
+
+
+def _after(context: BoltContext, meta: ModalMeta, who: Actor, message: Message) -> None:
+    context[NOTICE] = {"channel": meta.channel_id, "user": who.user_id, "message": message}
+
+
+def notify(client: WebClient, context: BoltContext) -> None:
+    """After the modal closed (lazy): say what was saved, where the modal was opened from."""
+    notice = context.get(NOTICE)
+    if notice:
+        _tell(client, notice["channel"], notice["user"], notice["message"])
+
+
+def _tell(client: WebClient, channel: str | None, user: str, message: Message) -> None:
+    """Where the modal was opened from, else a direct message."""
+    if channel:
         try:
-            client.chat_postEphemeral(channel=meta.channel_id, user=who.user_id, **message)
+            client.chat_postEphemeral(channel=channel, user=user, **message)
             return
         except SlackApiError:
             pass  # e.g. the bot is not in that channel: fall back to a direct message
-    client.chat_postMessage(channel=who.user_id, **message)
+    client.chat_postMessage(channel=user, **message)

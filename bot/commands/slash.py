@@ -1,9 +1,9 @@
 """``/group``: acknowledge, parse, call a service, render.
 
-The handler acknowledges at once (Bolt then answers Slack while the listener goes on),
-then works and replies through ``response_url``. A subcommand that opens a modal opens a
-"loading" view first, while the trigger_id is fresh, and fills it in once the data is
-read (``views.update``).
+``acknowledge`` answers Slack at once (a usage error is the answer itself; a subcommand
+with a form opens its Loading modal first, while the trigger_id is fresh); ``group``
+then works, after the acknowledgement, and replies through ``response_url`` or fills the
+modal in (``views.update``).
 """
 
 from __future__ import annotations
@@ -42,18 +42,24 @@ log = logging.getLogger(__name__)
 Change = Callable[[Group, Directory], Group]
 
 
-def group(
-    ack: Ack,
-    body: dict[str, Any],
-    respond: Respond,
-    client: WebClient,
-    context: BoltContext,
-) -> None:
-    """``/group …`` (every subcommand)."""
-    ack()
+def acknowledge(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+    """Bolt's acknowledgement of ``/group …``, before any slow work.
+
+    A malformed line is answered right here (``app.error`` puts the usage line in the
+    acknowledgement); a subcommand with a form opens its Loading modal now, while the
+    trigger_id is fresh. Everything else happens in ``group``, after Slack has its answer.
+    """
     command = p.parse(str(body.get("text") or ""))
     if isinstance(command, MODAL_COMMANDS):
-        open_modal_for(command, body, client, context)
+        open_loading(command, body, client, context)
+    ack()
+
+
+def group(body: dict[str, Any], respond: Respond, client: WebClient, context: BoltContext) -> None:
+    """``/group …`` (every subcommand), after the acknowledgement."""
+    command = p.parse(str(body.get("text") or ""))
+    if isinstance(command, MODAL_COMMANDS):
+        fill_modal(command, body, client, context)
         return
     who = roles.actor(context, client, body)
     wired = roles.deps(context)
@@ -454,23 +460,29 @@ TITLES = {
 }
 
 
-def open_modal_for(
+OPENED = "groupbot_opened_view"  # context key: the Loading view, from ack to the work
+
+
+def open_loading(
     command: p.Parsed, body: dict[str, Any], client: WebClient, context: BoltContext
 ) -> None:
-    """Open a Loading modal on the fresh trigger_id, then fill it in (or say why not).
-
-    Nothing slow (users.info, the database) runs before views.open: the trigger_id is
-    good for 3 seconds only.
-    """
+    """Open the Loading modal on the fresh trigger_id: no users.info, no database first."""
     title = TITLES.get(type(command), "groupbot")
     opened = client.views_open(trigger_id=body["trigger_id"], view=views.loading_modal(title=title))
-    view = opened["view"]
+    context[OPENED] = {"id": opened["view"]["id"], "hash": opened["view"]["hash"]}
+
+
+def fill_modal(
+    command: p.Parsed, body: dict[str, Any], client: WebClient, context: BoltContext
+) -> None:
+    """Replace the Loading view with the form (or with why there is none)."""
+    loading = context[OPENED]
     try:
         who = roles.actor(context, client, body)
         filled = modal_for(command, who, roles.deps(context), client, channel_of(body))
     except UserError as error:
-        filled = views.notice_modal(error.message, title=title)
-    client.views_update(view_id=view["id"], hash=view["hash"], view=filled)
+        filled = views.notice_modal(error.message, title=TITLES.get(type(command), "groupbot"))
+    client.views_update(view_id=loading["id"], hash=loading["hash"], view=filled)
 
 
 def modal_for(
