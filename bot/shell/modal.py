@@ -18,7 +18,7 @@ from typing import Any, Protocol
 from bot.shell.forms import AnswerError, Form, Person, Question
 from bot.shell.render import Choice, Style, view_parts
 from bot.shell.replies import Chat, Reply
-from bot.shell.terminal import Lines
+from bot.shell.terminal import CANCEL, Lines
 
 PRESS = re.compile(r"^#(\d+)$")
 TEXT_FIELDS = {"plain_text_input", "email_text_input", "url_text_input", "rich_text_input"}
@@ -145,7 +145,7 @@ class ModalForm:
         index = [q.key for q in form.questions].index(question.key)
         while True:
             answer = self.host.lines.read(question.prompt(form.current(question), form.workspace))
-            if answer is None or answer.strip() == "/cancel":
+            if answer is None or answer.strip() == CANCEL:
                 return "cancel"
             answer, button = self._split_press(form, question, answer.strip())
             if answer or button is None:

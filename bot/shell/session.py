@@ -20,7 +20,7 @@ from bot.shell.forms import AnswerError, Person
 from bot.shell.modal import PRESS, ModalForm, plain
 from bot.shell.render import Choice, Rendered, Style, mrkdwn, render_message
 from bot.shell.replies import HOME, Chat, Posted, Reply
-from bot.shell.terminal import ExportWatch, Lines
+from bot.shell.terminal import CANCEL, ExportWatch, Lines
 
 PROMPT = "groupbot> "
 MENTION = re.compile(r"(?<![<\w])@([A-Za-z0-9][\w.\-]*)")
@@ -107,6 +107,8 @@ class Session:
             return self._jobs(rest.strip())
         if word == "/home":
             return self._show(self.chat.home(self.user))
+        if word == CANCEL:
+            return True  # nothing is open: Ctrl-C at the prompt
         if word == "/help":
             self.say(HELP)
             return True
@@ -157,7 +159,7 @@ class Session:
             answer = answer.strip().lower()
             if answer in {"y", "yes", yes.lower()}:
                 return True
-            if answer in {"n", "no", no.lower(), ""}:
+            if answer in {"n", "no", no.lower(), "", CANCEL}:
                 return False
             self.say("  please answer y or n")
 

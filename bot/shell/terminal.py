@@ -8,6 +8,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Protocol, TextIO
 
+CANCEL = "/cancel"
+
 
 class Lines(Protocol):
     def read(self, prompt: str) -> str | None:
@@ -47,8 +49,9 @@ class TerminalLines:
             print()
             return None
         except KeyboardInterrupt:
+            # Ctrl-C gives up what is being asked (a form, a confirmation), not the shell
             print()
-            return ""
+            return CANCEL
 
 
 class ExportWatch:
