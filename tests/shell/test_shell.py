@@ -141,14 +141,17 @@ def test_a_field_error_is_shown_and_the_field_asked_again(shell: Shell, tmp_path
     assert result.returncode == 1
 
 
-def test_another_user_is_refused_an_admin_only_action(shell: Shell) -> None:
+def test_another_user_is_refused_an_admin_only_action(shell: Shell, tmp_path: Path) -> None:
     assert shell("/group create Sales 201 @alice").returncode == 0
+    before = documents(tmp_path)
 
     as_bob = shell("/whoami", "/group list", "/group delete Sales", args=("--as", "@bob"))
 
     assert "You are @bob (Bob Jones), a member, not an admin." in as_bob.stdout
-    assert "Sales · ext 201" in as_bob.stdout
-    assert "Only an admin or a lead of Sales can delete it." in as_bob.stdout
+    assert "Sales · ext 201" in as_bob.stdout  # everyone may list
+    refusal = as_bob.stdout.split("groupbot> /group delete Sales\n")[1]
+    assert refusal.startswith("── groupbot\n✗ Only an admin or a lead of Sales")
+    assert documents(tmp_path) == before
     assert as_bob.returncode == 1
 
 
