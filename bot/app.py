@@ -41,9 +41,11 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("groupbot")
 
-# The lazy listeners' pool (the work after each ack; Bolt's default is 5 threads). Acks do
-# not wait for it; more threads than this only fight the request threads for the GIL.
-LISTENER_THREADS = 16
+# The pool running the work after each ack (Bolt's default is 5 threads). Acks never wait
+# for it. The work is mostly CPU under one GIL: with 16 threads per process, a burst of
+# /group list kept the request threads from the GIL and the p99 ack went from 0.4 s to
+# 1.6 s (benchmarks/bench_slack.py); beyond a few threads, more only queue less visibly.
+LISTENER_THREADS = int(os.environ.get("GROUPBOT_LISTENER_THREADS", "4"))
 # Slack's payloads are small (a full 100-block modal is well under 250 kB); refuse more.
 MAX_BODY_BYTES = 1 << 20
 BOT_SCOPES = ("commands", "chat:write", "users:read", "users:read.email", "files:write")
@@ -98,14 +100,14 @@ def create_app(settings: Settings, services: Services, client: WebClient | None 
         oauth_settings=oauth,
         # no auth.test at start-up: single-workspace authorization does it on the first request
         token_verification_enabled=False,
-        # True: each listener's ack function runs on the request thread and its answer goes
-        # out as soon as it returns (~65 µs of Bolt, slack-platform.md §8), and the work
-        # after it runs as lazy listeners on the pool. With the default (False) every ack
-        # waits for a free pool thread and a 10 ms poll: under a burst the queue of
+        # True: each listener acknowledges on the request thread and the answer goes out
+        # as soon as it returns (~65 µs of Bolt, slack-platform.md §8); the work after it
+        # goes to the listener pool (errors.in_two_steps). With the default (False) every
+        # ack waits for a free pool thread and a 10 ms poll: under a burst the queue of
         # post-ack work delays the acks themselves past Slack's 3 s, which we measured
-        # (benchmarks/bench_slack.py). Our ack functions stay short: parse, open a Loading
-        # modal (one views.open), or a modal's validate-and-save, whose errors must be in
-        # the acknowledgement anyway.
+        # (benchmarks/bench_slack.py). Our acknowledgements stay short: parse, open a
+        # Loading modal (one views.open), or a modal's validate-and-save, whose errors
+        # must be in the acknowledgement anyway.
         process_before_response=True,
         listener_executor=ThreadPoolExecutor(LISTENER_THREADS, thread_name_prefix="listener"),
     )

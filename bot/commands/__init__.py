@@ -23,11 +23,11 @@ def register(app: App) -> None:
     app.use(skip_slack_retries)
     app.error(errors.make_error_handler(block_errors))
     # Each entry point: the acknowledgement (fast: parse, open a Loading modal, or a modal's
-    # whole validate-and-save), then the work after it (``lazy``, errors down the same path).
-    then = errors.after_ack
+    # whole validate-and-save), then the work after it, on the listener pool.
+    steps = errors.in_two_steps
     ok = actions.acknowledge
 
-    app.command(Command.GROUP)(ack=slash.acknowledge, lazy=[then(slash.group)])
+    app.command(Command.GROUP)(steps(slash.acknowledge, slash.group))
 
     for callback, submit in (
         (Callback.CREATE, modals.create),
@@ -37,21 +37,21 @@ def register(app: App) -> None:
         (Callback.DELETE, modals.delete),
         (Callback.SETUP, modals.setup),
     ):
-        app.view(callback)(ack=submit, lazy=[then(modals.notify)])
+        app.view(callback)(steps(submit, modals.notify))
 
-    app.action(matcher(Action.SHOW))(ack=ok, lazy=[then(actions.show)])
-    app.action(matcher(Action.EDIT))(ack=actions.open_form, lazy=[then(actions.fill_form)])
-    app.action(matcher(Action.MEMBERS))(ack=actions.open_form, lazy=[then(actions.fill_form)])
-    app.action(matcher(Action.FEATURES))(ack=actions.open_form, lazy=[then(actions.fill_form)])
-    app.action(Action.CREATE)(ack=actions.open_form, lazy=[then(actions.fill_form)])
-    app.action(matcher(Action.SIMULATE))(ack=ok, lazy=[then(actions.simulate)])
-    app.action(matcher(Action.DELETE))(ack=ok, lazy=[then(actions.delete)])
-    app.action(Action.MEMBERS_SELECT)(ack=ok, lazy=[then(actions.members_changed)])
-    app.action(Action.DISTRIBUTE)(ack=ok, lazy=[then(actions.distribute)])
+    app.action(matcher(Action.SHOW))(steps(ok, actions.show))
+    app.action(matcher(Action.EDIT))(steps(actions.open_form, actions.fill_form))
+    app.action(matcher(Action.MEMBERS))(steps(actions.open_form, actions.fill_form))
+    app.action(matcher(Action.FEATURES))(steps(actions.open_form, actions.fill_form))
+    app.action(Action.CREATE)(steps(actions.open_form, actions.fill_form))
+    app.action(matcher(Action.SIMULATE))(steps(ok, actions.simulate))
+    app.action(matcher(Action.DELETE))(steps(ok, actions.delete))
+    app.action(Action.MEMBERS_SELECT)(steps(ok, actions.members_changed))
+    app.action(Action.DISTRIBUTE)(steps(ok, actions.distribute))
     for toggle in FEATURE_DISPATCH:
-        app.action(toggle)(ack=ok, lazy=[then(actions.feature_changed)])
+        app.action(toggle)(steps(ok, actions.feature_changed))
 
-    app.event("app_home_opened")(ack=ok, lazy=[then(home.opened)])
+    app.event("app_home_opened")(steps(ok, home.opened))
 
 
 def skip_slack_retries(request: BoltRequest, next: Callable[[], BoltResponse]) -> BoltResponse:

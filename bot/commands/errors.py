@@ -17,7 +17,7 @@ import secrets
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from slack_bolt import BoltContext, BoltRequest, BoltResponse
+from slack_bolt import Ack, BoltContext, BoltRequest, BoltResponse
 from slack_bolt.context.respond import Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -76,41 +76,56 @@ def make_error_handler(block_errors: BlockErrors) -> Callable[..., BoltResponse 
     return on_error
 
 
-def after_ack(handler: Callable[..., None]) -> Callable[..., None]:
-    """Wrap a lazy listener (the work after the acknowledgement) so its errors take the
-    same path as the others: Bolt's lazy runner would only log them.
+def in_two_steps(
+    acknowledge: Callable[..., None], work: Callable[..., None]
+) -> Callable[..., None]:
+    """One Bolt listener: ``acknowledge`` on the request thread (its answer is the HTTP
+    response), then ``work`` on the app's listener pool, after Slack has its answer.
 
-    The error goes to the app's listener error handler (``app.error``) with no response
-    to fill in, so it is told through ``response_url`` or a direct message.
+    Bolt's own lazy listeners do the same but deep-copy the whole request (body, context,
+    WebClient) first, which was most of our time to acknowledge; the request is not
+    touched again by the request thread, so the work may simply have it. An error in
+    ``acknowledge`` goes up to Bolt, whose ``app.error`` puts it in the answer; an error
+    in ``work`` goes to the same handler with no answer left to fill in.
     """
-    wanted = inspect.getfullargspec(handler).args
+    ack_args = inspect.getfullargspec(acknowledge).args
+    work_args = inspect.getfullargspec(work).args
 
     # Bolt injects arguments by parameter name: these are every name our handlers use.
-    def lazy(
+    def listener(
+        ack: Ack,
         body: dict[str, Any],
         client: WebClient,
         context: BoltContext,
         request: BoltRequest,
         respond: Respond | None,
+        view: dict[str, Any] | None,
         action: dict[str, Any] | None,
         event: dict[str, Any] | None,
     ) -> None:
         given = {
+            "ack": ack,
             "body": body,
             "client": client,
             "context": context,
             "respond": respond,
+            "view": view,
             "action": action,
             "event": event,
         }
-        try:
-            handler(**{name: given[name] for name in wanted})
-        except Exception as error:
-            runner = context.listener_runner
-            runner.listener_error_handler.handle(error=error, request=request, response=None)
+        acknowledge(**{name: given[name] for name in ack_args})
+        runner = context.listener_runner
 
-    lazy.__name__ = lazy.__qualname__ = handler.__name__
-    return lazy
+        def after() -> None:
+            try:
+                work(**{name: given[name] for name in work_args})
+            except Exception as error:
+                runner.listener_error_handler.handle(error=error, request=request, response=None)
+
+        runner.listener_executor.submit(after)
+
+    listener.__name__ = listener.__qualname__ = work.__name__
+    return listener
 
 
 def _view_errors(

@@ -82,9 +82,11 @@ def run(command: p.Parsed, who: Actor, wired: Deps, client: WebClient) -> Messag
             return views.list_message(services.list_groups(team))
         case p.Show(group=ref):
             shown = services.get_group(team, ref)
+            # the directory (the whole account) only when a feature names something in it
+            needed = _names_targets(shown.group)
             return views.show_message(
                 shown,
-                directory=services.directory(team),
+                directory=services.directory(team) if needed else None,
                 can_change=services.can_change(who, shown),
             )
         case p.QuickCreate(name=name, extension=extension, users=users):
@@ -125,6 +127,14 @@ def run(command: p.Parsed, who: Actor, wired: Deps, client: WebClient) -> Messag
             ref, change, summary = edit_for(command, who, wired, client)
             result = services.change_group(who, ref, change, summary=summary)
             return views.saved_message(result, f"{result.view.group.name}: {summary}.")
+
+
+def _names_targets(group: Group) -> bool:
+    features = group.features
+    return (
+        features.next_action.kind is not NextActionKind.NONE
+        or features.ringback.kind is RingbackKind.MEDIA
+    )
 
 
 # ---------------------------------------------------------------- edits from the command line

@@ -91,11 +91,15 @@ class Slack:
         return self.emu.wait_for(method, after + 1, timeout)[after].args
 
     def reply(self, text: str, *, user: str = ADMIN, channel: str = CHANNEL) -> dict[str, Any]:
-        """Run ``/group text`` and return what the app posted to its response_url."""
+        """Run ``/group text``: the reply in the acknowledgement itself (a usage error),
+        else what the app then posted to its response_url."""
         before = self.count(RESPONSE_URL)
         answer = self.command(text, user=user, channel=channel)
         assert answer.status == 200, answer.text
         assert answer.seconds < 3, f"acknowledged after {answer.seconds:.2f} s"
+        if answer.body:
+            said: dict[str, Any] = answer.json()
+            return said
         return self.wait(RESPONSE_URL, before)
 
     def open_modal(self, text: str, *, user: str = ADMIN) -> dict[str, Any]:

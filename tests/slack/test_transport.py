@@ -71,9 +71,18 @@ def test_malformed_payloads_are_answered_without_a_crash(
 
 
 def test_an_oversized_payload_is_refused_before_it_is_read(slack: Slack) -> None:
-    body = b"payload=" + b"x" * (2 << 20)
-    answer = live.signed_post(slack.url, SECRET, body, live.FORM)
-    assert answer.status == 413
+    import socket
+
+    size = 2 << 20
+    host, port = urllib.parse.urlsplit(slack.url).netloc.split(":")
+    head = (
+        "POST /slack/events HTTP/1.1\r\n"
+        f"Host: {host}\r\nContent-Type: {live.FORM}\r\nContent-Length: {size}\r\n\r\n"
+    )
+    with socket.create_connection((host, int(port)), timeout=5) as raw:
+        raw.sendall(head.encode() + b"payload=")  # the body never comes: it is not waited for
+        status_line = raw.makefile("rb").readline().decode()
+    assert " 413 " in status_line
     assert live.get(slack.url, "/healthz").status == 200
 
 
@@ -178,3 +187,61 @@ def test_multi_workspace_install_then_a_command(tmp_path: Path) -> None:
             # the installation's own token was used, not a configured one
             token = emu.last("users.info").headers.get("authorization", "")
             assert token.startswith("Bearer xoxb-")
+
+
+# ---------------------------------------------------------------- the production server
+
+
+def test_groupbot_serve_runs_under_gunicorn(slack: Slack, tmp_path: Path) -> None:
+    """``groupbot serve`` (the Procfile's web): gunicorn workers answering /healthz and
+    signed commands, stopped by SIGTERM."""
+    import os
+    import signal
+    import socket
+    import subprocess
+    import sys
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'served.db'}",
+        "SLACK_BOT_TOKEN": "xoxb-e2e-token",
+        "SLACK_SIGNING_SECRET": SECRET,
+        "SLACK_API_URL": slack.emu.base_url,
+        "PBX_EXPORT_DIR": str(tmp_path / "served"),
+        "PORT": str(port),
+        "WEB_CONCURRENCY": "1",
+        "GUNICORN_THREADS": "4",
+    }
+    root = Path(__file__).resolve().parents[2]
+    server = subprocess.Popen(
+        [sys.executable, "-m", "bot", "serve"],
+        cwd=root,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                if live.get(url, "/healthz", timeout=1).status == 200:
+                    break
+            except OSError:
+                pass
+            assert time.monotonic() < deadline, "groupbot serve did not answer /healthz"
+            time.sleep(0.2)
+        replies = slack.count(RESPONSE_URL)
+        request = slack.driver.slash_command("list", user_id=ADMIN, channel_id=CHANNEL)
+        answer = live.post(url, request.body.encode(), request.headers)
+        assert answer.status == 200
+        assert "ring group" in json.dumps(slack.wait(RESPONSE_URL, replies))
+        forged = {**request.headers, "x-slack-signature": "v0=" + "0" * 64}
+        assert live.post(url, request.body.encode(), forged).status == 401
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(20)
+    assert server.returncode == 0
