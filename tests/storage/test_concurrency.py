@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-import bot.services
+import bot.services.groups
 from bot.engine.directory import Directory
 from bot.engine.model import Group, Member
 from bot.engine.validation import GroupRejected
@@ -91,14 +91,14 @@ def test_two_creating_one_extension_one_wins_the_other_learns_who_holds_it(
 ) -> None:
     barrier = threading.Barrier(2, timeout=30)
     checks = iter(range(2))
-    real_check = bot.services.check_in_account
+    real_check = bot.services.groups.check_in_account
 
     def check_then_meet(*args: object, **kwargs: object) -> None:
         real_check(*args, **kwargs)  # type: ignore[arg-type]
         if next(checks, None) is not None:  # the first two checks pass, then both insert
             barrier.wait()
 
-    monkeypatch.setattr(bot.services, "check_in_account", check_then_meet)
+    monkeypatch.setattr(bot.services.groups, "check_in_account", check_then_meet)
 
     results = both(
         lambda: services.create_group(ADMIN_A, group(services, "Sales", "201")),
@@ -119,14 +119,14 @@ def test_two_creating_one_name_one_wins(
 ) -> None:
     barrier = threading.Barrier(2, timeout=30)
     checks = iter(range(2))
-    real_check = bot.services.check_in_account
+    real_check = bot.services.groups.check_in_account
 
     def check_then_meet(*args: object, **kwargs: object) -> None:
         real_check(*args, **kwargs)  # type: ignore[arg-type]
         if next(checks, None) is not None:
             barrier.wait()
 
-    monkeypatch.setattr(bot.services, "check_in_account", check_then_meet)
+    monkeypatch.setattr(bot.services.groups, "check_in_account", check_then_meet)
 
     results = both(
         lambda: services.create_group(ADMIN_A, group(services, "Sales", "201")),

@@ -1,0 +1,68 @@
+"""Use cases: what a Slack command, a modal, the shell or the CLI asks groupbot to do.
+
+The Slack surface calls these and nothing below them. Each method takes the acting user
+(an ``Actor``) where rights matter, re-checks those rights itself, reaches the database
+only through a unit of work, and writes to the PBX through the outbox.
+
+CONTRACT: signatures and result types below are what ``bot.commands`` and ``bot.shell``
+code against; keep them stable or change both sides. Import them from ``bot.services``;
+the modules behind it are laid out by use case:
+
+- ``types``: the dataclasses taken and given back (``Actor``, ``GroupView``, …);
+- ``groups``: reading groups and every group write, through one ``_write_group``;
+- ``workspace``: ``/group setup``;
+- ``directory``: the PBX directory and who a Slack user is on the PBX;
+- ``portable``: groups as portable YAML (export / import);
+- ``outbox``: pushing committed changes to the PBX.
+
+How a write reaches the PBX. The group row, its revision and an outbox entry holding
+the compiled documents are committed in one transaction; only then is the outbox
+pushed to the PBX and the entry acknowledged. When the PBX does not take it:
+
+- ``create_group``, ``change_group`` and ``undo`` still return their ``SaveResult``;
+  ``result.pbx_error`` holds the reason, ``result.view.pbx_pending`` is true, and
+  ``result.warnings`` ends with a sentence saying so, ready to show as it is;
+- ``delete_group`` raises ``PbxUnavailable`` *after* the deletion is committed: its
+  message says the group is deleted and the PBX will be updated later.
+
+The entry stays pending and is pushed again after the next change in the account.
+
+Rights: admins do everything; a group's leads (its creator and anyone an admin names)
+change and delete it; everyone else reads. Creating a group is for admins.
+"""
+
+from __future__ import annotations
+
+from bot.services.directory import DirectoryUseCases
+from bot.services.portable import PortableUseCases
+from bot.services.types import (
+    Actor,
+    Clock,
+    DirectoryImport,
+    GroupChange,
+    GroupView,
+    Revision,
+    SaveResult,
+    ServiceOptions,
+    WorkspaceSettings,
+)
+from bot.services.workspace import WorkspaceUseCases
+
+
+class Services(PortableUseCases, DirectoryUseCases, WorkspaceUseCases):
+    """Every use case; constructed once by ``bot.app`` with a unit-of-work factory, a PBX
+    adapter, a clock and ``ServiceOptions``."""
+
+
+__all__ = [
+    "Actor",
+    "Clock",
+    "DirectoryImport",
+    "GroupChange",
+    "GroupView",
+    "Revision",
+    "SaveResult",
+    "ServiceOptions",
+    "Services",
+    "WorkspaceSettings",
+]

@@ -1,0 +1,91 @@
+"""What every use case shares: the wiring, the account of a workspace, finding a group,
+rights, and turning rows into views."""
+
+from __future__ import annotations
+
+import difflib
+import threading
+from datetime import datetime
+
+from bot.errors import Conflict, Forbidden, NotFound
+from bot.pbx import Pbx
+from bot.services.types import Actor, Clock, GroupView, ServiceOptions
+from bot.storage.mapping import group_of, ids_of
+from bot.storage.models import GroupRecord
+from bot.storage.unit_of_work import UnitOfWork, UnitOfWorkFactory
+
+
+class ServiceBase:
+    """Constructed once by ``bot.app`` with a unit-of-work factory, a PBX adapter and a clock."""
+
+    def __init__(
+        self, uow: UnitOfWorkFactory, pbx: Pbx, clock: Clock, options: ServiceOptions
+    ) -> None:
+        self._uow = uow
+        self._pbx = pbx
+        self._clock = clock
+        self.options = options
+        # one pusher at a time in this process, so an older document never lands last
+        self._push_lock = threading.Lock()
+
+    def _account(self, uow: UnitOfWork, team_id: str) -> str:
+        row = uow.workspaces.get(team_id)
+        return row.account_id if row is not None else self.options.default_account_id
+
+    def _account_for_write(self, uow: UnitOfWork, team_id: str, now: datetime) -> str:
+        account = self._account(uow, team_id)
+        uow.workspaces.ensure_account(account, now)
+        return account
+
+    def _find(self, uow: UnitOfWork, account: str, ref: str) -> GroupRecord:
+        record = uow.groups.find(account, ref)
+        if record is not None:
+            return record
+        names = uow.groups.names(account)
+        folded = {name.casefold(): name for name in names}
+        close = difflib.get_close_matches(ref.strip().casefold(), [*folded], n=1, cutoff=0.5)
+        if close:
+            raise NotFound(f"No group '{ref}'. Did you mean '{folded[close[0]]}'?")
+        if names:
+            raise NotFound(f"No group '{ref}'. `/group list` shows them all.")
+        raise NotFound(f"No group '{ref}': there are no groups yet. `/group create` makes one.")
+
+    def _require_lead(self, actor: Actor, record: GroupRecord) -> None:
+        leads = {lead.slack_user for lead in record.leads} | {record.created_by}
+        if actor.is_admin or actor.user_id in leads:
+            return
+        who = ", ".join(f"<@{u}>" for u in sorted(leads))
+        raise Forbidden(
+            f"Only admins and the leads of {record.name} ({who}) can change it; "
+            "everyone else can look."
+        )
+
+    def _user_names(self, uow: UnitOfWork, account: str) -> dict[str, str]:
+        return {u.pbx_id: u.name for u in uow.directory.users(account)}
+
+    def _view_of(self, uow: UnitOfWork, record: GroupRecord) -> GroupView:
+        account = record.account_id
+        return view_of(record, self._user_names(uow, account), uow.outbox.pending_groups(account))
+
+
+def view_of(record: GroupRecord, names: dict[str, str], pending: set[str]) -> GroupView:
+    group = group_of(record)
+    return GroupView(
+        id=record.id,
+        pbx=ids_of(record),
+        group=group,
+        version=record.version,
+        created_by=record.created_by,
+        leads=frozenset({lead.slack_user for lead in record.leads} | {record.created_by}),
+        updated_at=record.updated_at,
+        updated_by=record.updated_by,
+        pbx_pending=record.pbx_group_id in pending,
+        member_names={m.user_id: names[m.user_id] for m in group.members if m.user_id in names},
+    )
+
+
+def conflict(record: GroupRecord) -> Conflict:
+    at = record.updated_at.strftime("%Y-%m-%d %H:%M UTC")
+    return Conflict(
+        f"{record.name} was changed by <@{record.updated_by}> at {at}; reopen to see the latest."
+    )

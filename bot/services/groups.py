@@ -1,0 +1,289 @@
+"""Groups: reading them, and every write (create, change, undo, delete, leads).
+
+A write re-checks the actor's rights, then commits the group row, its revision and an
+outbox entry holding the compiled documents together (``_write_group``), and only then
+pushes the outbox to the PBX.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy.exc import IntegrityError
+
+from bot.engine.compiler import CompileError, compile_group
+from bot.engine.directory import Directory
+from bot.engine.documents import GroupDocuments, PbxIds
+from bot.engine.lint import lint
+from bot.engine.model import Group
+from bot.engine.validation import GroupRejected, check_in_account, parse_group
+from bot.errors import Conflict, Forbidden, NotAvailableYet, NotFound, PbxUnavailable, UserError
+from bot.services.base import conflict, view_of
+from bot.services.outbox import OutboxUseCases
+from bot.services.types import Actor, GroupChange, GroupView, Revision, SaveResult
+from bot.storage.mapping import group_from_json, group_of, ids_of
+from bot.storage.models import GroupRecord, GroupRevisionRecord
+from bot.storage.unit_of_work import UnitOfWork
+
+
+class GroupUseCases(OutboxUseCases):
+    # -- reading -----------------------------------------------------------------
+    def list_groups(self, team_id: str) -> list[GroupView]:
+        with self._uow() as uow:
+            account = self._account(uow, team_id)
+            names = self._user_names(uow, account)
+            pending = uow.outbox.pending_groups(account)
+            return [view_of(r, names, pending) for r in uow.groups.list(account)]
+
+    def get_group(self, team_id: str, ref: str) -> GroupView:
+        """By name (case-insensitive) or any of its extensions; ``NotFound`` says
+        "No group 'x'. Did you mean 'Sales'?"."""
+        with self._uow() as uow:
+            account = self._account(uow, team_id)
+            record = self._find(uow, account, ref)
+            return self._view_of(uow, record)
+
+    def compiled(self, team_id: str, ref: str) -> GroupDocuments:
+        with self._uow() as uow:
+            account = self._account(uow, team_id)
+            record = self._find(uow, account, ref)
+            return compile_group(group_of(record), ids_of(record), uow.directory.load(account))
+
+    def history(self, team_id: str, ref: str, limit: int = 20) -> list[Revision]:
+        with self._uow() as uow:
+            account = self._account(uow, team_id)
+            record = self._find(uow, account, ref)
+            rows = uow.revisions.list(account, record.pbx_group_id, limit)
+            return [_revision(row) for row in rows]
+
+    def can_change(self, actor: Actor, view: GroupView) -> bool:
+        return actor.is_admin or actor.user_id in view.leads
+
+    def not_available(self, feature: str) -> None:
+        """``/group sync``, ``drift`` and ``storage`` are not in this release."""
+        raise NotAvailableYet(f"{feature} is not available yet in this version of groupbot.")
+
+    # -- writing -------------------------------------------------------------------
+    def create_group(self, actor: Actor, group: Group) -> SaveResult:
+        if not actor.is_admin:
+            raise Forbidden(
+                "Only workspace admins can create groups; "
+                "ask one to create it and name you its lead."
+            )
+        group = _revalidated(group)
+        with self._uow() as uow:
+            account = self._account_for_write(uow, actor.team_id, self._clock())
+            return self._write_group(uow, actor, account, None, group, "created")
+
+    def change_group(
+        self,
+        actor: Actor,
+        ref: str,
+        change: GroupChange,
+        *,
+        summary: str,
+        expected_version: int | None = None,
+    ) -> SaveResult:
+        """Apply ``change`` to the stored group. With ``expected_version`` (a modal's),
+        a newer stored version raises ``Conflict`` "changed by <@U> at <time>; reopen to
+        see the latest"."""
+        with self._uow() as uow:
+            account = self._account(uow, actor.team_id)
+            record = self._find(uow, account, ref)
+            self._require_lead(actor, record)
+            if expected_version is not None and record.version != expected_version:
+                raise conflict(record)
+            after = _revalidated(change(group_of(record), uow.directory.load(account)))
+            return self._write_group(uow, actor, account, record, after, summary)
+
+    def delete_group(self, actor: Actor, ref: str) -> Revision:
+        """Deletes the group; ``PbxUnavailable`` (after the commit) if the PBX lags."""
+        now = self._clock()
+        with self._uow() as uow:
+            account = self._account(uow, actor.team_id)
+            record = self._find(uow, account, ref)
+            self._require_lead(actor, record)
+            before, ids, version = group_of(record), ids_of(record), record.version
+            if not uow.groups.delete(record, version=version):
+                uow.rollback()
+                raise self._fresh_conflict(account, ids.group_id, before.name)
+            row = uow.revisions.add(
+                record,
+                number=version + 1,
+                at=now,
+                by=actor.user_id,
+                summary="deleted",
+                before=before,
+                after=None,
+            )
+            removals: list[list[object]] = [
+                ["callflows", ids.user_callflow_id, None],
+                ["callflows", ids.base_callflow_id, None],
+                ["groups", ids.group_id, None],
+            ]
+            uow.outbox.add(account, ids.group_id, "delete", removals, now)
+            uow.commit()
+            revision = _revision(row)
+        error = self._push(account).get(ids.group_id)
+        if error:
+            raise PbxUnavailable(
+                f"Deleted {before.name}, but the PBX has not removed its documents yet ({error}). "
+                "The deletion is queued and will be retried."
+            )
+        return revision
+
+    def undo(self, actor: Actor, ref: str) -> SaveResult:
+        """Restore the revision before the latest, as a new revision."""
+        with self._uow() as uow:
+            account = self._account(uow, actor.team_id)
+            record = self._find(uow, account, ref)
+            self._require_lead(actor, record)
+            latest = uow.revisions.latest(account, record.pbx_group_id)
+            target = group_from_json(latest.before) if latest else None
+            if latest is None or target is None:
+                raise UserError(
+                    f"Nothing to undo: {record.name} has not changed since it was created."
+                )
+            summary = f"undo of #{latest.number} ({latest.summary})"
+            return self._write_group(uow, actor, account, record, target, summary)
+
+    def set_leads(self, actor: Actor, ref: str, leads: frozenset[str]) -> GroupView:
+        """Admins only."""
+        if not actor.is_admin:
+            raise Forbidden("Only workspace admins can name the leads of a group.")
+        with self._uow() as uow:
+            account = self._account(uow, actor.team_id)
+            record = self._find(uow, account, ref)
+            uow.groups.set_leads(record, leads | {record.created_by})
+            uow.commit()
+            return self._view_of(uow, uow.groups.refreshed(record))
+
+    # -- inside ----------------------------------------------------------------------
+    def _write_group(
+        self,
+        uow: UnitOfWork,
+        actor: Actor,
+        account: str,
+        record: GroupRecord | None,
+        after: Group,
+        summary: str,
+    ) -> SaveResult:
+        """The one write path: ``record`` None creates the group, else replaces it
+        (compare-and-set on its version). Group, revision and outbox entry commit
+        together; then the outbox is pushed."""
+        before = None if record is None else group_of(record)
+        if record is not None and after == before:
+            return SaveResult(self._view_of(uow, record), ("Nothing changed.",))
+        now = self._clock()
+        directory = uow.directory.load(account)
+        ids = PbxIds.new() if record is None else ids_of(record)
+        own_id = None if record is None else ids.group_id
+        check_in_account(after, directory, group_id=own_id)
+        documents = _compile(after, ids, directory)
+        try:
+            if record is None:
+                record = uow.groups.add(account, ids, after, by=actor.user_id, now=now)
+                number = 1
+            else:
+                version = record.version
+                if not uow.groups.save(record, after, version=version, by=actor.user_id, now=now):
+                    uow.rollback()
+                    raise self._fresh_conflict(account, ids.group_id, record.name)
+                number = version + 1
+            uow.revisions.add(
+                record,
+                number=number,
+                at=now,
+                by=actor.user_id,
+                summary=summary,
+                before=before,
+                after=after,
+            )
+            uow.outbox.add(account, ids.group_id, "upsert", _upserts(documents, ids), now)
+            uow.commit()
+        except IntegrityError:
+            uow.rollback()
+            raise self._clash(account, after, own_id) from None
+        return self._after_save(actor.team_id, account, ids.group_id, after)
+
+    def _after_save(
+        self, team_id: str, account: str, pbx_group_id: str, group: Group
+    ) -> SaveResult:
+        error = self._push(account).get(pbx_group_id)
+        with self._uow() as uow:
+            record = uow.groups.by_pbx_id(account, pbx_group_id)
+            if record is None:  # deleted by someone else meanwhile
+                raise NotFound(f"{group.name} was deleted meanwhile.")
+            view = self._view_of(uow, record)
+            warnings = _lint(view.group, uow.directory.load(account), pbx_group_id)
+        if error:
+            warnings.append(
+                f"Saved, but the PBX has not taken the change yet ({error}); it is queued "
+                "and will be retried."
+            )
+        return SaveResult(view, tuple(warnings), error)
+
+    def _clash(self, account: str, group: Group, pbx_group_id: str | None) -> UserError:
+        """Someone took a name or number between our check and our commit: say who."""
+        with self._uow() as uow:
+            try:
+                check_in_account(group, uow.directory.load(account), group_id=pbx_group_id)
+            except GroupRejected as rejected:
+                return rejected
+        return Conflict(
+            f"{group.name} could not be saved: another change got there first; try again."
+        )
+
+    def _fresh_conflict(self, account: str, pbx_group_id: str, name: str) -> UserError:
+        with self._uow() as uow:
+            record = uow.groups.by_pbx_id(account, pbx_group_id)
+            if record is None:
+                return Conflict(f"{name} was deleted meanwhile.")
+            return conflict(record)
+
+
+def replace_with(new: Group) -> GroupChange:
+    return lambda _old, _directory: new
+
+
+def _revalidated(group: Group) -> Group:
+    # model_copy(update=…) skips validation: run every rule again on what we are given
+    return parse_group(group.model_dump())
+
+
+def _compile(group: Group, ids: PbxIds, directory: Directory) -> GroupDocuments:
+    try:
+        return compile_group(group, ids, directory)
+    except CompileError as error:
+        raise GroupRejected({"features.next_action": str(error)}) from None
+
+
+def _upserts(documents: GroupDocuments, ids: PbxIds) -> list[list[object]]:
+    return [[collection, doc_id, doc] for collection, doc_id, doc in documents.by_collection(ids)]
+
+
+def _revision(row: GroupRevisionRecord) -> Revision:
+    return Revision(
+        number=row.number,
+        at=row.at,
+        by=row.by,
+        summary=row.summary,
+        before=group_from_json(row.before),
+        after=group_from_json(row.after),
+    )
+
+
+def _lint(group: Group, directory: Directory, group_id: str) -> list[str]:
+    """The engine's lint warnings as sentences: who or what each one is about, first."""
+    subjects = {"features.next_action": "Next action", "features.call_recording": "Recording"}
+    sentences = []
+    for warning in lint(group, directory, group_id=group_id):
+        field, message = warning.field, warning.message
+        if field.startswith("members."):
+            member = group.members[int(field.split(".")[1])]
+            user = directory.users.get(member.user_id)
+            sentences.append(f"{user.name if user else member.user_id} {message}")
+        elif field.startswith("numbers.") or field == "members":
+            sentences.append(message[:1].upper() + message[1:])
+        else:
+            subject = next((s for f, s in subjects.items() if field.startswith(f)), field)
+            sentences.append(f"{subject} {message}")
+    return sentences

@@ -1,0 +1,107 @@
+"""What the services take and give back: plain frozen dataclasses, no database rows."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from bot.engine.directory import Directory
+from bot.engine.documents import PbxIds
+from bot.engine.model import Group
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who is acting, as the Slack surface established it on this very request."""
+
+    team_id: str
+    user_id: str  # Slack user id
+    is_admin: bool  # workspace owner/admin (users.info) or listed in GROUPBOT_ADMINS
+
+
+@dataclass(frozen=True)
+class GroupView:
+    """A stored group as the surfaces show it."""
+
+    id: int  # our database id
+    pbx: PbxIds
+    group: Group
+    version: int  # for optimistic locking: pass it back when saving a modal
+    created_by: str  # Slack user id
+    leads: frozenset[str]  # Slack user ids (the creator included)
+    updated_at: datetime
+    updated_by: str
+    pbx_pending: bool  # an outbox entry for this group has not reached the PBX yet
+    member_names: dict[str, str] = field(default_factory=dict)  # PBX user id -> name
+
+
+@dataclass(frozen=True)
+class Revision:
+    number: int
+    at: datetime
+    by: str  # Slack user id
+    summary: str  # "added Dana", "renamed to Support", "created", "undo of #4"
+    before: Group | None
+    after: Group | None  # None for a delete
+
+
+@dataclass(frozen=True)
+class SaveResult:
+    view: GroupView
+    warnings: Sequence[str] = ()  # lint warnings worth showing after a save
+    # set when the change is stored but the PBX has not taken it (it stays queued)
+    pbx_error: str | None = None
+
+
+@dataclass(frozen=True)
+class WorkspaceSettings:
+    """What ``/group setup`` shows and saves. Field names key ``FieldErrors``."""
+
+    team_id: str
+    account_id: str
+    storage_limit_bytes: int | None = None
+    alert_channel: str | None = None
+    time_zone: str = "UTC"
+    warn_percent: int = 80
+    critical_percent: int = 95
+    full_percent: int = 100
+    configured: bool = False  # False: nothing saved yet, these are the defaults
+
+
+@dataclass(frozen=True)
+class DirectoryImport:
+    account_id: str
+    users: int
+    devices: int
+    voicemail_boxes: int
+    menus: int
+    media: int
+    warnings: Sequence[str] = ()
+
+
+@dataclass(frozen=True)
+class ServiceOptions:
+    """What the services take from ``Settings``."""
+
+    # the PBX account of a workspace that has not been set up (KAZOO_ACCOUNT_ID or a local one)
+    default_account_id: str
+
+
+GroupChange = Callable[[Group, Directory], Group]
+"""A pure edit of a group (``lambda g, d: g.model_copy(...)``), applied to the latest
+stored version inside the transaction."""
+
+Clock = Callable[[], datetime]
+
+__all__ = [
+    "Actor",
+    "Clock",
+    "DirectoryImport",
+    "GroupChange",
+    "GroupView",
+    "Revision",
+    "SaveResult",
+    "ServiceOptions",
+    "WorkspaceSettings",
+]
