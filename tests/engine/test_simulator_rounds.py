@@ -175,6 +175,9 @@ def test_an_answer_counts_only_while_that_members_phone_rings() -> None:
     assert trace.outcome.kind == "answered"
     assert trace.outcome.at == 22
     assert [r.number for r in trace.rounds] == [1, 2]
+    assert trace.notes == (
+        "alice isn't ringing at 15 s (rings 0–10 s in round 1), so that answer never happens",
+    )
 
 
 def test_a_busy_member_drops_out_of_that_round_only() -> None:
@@ -214,3 +217,87 @@ def test_a_group_with_nobody_reachable_goes_straight_to_the_next_action() -> Non
     assert trace.events[2] == RoundUnanswered(0, 1, nobody_reachable=True)
     assert trace.outcome.kind == "not_available"
     assert trace.outcome.at == 0
+
+
+# ---------------------------------------------------------------- answers that never happen
+
+
+def test_an_answer_while_that_member_is_not_ringing_is_explained() -> None:
+    people = [person("Dana Lee"), person("bob")]
+    group = base([member("Dana Lee", 0, 20), member("bob", 0, 30)], timeout=30)
+
+    trace = run(group, people, Scenario(answers=(Answer("u-Dana Lee", 25),)))
+
+    assert trace.outcome.kind == "not_available"
+    assert trace.notes == (
+        "Dana Lee isn't ringing at 25 s (rings 0–20 s), so that answer never happens",
+    )
+
+
+PEOPLE = [person("alice"), person("bob"), person("carol"), person("zed")]
+
+
+@pytest.mark.parametrize(
+    ("endpoints", "group", "scenario", "note"),
+    [
+        (  # a later answer by someone else
+            [member("alice"), member("bob")],
+            {},
+            Scenario(answers=(Answer("u-alice", 12), Answer("bob-desk", 15))),
+            "alice answers first, at 12 s, so bob's answer at 15 s never happens",
+        ),
+        (  # after the group has given up
+            [member("alice")],
+            {"repeats": 2},
+            Scenario(answers=(Answer("u-alice", 45),)),
+            "the group stops ringing at 40 s, so alice's answer at 45 s never happens",
+        ),
+        (  # busy in that round
+            [member("alice", 0, 30), member("bob")],
+            {"timeout": 30, "repeats": 2},
+            Scenario(busy_in_round={2: frozenset({"u-bob"})}, answers=(Answer("u-bob", 35),)),
+            "bob is busy in round 2, so the answer at 35 s never happens",
+        ),
+        (  # on do-not-disturb: never rings, named by a device of the member
+            [member("alice"), member("carol")],
+            {},
+            Scenario(do_not_disturb=frozenset({"u-carol"}), answers=(Answer("carol-desk", 5),)),
+            "carol is on do-not-disturb and never rings, so the answer at 5 s never happens",
+        ),
+        (  # not a member at all
+            [member("alice")],
+            {},
+            Scenario(answers=(Answer("u-zed", 5),)),
+            "zed isn't rung by this group, so the answer at 5 s never happens",
+        ),
+        (  # single: alice takes the whole group timeout, bob's turn never comes
+            [member("alice", 0, 30), member("bob")],
+            {"strategy": "single", "timeout": 30},
+            Scenario(answers=(Answer("u-bob", 10),)),
+            "bob isn't ringing at 10 s (the group stops ringing before bob's turn), "
+            "so that answer never happens",
+        ),
+        (  # a delay past the group timeout, in a second round
+            [member("alice", 0, 30), member("bob", 40, 10)],
+            {"timeout": 30, "repeats": 2},
+            Scenario(answers=(Answer("u-bob", 45),)),
+            "bob isn't ringing at 45 s (round 2 ends before bob's turn), "
+            "so that answer never happens",
+        ),
+    ],
+)
+def test_every_answer_that_never_happens_says_why(
+    endpoints: list[dict[str, Any]], group: dict[str, Any], scenario: Scenario, note: str
+) -> None:
+    trace = run(base(endpoints, **group), PEOPLE, scenario)
+
+    assert trace.notes == (note,)
+
+
+def test_the_answer_that_ends_the_call_needs_no_note() -> None:
+    scenario = Scenario(answers=(Answer("u-alice", 5),))
+
+    trace = run(base([member("alice")]), [person("alice")], scenario)
+
+    assert trace.outcome.kind == "answered"
+    assert trace.notes == ()

@@ -74,6 +74,18 @@ def test_the_text_timeline_marks_busy_and_answer() -> None:
     assert lines[-2] == "→ 8 s: answered by bob"
 
 
+def test_the_text_timeline_says_why_an_answer_never_happens() -> None:
+    people = [person("Dana Lee"), person("bob")]
+    group = base([member("Dana Lee", 0, 20), member("bob", 0, 30)], timeout=30)
+    scenario = Scenario(answers=(Answer("u-Dana Lee", 25),))
+
+    lines = render_text(run(group, people, scenario)).splitlines()
+
+    note = "Note: Dana Lee isn't ringing at 25 s (rings 0–20 s), so that answer never happens"
+    assert note in lines
+    assert lines[-2].startswith("→ 30 s: no answer; the call goes to the “not available” prompt")
+
+
 def test_the_text_timeline_fits_a_slack_section_for_fifteen_members_and_twenty_rounds() -> None:
     trace = fifteen_member_trace(20)
 

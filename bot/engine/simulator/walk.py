@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from bot.engine.simulator.answers import cut_at_answer, first_answer
-from bot.engine.simulator.endpoints import resolve
+from bot.engine.simulator.answers import cut_at_answer, first_answer, missed_answers
+from bot.engine.simulator.endpoints import Target, resolve
 from bot.engine.simulator.inputs import Doc, EndpointDirectory, Scenario, seconds
 from bot.engine.simulator.rounds import plan, ring_settings
 from bot.engine.simulator.trace import (
@@ -65,6 +65,8 @@ class _Run:
         self.t = 0.0
         self.events: list[Event] = []
         self.rounds: list[Round] = []
+        self.endpoints: list[object] = []  # the ring_group's, as the document has them
+        self.targets: list[Target] = []
         self.skipped: tuple[Skipped, ...] = ()
         self.notes: list[str] = []
         self.ring: RingSettings | None = None
@@ -167,9 +169,10 @@ class _Run:
             self.notes.append("weighted_random shuffles members by weight; shown in member order")
         # Kazoo re-resolves endpoints each round; nothing in our inputs changes during a
         # call, so one resolution serves every round (busy is applied per round below).
-        targets, self.skipped = resolve(
-            data.get("endpoints"), settings, self.directory, self.scenario
-        )
+        endpoints = data.get("endpoints")
+        self.endpoints = endpoints if isinstance(endpoints, list) else []
+        targets, self.skipped = resolve(self.endpoints, settings, self.directory, self.scenario)
+        self.targets = targets
         for number in range(1, settings.repeats + 1):
             start = self.t
             self.events.append(RoundStarted(start, number))
@@ -206,6 +209,15 @@ class _Run:
 
     def trace(self, name: str) -> CallTrace:
         caller_name, caller_number = self._caller_id()
+        missed = missed_answers(
+            self.scenario.answers,
+            tuple(self.rounds),
+            self.targets,
+            self.skipped,
+            self.endpoints,
+            self.outcome,
+            self.directory,
+        )
         return CallTrace(
             name=name,
             caller_name=caller_name,
@@ -215,7 +227,7 @@ class _Run:
             skipped=self.skipped,
             events=tuple(self.events),
             outcome=self.outcome,
-            notes=tuple(self.notes),
+            notes=(*self.notes, *missed),
         )
 
 
