@@ -109,7 +109,9 @@ def test_change_records_a_revision_and_bumps_the_version(services: Services) -> 
     assert result.view.version == 2
     assert [m.start for m in result.view.group.members] == [0, 60]
     history = services.history(TEAM, "sales")
-    assert [(r.number, r.summary) for r in history] == [(2, "distributed"), (1, "created")]
+    said = "Alice Smith rings 0–20 s → 0–60 s; Bob Jones rings 0–20 s → 60–120 s"
+    assert [(r.number, r.summary) for r in history] == [(2, said), (1, "created")]
+    assert result.summary == said
     assert history[0].before is not None
     assert history[0].before.members[1].start == 0
 
@@ -159,9 +161,57 @@ def test_undo_restores_the_previous_revision_as_a_new_one(services: Services) ->
 
     assert result.view.group.name == "Sales"
     assert result.view.version == 3
-    assert services.history(TEAM, "sales")[0].summary == "undo of #2 (renamed)"
+    assert services.history(TEAM, "sales")[0].summary == "undo of #2: renamed Support → Sales"
     again = services.undo(ADMIN, "sales")  # undoing the undo redoes
     assert again.view.group.name == "Support"
+
+
+def test_history_records_the_difference_in_plain_words_not_the_callers_summary(
+    services: Services,
+) -> None:
+    services.create_group(ADMIN, sales(services))
+    dana = user_id(services, "dana")
+
+    def settings_and_members(group: Group, _directory: object) -> Group:
+        members = (*group.members, Member(user_id=dana))
+        return group.model_copy(update={"name": "Inside Sales", "repeats": 3, "members": members})
+
+    result = services.change_group(
+        ADMIN, "sales", settings_and_members, summary="settings edited, added <@U0DANA>"
+    )
+
+    [latest, _created] = services.history(TEAM, "inside sales")
+    assert latest.summary == "renamed Sales → Inside Sales; repeats 1 → 3; added Dana Brown"
+    assert latest.by == "UADMIN"
+    assert result.summary == latest.summary
+
+
+def test_summaries_stored_with_slack_mentions_read_back_as_names(
+    services: Services, uow_factory: UnitOfWorkFactory
+) -> None:
+    services.import_directory(
+        None,
+        demo_directory_text().replace(
+            '    extension: "104"', '    extension: "104"\n    slack_user: U0DANA'
+        ),
+    )
+    services.create_group(ADMIN, sales(services))
+    with uow_factory() as uow:  # as an older groupbot wrote them
+        record = uow.groups.find(ACCOUNT, "sales")
+        assert record is not None
+        group = services.get_group(TEAM, "sales").group
+        uow.revisions.add(
+            record,
+            number=2,
+            at=record.updated_at,
+            by="UADMIN",
+            summary="added <@U0DANA> <@U0ZED|zed> <@U0NOBODY>",
+            before=group,
+            after=group,
+        )
+        uow.commit()
+
+    assert services.history(TEAM, "sales")[0].summary == "added Dana Brown zed U0NOBODY"
 
 
 def test_undo_with_only_the_creation_says_there_is_nothing(services: Services) -> None:

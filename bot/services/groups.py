@@ -7,8 +7,12 @@ pushes the outbox to the PBX.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
+
 from sqlalchemy.exc import IntegrityError
 
+from bot.engine.changes import describe_change, names_in
 from bot.engine.compiler import CompileError, compile_group
 from bot.engine.directory import Directory
 from bot.engine.documents import GroupDocuments, PbxIds
@@ -52,7 +56,10 @@ class GroupUseCases(OutboxUseCases):
             account = self._account(uow, team_id)
             record = self._find(uow, account, ref)
             rows = uow.revisions.list(account, record.pbx_group_id, limit)
-            return [_revision(row) for row in rows]
+            slack_names = {
+                u.slack_user: u.name for u in uow.directory.users(account) if u.slack_user
+            }
+            return [_revision(row, slack_names) for row in rows]
 
     def can_change(self, actor: Actor, view: GroupView) -> bool:
         return actor.is_admin or actor.user_id in view.leads
@@ -71,7 +78,7 @@ class GroupUseCases(OutboxUseCases):
         group = _revalidated(group)
         with self._uow() as uow:
             account = self._account_for_write(uow, actor.team_id, self._clock())
-            return self._write_group(uow, actor, account, None, group, "created")
+            return self._write_group(uow, actor, account, None, group)
 
     def change_group(
         self,
@@ -79,12 +86,27 @@ class GroupUseCases(OutboxUseCases):
         ref: str,
         change: GroupChange,
         *,
-        summary: str,
+        summary: str = "",
         expected_version: int | None = None,
     ) -> SaveResult:
         """Apply ``change`` to the stored group. With ``expected_version`` (a modal's),
         a newer stored version raises ``Conflict`` "changed by <@U> at <time>; reopen to
-        see the latest"."""
+        see the latest".
+
+        The history records what actually changed, worked out from the stored group
+        before and after (``describe_change``), whatever ``summary`` the caller gives;
+        ``summary`` is accepted so existing callers keep working, and ignored.
+        ``result.summary`` is what was recorded."""
+        return self._change(actor, ref, change, expected_version)
+
+    def _change(
+        self,
+        actor: Actor,
+        ref: str,
+        change: GroupChange,
+        expected_version: int | None,
+        label: str | None = None,
+    ) -> SaveResult:
         with self._uow() as uow:
             account = self._account(uow, actor.team_id)
             record = self._find(uow, account, ref)
@@ -92,7 +114,7 @@ class GroupUseCases(OutboxUseCases):
             if expected_version is not None and record.version != expected_version:
                 raise conflict(record)
             after = _revalidated(change(group_of(record), uow.directory.load(account)))
-            return self._write_group(uow, actor, account, record, after, summary)
+            return self._write_group(uow, actor, account, record, after, label=label)
 
     def delete_group(self, actor: Actor, ref: str) -> Revision:
         """Deletes the group; ``PbxUnavailable`` (after the commit) if the PBX lags."""
@@ -110,7 +132,7 @@ class GroupUseCases(OutboxUseCases):
                 number=version + 1,
                 at=now,
                 by=actor.user_id,
-                summary="deleted",
+                summary=describe_change(before, None, {}),
                 before=before,
                 after=None,
             )
@@ -142,8 +164,8 @@ class GroupUseCases(OutboxUseCases):
                 raise UserError(
                     f"Nothing to undo: {record.name} has not changed since it was created."
                 )
-            summary = f"undo of #{latest.number} ({latest.summary})"
-            return self._write_group(uow, actor, account, record, target, summary)
+            label = f"undo of #{latest.number}"
+            return self._write_group(uow, actor, account, record, target, label=label)
 
     def set_leads(self, actor: Actor, ref: str, leads: frozenset[str]) -> GroupView:
         """Admins only."""
@@ -164,16 +186,21 @@ class GroupUseCases(OutboxUseCases):
         account: str,
         record: GroupRecord | None,
         after: Group,
-        summary: str,
+        *,
+        label: str | None = None,
     ) -> SaveResult:
         """The one write path: ``record`` None creates the group, else replaces it
         (compare-and-set on its version). Group, revision and outbox entry commit
-        together; then the outbox is pushed."""
+        together; then the outbox is pushed. The revision's summary is the difference
+        in words, after ``label`` ("undo of #4: …") when there is one."""
         before = None if record is None else group_of(record)
         if record is not None and after == before:
-            return SaveResult(self._view_of(uow, record), ("Nothing changed.",))
+            return SaveResult(self._view_of(uow, record), ("Nothing changed.",), None, "no change")
         now = self._clock()
         directory = uow.directory.load(account)
+        summary = describe_change(before, after, names_in(directory))
+        if label:
+            summary = f"{label}: {summary}"
         ids = PbxIds.new() if record is None else ids_of(record)
         own_id = None if record is None else ids.group_id
         check_in_account(after, directory, group_id=own_id)
@@ -202,10 +229,10 @@ class GroupUseCases(OutboxUseCases):
         except IntegrityError:
             uow.rollback()
             raise self._clash(account, after, own_id) from None
-        return self._after_save(actor.team_id, account, ids.group_id, after)
+        return self._after_save(account, ids.group_id, after, summary)
 
     def _after_save(
-        self, team_id: str, account: str, pbx_group_id: str, group: Group
+        self, account: str, pbx_group_id: str, group: Group, summary: str
     ) -> SaveResult:
         error = self._push(account).get(pbx_group_id)
         with self._uow() as uow:
@@ -219,7 +246,7 @@ class GroupUseCases(OutboxUseCases):
                 f"Saved, but the PBX has not taken the change yet ({error}); it is queued "
                 "and will be retried."
             )
-        return SaveResult(view, tuple(warnings), error)
+        return SaveResult(view, tuple(warnings), error, summary)
 
     def _clash(self, account: str, group: Group, pbx_group_id: str | None) -> UserError:
         """Someone took a name or number between our check and our commit: say who."""
@@ -260,12 +287,20 @@ def _upserts(documents: GroupDocuments, ids: PbxIds) -> list[list[object]]:
     return [[collection, doc_id, doc] for collection, doc_id, doc in documents.by_collection(ids)]
 
 
-def _revision(row: GroupRevisionRecord) -> Revision:
+# Summaries written before they were plain text carry Slack mentions: <@U123> or <@U123|dana>.
+_MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|([^>]*))?>")
+
+
+def _plain(summary: str, slack_names: Mapping[str, str]) -> str:
+    return _MENTION.sub(lambda m: slack_names.get(m[1]) or m[2] or m[1], summary)
+
+
+def _revision(row: GroupRevisionRecord, slack_names: Mapping[str, str] | None = None) -> Revision:
     return Revision(
         number=row.number,
         at=row.at,
         by=row.by,
-        summary=row.summary,
+        summary=_plain(row.summary, slack_names or {}),
         before=group_from_json(row.before),
         after=group_from_json(row.after),
     )

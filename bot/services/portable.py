@@ -36,12 +36,12 @@ class PortableUseCases(GroupUseCases):
             except NotFound:
                 result = self.create_group(actor, group)
             else:
-                result = self.change_group(
+                result = self._change(
                     actor,
                     existing.group.name,
                     replace_with(group),
-                    summary="imported",
-                    expected_version=existing.version,
+                    existing.version,
+                    label="imported",
                 )
             if leads:
                 self.set_leads(actor, group.name, frozenset(leads))

@@ -40,8 +40,10 @@ class GroupView:
 class Revision:
     number: int
     at: datetime
-    by: str  # Slack user id
-    summary: str  # "added Dana", "renamed to Support", "created", "undo of #4"
+    by: str  # Slack user id of who did it (a surface shows it as a mention)
+    # what changed, in plain text with names (no Slack markup, no ids), from the diff:
+    # "created", "renamed Sales → Inside Sales; added Dana Lee", "undo of #4: …", "deleted"
+    summary: str
     before: Group | None
     after: Group | None  # None for a delete
 
@@ -52,6 +54,8 @@ class SaveResult:
     warnings: Sequence[str] = ()  # lint warnings worth showing after a save
     # set when the change is stored but the PBX has not taken it (it stays queued)
     pbx_error: str | None = None
+    # what the history recorded for this save (``Revision.summary``); "no change" if none
+    summary: str = ""
 
 
 @dataclass(frozen=True)

@@ -346,7 +346,7 @@ class Revisions:
             number=number,
             at=at,
             by=by,
-            summary=summary[:255],
+            summary=summary if len(summary) <= 255 else summary[:254] + "…",
             before=group_json(before),
             after=group_json(after),
         )
