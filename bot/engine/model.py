@@ -41,6 +41,15 @@ SILENCE_PREFIX = "silence_stream://"
 KAZOO_ID_LENGTH = 32  # Kazoo's vmbox schema insists on it for a voicemail target
 
 
+class ItemError(ValueError):
+    """A rule of a list field broken by one of its items, so the rejection is keyed at
+    ``<field>.<index>`` (``members.3``) and a form shows it under that row."""
+
+    def __init__(self, index: int, message: str) -> None:
+        super().__init__(message)
+        self.index = index
+
+
 class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -253,11 +262,15 @@ class Group(_Frozen):
             raise ValueError("a group needs at least one member; to remove them all, delete it")
         if len(values) > MAX_MEMBERS:
             raise ValueError(f"a group has at most {MAX_MEMBERS} members ({len(values)} given)")
-        seen: set[str] = set()
-        for member in values:
+        seen: dict[str, int] = {}
+        for index, member in enumerate(values):
             if member.user_id in seen:
-                raise ValueError("a user can be a member only once")
-            seen.add(member.user_id)
+                first = seen[member.user_id] + 1
+                raise ItemError(
+                    index,
+                    f"{member.user_id} is already member {first}; a user can be a member only once",
+                )
+            seen[member.user_id] = index
         return values
 
     @field_validator("repeats")

@@ -12,7 +12,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from bot.engine.directory import Directory
-from bot.engine.model import DID, Group, NextActionKind, RingbackKind
+from bot.engine.model import DID, Group, ItemError, NextActionKind, RingbackKind
 from bot.errors import FieldErrors
 
 # pydantic's own wording, said the way a form would say it
@@ -54,6 +54,9 @@ def rejected_from(error: ValidationError) -> GroupRejected:
     errors: dict[str, str] = {}
     for item in error.errors():
         loc = tuple(item["loc"])
+        broken = item.get("ctx", {}).get("error")
+        if isinstance(broken, ItemError):  # a list's rule, broken by one item: key it there
+            loc = (*loc, broken.index)
         if item["type"] == "extra_forbidden" and len(loc) > 1:
             # No form has an input for a key we do not know; its parent field does.
             parent = field_path(loc[:-1])

@@ -56,7 +56,8 @@ RULES: list[tuple[dict[str, Any], str | None]] = [
     ({"members": members(15)}, OK),  # the most
     ({"members": members(16)}, "members"),  # one too many
     ({"members": []}, "members"),  # Kazoo's ring_group needs an endpoint
-    ({"members": [member("alice"), member("alice", 20, 40)]}, "members"),  # duplicate member
+    ({"members": [member("alice"), member("alice", 20, 40)]}, "members.1"),  # duplicate: its row
+    ({"members": [member("alice"), member("bob"), member("alice")]}, "members.2"),
     # primary extension: exactly 3 digits
     ({"extension": "20"}, "extension"),  # 2 digits
     ({"extension": "201"}, OK),  # 3 digits
@@ -200,6 +201,15 @@ def test_a_user_without_a_callflow_cannot_take_unanswered_calls() -> None:
     group = parse_group(group_data(**on_next("user", alice)))
     with pytest.raises(GroupRejected, match="has no callflow"):
         check_in_account(group, directory.model_copy(update={"users": users}))
+
+
+def test_a_duplicate_member_is_named_under_its_own_row() -> None:
+    data = group_data(members=[member("alice"), member("bob"), member("alice", 20, 40)])
+    with pytest.raises(GroupRejected) as raised:
+        parse_group(data)
+    assert raised.value.errors == {
+        "members.2": f"{hex_id('alice')} is already member 1; a user can be a member only once"
+    }
 
 
 def test_every_problem_is_reported_at_once() -> None:
