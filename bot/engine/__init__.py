@@ -7,7 +7,7 @@ from bot.engine.compiler import CompileError, compile_group
 from bot.engine.decompiler import decompile_account_group, decompile_group, stored_ring_timeout
 from bot.engine.directory import Directory, GroupFact, MenuFact, UserFact
 from bot.engine.documents import DecompileError, GroupDocuments, PbxIds, canonical_json
-from bot.engine.lint import LintWarning, Warning, lint
+from bot.engine.lint import LintWarning, lint
 from bot.engine.model import (
     CallerIdPrepend,
     CallRecording,
@@ -72,7 +72,6 @@ __all__ = [
     "SimulationError",
     "Strategy",
     "UserFact",
-    "Warning",
     "canonical_json",
     "check_in_account",
     "check_new_numbers",

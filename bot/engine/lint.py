@@ -21,10 +21,6 @@ class LintWarning:
     message: str
 
 
-# The name for it; LintWarning is the one to import, as it does not hide the builtin.
-Warning = LintWarning
-
-
 def lint(
     group: Group,
     directory: Directory,

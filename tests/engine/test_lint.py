@@ -9,7 +9,7 @@ import pytest
 
 from bot.engine.compiler import compile_group
 from bot.engine.decompiler import decompile_group
-from bot.engine.lint import LintWarning, Warning, lint
+from bot.engine.lint import LintWarning, lint
 from bot.engine.validation import parse_group
 from tests.engine import builders
 from tests.engine.builders import IDS, group_data, hex_id, member
@@ -21,10 +21,6 @@ def warnings_for(**fields: Any) -> list[LintWarning]:
 
 def test_a_plain_group_has_no_warnings() -> None:
     assert warnings_for() == []
-
-
-def test_the_issue_name_is_the_same_class() -> None:
-    assert Warning is LintWarning
 
 
 @pytest.mark.parametrize(
