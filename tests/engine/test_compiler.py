@@ -10,6 +10,7 @@ from bot.engine.compiler import CompileError, compile_group
 from bot.engine.decompiler import decompile_group
 from bot.engine.directory import Directory
 from bot.engine.documents import canonical_json
+from bot.engine.model import MAX_MEMBERS, NextActionKind, RecordingFormat, RingbackKind, Strategy
 from bot.engine.validation import parse_group
 from tests.engine import builders
 from tests.engine.golden import as_dict, case_names, load
@@ -48,8 +49,28 @@ def test_golden_documents_decompile_to_their_group(case: str) -> None:
     ) == (golden.group, golden.ids)
 
 
-def test_at_least_eight_golden_cases() -> None:
-    assert len(case_names()) >= 8
+@pytest.mark.parametrize("case", case_names())
+def test_golden_case_file_says_what_it_shows_and_holds_a_valid_group(case: str) -> None:
+    raw = load(case).raw
+    assert set(raw) == {"about", "group", "ids", "directory", "documents"}
+    assert raw["about"].strip()
+    parse_group(raw["group"])  # raises GroupRejected, naming the field, if the model refuses it
+
+
+def test_golden_cases_cover_every_kind_of_group() -> None:
+    groups = [load(case).group for case in case_names()]
+    features = [g.features for g in groups]
+    assert {f.next_action.kind for f in features} == set(NextActionKind)
+    assert {f.ringback.kind for f in features} == set(RingbackKind)
+    assert {g.strategy for g in groups} == set(Strategy)
+    recorded = {f.call_recording.format for f in features if f.call_recording.enabled}
+    assert recorded == set(RecordingFormat)
+    assert any(f.call_recording.enabled and f.call_recording.url is None for f in features)
+    assert any(f.caller_id_prepend.enabled for f in features)
+    assert any(f.allow_call_forward for f in features)
+    assert any(g.repeats > 1 for g in groups)
+    assert any(g.extra_extensions and g.numbers for g in groups)
+    assert any(len(g.members) == MAX_MEMBERS for g in groups)
 
 
 @pytest.mark.parametrize("case", case_names())
