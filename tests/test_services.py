@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
+from sqlalchemy import delete
 
 from bot.engine.documents import JsonDoc, canonical_json
 from bot.engine.model import Group, Member, distributed
@@ -16,7 +18,14 @@ from bot.pbx import PbxUnreachable
 from bot.pbx.local import LocalPbx
 from bot.services import Actor, ServiceOptions, Services, WorkspaceSettings
 from bot.storage.directory_file import demo_directory_text
-from bot.storage.models import GroupRecord, GroupRevisionRecord, OutboxEntry
+from bot.storage.models import (
+    GroupRecord,
+    GroupRevisionRecord,
+    OutboxEntry,
+    PbxMenu,
+    PbxUser,
+    PbxVoicemailBox,
+)
 from bot.storage.unit_of_work import UnitOfWorkFactory
 from tests.db import *  # noqa: F403  (fixtures)
 from tests.db import FakeClock
@@ -389,3 +398,101 @@ def test_lint_warnings_come_back_as_sentences(services: Services) -> None:
     assert result.warnings == (
         "Nothing rings for the first 30 s: the caller hears ringing but no phone rings",
     )
+
+
+# -- what left the directory before groupbot refused it ------------------------------------
+
+
+def drop_from_directory(uow_factory: UnitOfWorkFactory, model: type[Any], pbx_id: str) -> None:
+    """Remove a directory row behind the services' back, as an older groupbot allowed."""
+    with uow_factory() as uow:
+        uow.session.execute(delete(model).where(model.pbx_id == pbx_id))
+        uow.commit()
+
+
+def test_a_member_already_gone_does_not_block_other_edits_and_can_be_removed(
+    services: Services, uow_factory: UnitOfWorkFactory
+) -> None:
+    services.create_group(ADMIN, sales(services, "alice", "bob"))
+    bob = user_id(services, "bob")
+    drop_from_directory(uow_factory, PbxUser, bob)
+    repeats = lambda g, _d: g.model_copy(update={"repeats": 2})  # noqa: E731
+
+    assert services.change_group(ADMIN, "sales", repeats).view.group.repeats == 2
+
+    def add_a_stranger(g: Group, _d: object) -> Group:
+        return g.model_copy(update={"members": (*g.members, Member(user_id="f" * 32))})
+
+    with pytest.raises(GroupRejected) as caught:
+        services.change_group(ADMIN, "sales", add_a_stranger)
+    assert caught.value.errors == {"members.2": f"{'f' * 32} is not a user of this PBX account"}
+
+    def remove_bob(g: Group, _d: object) -> Group:
+        return g.model_copy(update={"members": tuple(m for m in g.members if m.user_id != bob)})
+
+    result = services.change_group(ADMIN, "sales", remove_bob)
+    assert [m.user_id for m in result.view.group.members] == [user_id(services, "alice")]
+    assert result.summary == f"removed {bob}"
+
+
+def test_a_voicemail_box_already_gone_does_not_block_other_edits(
+    services: Services, uow_factory: UnitOfWorkFactory
+) -> None:
+    box = next(iter(services.directory(TEAM).vmboxes))
+    group = sales(services)
+    features = {"next_action": {"kind": "voicemail", "target_id": box}}
+    services.create_group(ADMIN, Group.model_validate({**group.model_dump(), "features": features}))
+    drop_from_directory(uow_factory, PbxVoicemailBox, box)
+
+    result = services.change_group(
+        ADMIN, "sales", lambda g, _d: g.model_copy(update={"repeats": 3})
+    )
+
+    assert result.view.group.repeats == 3
+
+
+def test_a_menu_already_gone_asks_for_another_next_action_which_then_saves(
+    services: Services, uow_factory: UnitOfWorkFactory
+) -> None:
+    menu = next(iter(services.directory(TEAM).menus))
+    group = sales(services)
+    features = {"next_action": {"kind": "menu", "target_id": menu}}
+    services.create_group(ADMIN, Group.model_validate({**group.model_dump(), "features": features}))
+    drop_from_directory(uow_factory, PbxMenu, menu)
+
+    with pytest.raises(GroupRejected) as caught:
+        services.change_group(ADMIN, "sales", lambda g, _d: g.model_copy(update={"repeats": 3}))
+    assert caught.value.errors == {
+        "features.next_action": "Sales sends unanswered calls to a menu that is no longer in "
+        "the PBX account; choose another next action (or none) first, then this change can "
+        "be saved"
+    }
+
+    def no_next_action(g: Group, _d: object) -> Group:
+        return Group.model_validate({**g.model_dump(), "features": {}})
+
+    result = services.change_group(ADMIN, "sales", no_next_action)
+    assert result.summary == f"next action menu {menu} → not-available prompt"
+
+
+def test_a_group_another_sends_calls_to_cannot_be_deleted_until_that_changes(
+    services: Services,
+) -> None:
+    target = services.create_group(ADMIN, sales(services)).view
+    support = Group.model_validate(
+        {
+            **sales(services, "carol", ext="202", name="Support").model_dump(),
+            "features": {"next_action": {"kind": "group", "target_id": target.pbx.group_id}},
+        }
+    )
+    services.create_group(ADMIN, support)
+
+    said = "Support sends unanswered calls to Sales: change the next action of Support first"
+    with pytest.raises(UserError, match=f"^{said}, then delete Sales\\.$"):
+        services.delete_group(ADMIN, "sales")
+    assert services.get_group(TEAM, "sales")
+
+    services.change_group(
+        ADMIN, "support", lambda g, _d: Group.model_validate({**g.model_dump(), "features": {}})
+    )
+    services.delete_group(ADMIN, "sales")

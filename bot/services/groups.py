@@ -8,7 +8,7 @@ pushes the outbox to the PBX.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from sqlalchemy.exc import IntegrityError
 
@@ -17,7 +17,7 @@ from bot.engine.compiler import CompileError, compile_group
 from bot.engine.directory import Directory
 from bot.engine.documents import GroupDocuments, PbxIds
 from bot.engine.lint import lint
-from bot.engine.model import Group
+from bot.engine.model import Group, NextActionKind
 from bot.engine.validation import GroupRejected, check_in_account, parse_group
 from bot.errors import Conflict, Forbidden, NotAvailableYet, NotFound, PbxUnavailable, UserError
 from bot.services.base import conflict, view_of
@@ -124,6 +124,7 @@ class GroupUseCases(OutboxUseCases):
             record = self._find(uow, account, ref)
             self._require_lead(actor, record)
             before, ids, version = group_of(record), ids_of(record), record.version
+            _refuse_if_targeted(before.name, ids.group_id, uow.groups.list(account))
             if not uow.groups.delete(record, version=version):
                 uow.rollback()
                 raise self._fresh_conflict(account, ids.group_id, before.name)
@@ -203,8 +204,8 @@ class GroupUseCases(OutboxUseCases):
             summary = f"{label}: {summary}"
         ids = PbxIds.new() if record is None else ids_of(record)
         own_id = None if record is None else ids.group_id
-        check_in_account(after, directory, group_id=own_id)
-        documents = _compile(after, ids, directory)
+        _check_in_account(after, directory, own_id, before)
+        documents = _compile(after, ids, directory, before)
         try:
             if record is None:
                 record = uow.groups.add(account, ids, after, by=actor.user_id, now=now)
@@ -267,6 +268,24 @@ class GroupUseCases(OutboxUseCases):
             return conflict(record)
 
 
+def _refuse_if_targeted(name: str, pbx_group_id: str, records: Sequence[GroupRecord]) -> None:
+    """Deleting a group another one sends unanswered calls to would leave that one
+    pointing at nothing (and unsavable): say which, and what to do."""
+    users = sorted(
+        group.name
+        for group in map(group_of, records)
+        if group.features.next_action.kind is NextActionKind.GROUP
+        and group.features.next_action.target_id == pbx_group_id
+        and group.name != name
+    )
+    if users:
+        which = ", ".join(users)
+        raise UserError(
+            f"{which} {'sends' if len(users) == 1 else 'send'} unanswered calls to {name}: "
+            f"change the next action of {which} first, then delete {name}."
+        )
+
+
 def replace_with(new: Group) -> GroupChange:
     return lambda _old, _directory: new
 
@@ -276,11 +295,53 @@ def _revalidated(group: Group) -> Group:
     return parse_group(group.model_dump())
 
 
-def _compile(group: Group, ids: PbxIds, directory: Directory) -> GroupDocuments:
+def _check_in_account(
+    after: Group, directory: Directory, own_id: str | None, before: Group | None
+) -> None:
+    """The account-wide rules, for what this change brings in: a member or a target that
+    left the directory earlier (an orphan the group already had) does not block an edit
+    that leaves it as it is, or one that removes it."""
+    try:
+        check_in_account(after, directory, group_id=own_id)
+    except GroupRejected as rejected:
+        errors = {k: v for k, v in rejected.errors.items() if not _inherited(k, before, after)}
+        if errors:
+            raise GroupRejected(errors) from None
+
+
+def _inherited(field: str, before: Group | None, after: Group) -> bool:
+    """Whether the problem at ``field`` of ``after`` was already there in ``before``."""
+    if before is None:
+        return False
+    if field.startswith("members."):
+        user_id = after.members[int(field.split(".")[1])].user_id
+        return before.member(user_id) is not None
+    if field == "features.next_action":
+        return before.features.next_action == after.features.next_action
+    if field == "features.ringback":
+        return before.features.ringback == after.features.ringback
+    return False
+
+
+def _compile(
+    group: Group, ids: PbxIds, directory: Directory, before: Group | None = None
+) -> GroupDocuments:
     try:
         return compile_group(group, ids, directory)
     except CompileError as error:
-        raise GroupRejected({"features.next_action": str(error)}) from None
+        action = group.features.next_action
+        if before is None or before.features.next_action != action:
+            raise GroupRejected({"features.next_action": str(error)}) from None
+        # An orphan it already had: the documents cannot be written without a target.
+        raise GroupRejected(
+            {
+                "features.next_action": (
+                    f"{group.name} sends unanswered calls to a {action.kind.value} that is no "
+                    "longer in the PBX account; choose another next action (or none) first, "
+                    "then this change can be saved"
+                )
+            }
+        ) from None
 
 
 def _upserts(documents: GroupDocuments, ids: PbxIds) -> list[list[object]]:

@@ -32,6 +32,11 @@ class DirectoryFileError(FieldErrors):
     """The file breaks a rule; ``errors`` maps ``users[2].extension`` to what to fix."""
 
 
+class DirectoryInUse(DirectoryFileError):
+    """The file leaves out users or things that groups still use; ``errors`` maps
+    ``groups.Sales.members`` (and the like) to the group, what it uses and what to do."""
+
+
 @dataclass(frozen=True)
 class UserEntry:
     id: str | None

@@ -3,11 +3,22 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from typing import Any
 
 import pytest
+from sqlalchemy import delete
 
+from bot.engine.directory import Directory
+from bot.engine.model import Group
 from bot.services import ServiceOptions, Services
-from bot.storage.directory_file import DirectoryFileError, demo_directory_text, load_directory_yaml
+from bot.storage.directory_file import (
+    DirectoryFileError,
+    DirectoryInUse,
+    demo_directory_text,
+    load_directory_yaml,
+)
+from bot.storage.models import PbxUser
 from bot.storage.unit_of_work import UnitOfWorkFactory
 from tests.db import FakeClock
 from tests.test_services import ADMIN, FakePbx, sales
@@ -119,3 +130,129 @@ def test_every_problem_is_reported_at_once() -> None:
     with pytest.raises(DirectoryFileError) as caught:
         load_directory_yaml("users:\n  - {extension: x}\nmenus:\n  - {}\n")
     assert set(caught.value.errors) == {"users[0].name", "users[0].extension", "menus[0].name"}
+
+
+# -- a new file must keep what groups use --------------------------------------------------
+
+VOICEMAIL = 'voicemail_boxes:\n  - name: Sales voicemail\n    mailbox: "300"\n'
+MEDIA = "media:\n  - name: Hold music\n"
+MENUS = "menus:\n  - name: Main menu\n"
+DEVICES = "devices:\n  - name: Front desk phone\n    owner: alice@example.com\n"
+BOB = '  - name: Bob Jones\n    email: bob@example.com\n    extension: "102"\n'
+
+
+def without(*parts: str) -> str:
+    text = demo_directory_text()
+    for part in parts:
+        assert part in text
+        text = text.replace(part, "")
+    return text
+
+
+def test_a_file_without_a_member_of_a_group_is_refused_and_imports_nothing(
+    services: Services,
+) -> None:
+    services.import_directory(None, demo_directory_text())
+    services.create_group(ADMIN, sales(services, "alice", "bob"))
+    before = services.directory("T1")
+
+    with pytest.raises(DirectoryInUse) as caught:
+        services.import_directory(
+            None, demo_directory_text().replace(BOB, "  - {name: Zed, email: zed@example.com}\n")
+        )
+
+    assert list(caught.value.errors.values()) == [
+        "Sales still has member bob@example.com (Bob Jones), who is not in the file: "
+        "remove them from Sales first, or keep them in the file"
+    ]
+    assert services.directory("T1") == before  # Zed was not imported either
+
+
+@pytest.mark.parametrize(
+    ("features", "dropped", "said"),
+    [
+        (
+            lambda d: {"next_action": {"kind": "voicemail", "target_id": next(iter(d.vmboxes))}},
+            VOICEMAIL,
+            "Sales sends unanswered calls to the voicemail box Sales voicemail, which is not "
+            "in the file: change the next action of Sales first, or keep it in the file",
+        ),
+        (
+            lambda d: {"next_action": {"kind": "menu", "target_id": next(iter(d.menus))}},
+            MENUS,
+            "Sales sends unanswered calls to the menu Main menu, which is not in the file: "
+            "change the next action of Sales first, or keep it in the file",
+        ),
+        (
+            lambda d: {"next_action": {"kind": "device", "target_id": next(iter(d.devices))}},
+            DEVICES,
+            "Sales sends unanswered calls to the device Front desk phone, which is not in "
+            "the file: change the next action of Sales first, or keep it in the file",
+        ),
+        (
+            lambda d: {
+                "next_action": {
+                    "kind": "user",
+                    "target_id": next(k for k, u in d.users.items() if u.name == "Bob Jones"),
+                }
+            },
+            BOB,
+            "Sales sends unanswered calls to the user bob@example.com (Bob Jones), who is "
+            "not in the file: change the next action of Sales first, or keep them in the file",
+        ),
+        (
+            lambda d: {"ringback": {"kind": "media", "media_id": next(iter(d.media))}},
+            MEDIA,
+            "Sales plays the media Hold music as ringback, which is not in the file: "
+            "change the ringback of Sales first, or keep it in the file",
+        ),
+    ],
+)
+def test_a_file_without_what_a_group_sends_calls_to_or_plays_is_refused(
+    services: Services,
+    features: Callable[[Directory], dict[str, Any]],
+    dropped: str,
+    said: str,
+) -> None:
+    services.import_directory(None, demo_directory_text())
+    group = sales(services, "alice")
+    group = Group.model_validate(
+        {**group.model_dump(), "features": features(services.directory("T1"))}
+    )
+    services.create_group(ADMIN, group)
+    before = services.directory("T1")
+
+    with pytest.raises(DirectoryInUse) as caught:
+        services.import_directory(None, without(dropped))
+
+    assert list(caught.value.errors.values()) == [said]
+    assert services.directory("T1") == before
+
+
+def test_a_file_keeping_what_groups_use_imports(services: Services) -> None:
+    services.import_directory(None, demo_directory_text())
+    services.create_group(ADMIN, sales(services, "alice", "bob"))
+
+    result = services.import_directory(None, without(VOICEMAIL, MEDIA))
+
+    assert (result.voicemail_boxes, result.media, result.warnings) == (0, 0, ())
+    names = services.get_group("T1", "sales").member_names
+    assert sorted(names.values()) == ["Alice Smith", "Bob Jones"]
+
+
+def test_a_member_already_missing_does_not_block_an_import_and_is_named(
+    services: Services, uow_factory: UnitOfWorkFactory
+) -> None:
+    services.import_directory(None, demo_directory_text())
+    services.create_group(ADMIN, sales(services, "alice", "bob"))
+    bob = services.pbx_user_for("T1", "U-nobody", "bob@example.com")
+    with uow_factory() as uow:  # as an older groupbot let it happen
+        uow.session.execute(delete(PbxUser).where(PbxUser.pbx_id == bob))
+        uow.commit()
+
+    result = services.import_directory(None, without(BOB))
+
+    assert result.warnings == (
+        f"Sales still has member {bob}, who was already missing from the PBX directory: "
+        "remove them from Sales",
+    )
