@@ -19,11 +19,13 @@ How the shell knows that an interaction failed:
 - a modal submission came back with ``response_action: errors``;
 - an exception reached Bolt's listener error handler (wrapped, like the pool: errors
   raised before ``ack()``);
-- the app sent a message without blocks. Every reply of ``bot.commands`` is a
-  ``views.common.Message`` (text *and* blocks); only its error path
+- the app sent an error message (``bot.shell.replies.is_error_message``): one whose
+  blocks carry the error marker, or one without blocks. Every reply of ``bot.commands``
+  is a ``views.common.Message`` (text *and* blocks); only its error path
   (``bot.commands.errors``) answers with bare text, for a ``UserError`` or a bug's
   reference id, whether through the ack, ``respond()`` or a direct message. A file share
-  (text, no blocks, files) is not an error.
+  (text, no blocks, files) is not an error;
+- a modal that only refuses (``bot.shell.replies.is_refusal``), counted by the form.
 """
 
 from __future__ import annotations
@@ -41,7 +43,7 @@ from bot.errors import UserError
 from bot.shell.forms import Channel, Form, Person, Question, Workspace
 from bot.shell.observe import observe
 from bot.shell.render import Choice
-from bot.shell.replies import HOME, Posted, Reply
+from bot.shell.replies import HOME, Posted, Reply, is_error_message
 from bot.slackemu.payloads import (
     JSON,
     Context,
@@ -225,7 +227,7 @@ class EmulatedChat:
                 channel=self.channel.channel_id,
                 ephemeral=ack.get("response_type") != "in_channel",
                 ts=self._store_ack(user, ack),
-                error=not ack.get("blocks"),
+                error=is_error_message(ack),
             )
             reply.posted.insert(0, posted)
         if any(posted.error for posted in reply.posted):
@@ -286,7 +288,8 @@ class EmulatedChat:
                     replaced=key in before.messages,
                     deleted=message.deleted,
                     files=tuple(self._file_note(file) for file in message.files),
-                    error=not message.blocks and not message.files and not message.deleted,
+                    error=not message.deleted
+                    and is_error_message(shown, shares_files=bool(message.files)),
                 )
             )
 

@@ -6,7 +6,7 @@ the forms only know these types.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -14,6 +14,37 @@ from bot.shell.forms import Form, Person, Question, Workspace
 from bot.shell.render import Choice
 
 HOME = "home"  # the channel of a Posted that is the user's Home tab
+
+# How the app says that something failed, in what it shows (an error reply, a modal that
+# refuses). ``bot.commands`` has no explicit marker yet: its error path
+# (``bot.commands.errors``) answers with bare text while every other reply has blocks,
+# and a refusal modal (``views.notice_modal``) looks like any other notice. ERROR_BLOCK is
+# the block_id the Slack side is asked to give the section of an error reply or refusal
+# (``Block.ERROR`` in ``bot.commands.ids``); the shell reads it already, so an error
+# reply with blocks, or a refusal modal, counts as a failure as soon as it carries it.
+ERROR_BLOCK = "error"
+
+
+def marked_as_error(blocks: Sequence[Mapping[str, Any]]) -> bool:
+    """A block carries the error marker (``error``, or ``error:<anything>``)."""
+    return any(
+        str(block.get("block_id", "")).split(":", 1)[0] == ERROR_BLOCK
+        for block in blocks
+        if isinstance(block, Mapping)
+    )
+
+
+def is_error_message(message: Mapping[str, Any], *, shares_files: bool = False) -> bool:
+    """A message from the app's error path: marked, or bare text (no blocks, no files)."""
+    blocks = message.get("blocks")
+    if isinstance(blocks, Sequence) and not isinstance(blocks, str) and blocks:
+        return marked_as_error(blocks)
+    return not shares_files
+
+
+def is_refusal(view: Mapping[str, Any]) -> bool:
+    """A modal that only says why it cannot be used (see ERROR_BLOCK)."""
+    return marked_as_error(view.get("blocks") or ())
 
 
 @dataclass(frozen=True)

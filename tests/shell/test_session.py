@@ -20,6 +20,7 @@ from slack_sdk import WebClient
 from bot.errors import UserError
 from bot.shell.chat import EmulatedChat
 from bot.shell.forms import Channel, Person
+from bot.shell.replies import ERROR_BLOCK, is_error_message
 from bot.shell.session import Session, escape_mentions
 from bot.shell.terminal import PipedLines
 from bot.slackemu.server import SlackEmulator
@@ -123,6 +124,10 @@ def toy_app(client: WebClient, seen: list[dict[str, Any]]) -> App:
         elif text == "create":
             ack()
             client.views_open(trigger_id=body["trigger_id"], view=modal())
+        elif text == "marked":
+            marked = msg("No group 'x'.")
+            marked["blocks"][0]["block_id"] = "error"
+            ack(**marked)
         elif text == "fail":
             ack()
             raise UserError("No group 'x'.")
@@ -308,3 +313,17 @@ def test_exported_documents_are_reported(emulator: SlackEmulator, tmp_path: Path
 
     assert "→ wrote " in out.getvalue()
     assert out.getvalue().rstrip().endswith("a.json")
+
+
+# -- how an error reply is known ------------------------------------------------------------
+
+
+def test_an_error_reply_is_bare_text_or_carries_the_error_block(emulator: SlackEmulator) -> None:
+    session, out = session_for(emulator, "/group marked\n", [])
+
+    assert session.run() == 1
+    assert "── groupbot\n✗ No group 'x'.\n" in out.getvalue()
+    assert is_error_message({"text": "No group 'x'."})
+    assert not is_error_message({"text": "report", "files": []}, shares_files=True)
+    assert not is_error_message(msg("Created Sales."))
+    assert is_error_message({"text": "x", "blocks": [{"type": "section", "block_id": ERROR_BLOCK}]})
