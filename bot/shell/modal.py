@@ -6,6 +6,15 @@ button of the modal (``#<n>``, or ``90 #<n>`` to answer first) reach the app at 
 when it rebuilds the modal the form goes on where it was. The submission goes through
 the app's ``view_submission`` handler; field errors are shown under their fields and
 those fields asked again.
+
+The modal's other blocks are printed where they are: those above an input before its
+question, those below the last input (a preview, the Distribute button) once the last
+question is answered, just before the submit. A modal with nothing to fill in or no
+submit button (a notice, a refusal) is only printed, then closed, never submitted.
+
+A line starting with ``/`` is not an answer: it closes the modal unsubmitted and runs as
+the next command (``bot.shell.terminal.CommandLine``). From a pipe, a field the app
+refused that comes back unchanged gives the form up, since no one can correct it.
 """
 
 from __future__ import annotations
@@ -16,9 +25,9 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from bot.shell.forms import AnswerError, Form, Person, Question
-from bot.shell.render import Choice, Style, view_parts
-from bot.shell.replies import Chat, Reply
-from bot.shell.terminal import CANCEL, Lines
+from bot.shell.render import Choice, Style, render_blocks, view_parts
+from bot.shell.replies import Chat, Reply, is_refusal
+from bot.shell.terminal import CANCEL, CommandLine, Lines, answer
 
 PRESS = re.compile(r"^#(\d+)$")
 TEXT_FIELDS = {"plain_text_input", "email_text_input", "url_text_input", "rich_text_input"}
@@ -70,19 +79,37 @@ class ModalForm:
     def run(self, view: dict[str, Any]) -> bool:
         """Answer the modal ``view`` from the following lines and submit it.
 
-        Returns False when the modal was abandoned, or when any submit came back with
-        field errors (even if a later one succeeded): the command did not go through
-        cleanly.
+        Returns False when the modal was abandoned, when any submit came back with field
+        errors (even if a later one succeeded), or when the modal only refused: the
+        command did not go through cleanly. Raises :class:`CommandLine` (the modal
+        closed) when a command was typed instead of an answer.
         """
         form = Form(view, self.host.chat.workspace)
+        try:
+            return self._fill(form)
+        except CommandLine as command:
+            self.host.print_reply(self.host.chat.close(self.host.user, form.view))
+            if command.told:
+                self.host.say("(modal closed unsent)")
+            else:
+                self.host.say(f"✗ {command.line} is a command, not an answer: modal closed unsent.")
+                command.told = True
+            raise
+
+    def _fill(self, form: Form) -> bool:
+        if not fillable(form.view):
+            return self._only_show(form.view)
         ok = True
         self._show_view(form.view)
-        pending, position = form.questions, 0
+        # fresh: the questions are asked top to bottom with the blocks around them (not a
+        # correction, where only the fields in question are asked again)
+        pending, position, fresh = form.questions, 0, True
+        refused: dict[str, Any] | None = None  # the state the app last refused
+        flagged: list[Question] = []
         while True:
-            whole = [q.key for q in pending] == [q.key for q in form.questions]
             while position < len(pending):
                 question = pending[position]
-                step = self._ask(form, question, in_context=whole)
+                step = self._ask(form, question, in_context=fresh)
                 if step is None:
                     position += 1
                     continue
@@ -97,37 +124,58 @@ class ModalForm:
                 if step.reply.view is not None:
                     form.replace(step.reply.view)
                     self.host.say("(the app updated the form)")
+                    if not fillable(form.view):
+                        return self._only_show(form.view) and ok
                 pending = form.questions
                 position = step.resume_at(pending)
-                whole = True
+                fresh = True
+            if fresh:
+                self._show_below(form)
             missing = form.missing()
             if missing:
                 self.host.say("Still required: " + ", ".join(q.label for q in missing))
-                pending, position = missing, 0
+                pending, position, fresh = missing, 0, False
+                continue
+            if refused is not None and form.state() == refused:
+                if not self.host.lines.interactive:
+                    self.host.say(
+                        "✗ The refused answers came back unchanged; the form is given up."
+                    )
+                    self.host.print_reply(self.host.chat.close(self.host.user, form.view))
+                    return False
+                self.host.say("  ✗ That is what the app refused: change it, or /cancel.")
+                pending, position, fresh = flagged, 0, False
                 continue
             reply = self.host.chat.submit(self.host.user, form)
             ok = self.host.print_reply(reply) and ok
             if reply.field_errors:
-                ok = False
-                flagged = form.with_errors(reply.field_errors)
-                stray = set(reply.field_errors) - {q.block_id for q, _ in flagged}
-                for block_id in sorted(stray):
-                    self.host.say(f"✗ {reply.field_errors[block_id]}")
+                refused, flagged = form.state(), self._flagged(form, reply.field_errors)
                 if not flagged:
                     self.host.print_reply(self.host.chat.close(self.host.user, form.view))
                     return False
-                self.host.say("Please correct:")
-                for question, message in flagged:
-                    self.host.say(f"  {question.label}: ✗ {message}")
-                pending, position = [q for q, _ in flagged], 0
+                ok, pending, position, fresh = False, flagged, 0, False
                 continue
+            refused = None
             if reply.view is not None and not reply.closed:
                 # response_action update or push, or back to the view under a closed push
                 form.replace(reply.view)
+                if not fillable(form.view):
+                    return self._only_show(form.view) and ok
                 self._show_view(form.view)
-                pending, position = form.questions, 0
+                pending, position, fresh = form.questions, 0, True
                 continue
             return ok
+
+    def _flagged(self, form: Form, errors: Mapping[str, str]) -> list[Question]:
+        """Show a submission's field errors; the questions to ask again."""
+        flagged = form.with_errors(errors)
+        for block_id in sorted(set(errors) - {q.block_id for q, _ in flagged}):
+            self.host.say(f"✗ {errors[block_id]}")
+        if flagged:
+            self.host.say("Please correct:")
+        for question, message in flagged:
+            self.host.say(f"  {question.label}: ✗ {message}")
+        return [q for q, _ in flagged]
 
     def _ask(self, form: Form, question: Question, *, in_context: bool) -> _Changed | str | None:
         """Ask one question until it is answered: None once the answer is recorded,
@@ -140,18 +188,18 @@ class ModalForm:
             if above is not None and above.text:
                 self.host.say(above.text)
         before = form.current(question)
-        for line in question.describe(before, form.workspace):
-            self.host.say(line)
+        for described in question.describe(before, form.workspace):
+            self.host.say(described)
         index = [q.key for q in form.questions].index(question.key)
         while True:
-            answer = self.host.lines.read(question.prompt(form.current(question), form.workspace))
-            if answer is None or answer.strip() == CANCEL:
+            line = answer(self.host.lines, question.prompt(form.current(question), form.workspace))
+            if line is None or line == CANCEL:
                 return "cancel"
-            answer, button = self._split_press(form, question, answer.strip())
-            if answer or button is None:
+            typed, button = self._split_press(form, question, line.strip())
+            if typed or button is None:
                 try:
                     # empty keeps the value (refused when the field is required and empty)
-                    form.answer(question, answer)
+                    form.answer(question, typed)
                 except AnswerError as problem:
                     self.host.say(f"  ✗ {problem}")
                     continue
@@ -159,7 +207,7 @@ class ModalForm:
                 reply = self._press_in_view(form, button)
                 if reply is None:
                     continue
-                return _Changed(reply, question.block_id, index, answered=bool(answer))
+                return _Changed(reply, question.block_id, index, answered=bool(typed))
             if question.dispatch and form.current(question) != before:
                 # Slack sends block_actions only when the value changed
                 reply = self.host.chat.view_action(self.host.user, form, question)
@@ -189,6 +237,25 @@ class ModalForm:
             return None
         return self.host.chat.press(self.host.user, choice, form)
 
+    def _only_show(self, view: Mapping[str, Any]) -> bool:
+        """A modal with nothing to submit: printed whole, then closed as its Close button
+        would. False when it is a refusal."""
+        parts = view_parts(view, self.host.style)
+        body = render_blocks(view.get("blocks") or (), self.host.style)
+        refusal = is_refusal(view)
+        text = f"✗ {body.text}" if refusal and body.text else body.text
+        self.host.say("\n".join(part for part in (parts.title, text) if part))
+        if body.choices:
+            self.host.say("(the shell cannot press a button of a modal that has no form)")
+        ok = self.host.print_reply(self.host.chat.close(self.host.user, view))
+        return ok and not refusal
+
+    def _show_below(self, form: Form) -> None:
+        """The blocks below the last input (a preview, a button), before the submit."""
+        below = view_parts(form.view, self.host.style).after
+        if below.text:
+            self.host.say(below.text)
+
     def _show_view(self, view: Mapping[str, Any]) -> None:
         parts = view_parts(view, self.host.style)
         if parts.title:
@@ -200,6 +267,12 @@ class ModalForm:
             self.host.say(
                 f"(buttons: {buttons}; #<n> at any field presses one, 90 #<n> answers first)"
             )
+
+
+def fillable(view: Mapping[str, Any]) -> bool:
+    """Whether the modal is a form: it has inputs and a submit button."""
+    has_input = any(block.get("type") == "input" for block in view.get("blocks") or ())
+    return has_input and view.get("submit") is not None
 
 
 def plain(obj: Any) -> str:

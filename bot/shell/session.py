@@ -2,8 +2,9 @@
 
 Lines are ``/group …`` commands, ``#<n>`` to press button n of the last reply, and a few
 shell commands (``/as @name``, ``/jobs``, ``/help``, ``/quit``). A modal the app opens
-becomes a form whose answers are read from the following lines. The session remembers
-whether every command succeeded: piped input exits 0 only then.
+becomes a form whose answers are read from the following lines; a line starting with
+``/`` read as an answer (to a form or a confirmation) gives that up and runs next. The
+session remembers whether every command succeeded: piped input exits 0 only then.
 
 Nothing here knows Bolt or the emulator: a :class:`Chat` does the Slack side.
 """
@@ -20,7 +21,7 @@ from bot.shell.forms import AnswerError, Person
 from bot.shell.modal import PRESS, ModalForm, plain
 from bot.shell.render import Choice, Rendered, Style, mrkdwn, render_message
 from bot.shell.replies import HOME, Chat, Posted, Reply
-from bot.shell.terminal import CANCEL, ExportWatch, Lines
+from bot.shell.terminal import CANCEL, CommandLine, ExportWatch, Lines, answer
 
 PROMPT = "groupbot> "
 MENTION = re.compile(r"(?<![<\w])@([A-Za-z0-9][\w.\-]*)")
@@ -36,7 +37,8 @@ Shell commands:
   /help           this text
   /quit           leave (end of input does too)
 In a form: an empty line keeps the value shown in [brackets], - clears an optional field,
-#<n> presses a button of the modal (90 #1: answer 90, then press it), /cancel closes it."""
+#<n> presses a button of the modal (90 #1: answer 90, then press it), /cancel closes it;
+any other line starting with / closes it unsent and runs as a command."""
 
 
 Job = Callable[[], str]
@@ -71,12 +73,17 @@ class Session:
         self.commands = 0
         self.last_choices: list[tuple[Choice, Posted]] = []
         self.exports = ExportWatch(exports)
+        self._next: str | None = None  # a command typed where an answer was expected
 
     # -- the loop --------------------------------------------------------------------
 
     def run(self) -> int:
         while True:
-            line = self.lines.read(PROMPT)
+            line, self._next = self._next, None
+            if line is not None:
+                self.say(PROMPT + line)
+            else:
+                line = self.lines.read(PROMPT)
             if line is None:
                 break
             line = line.strip()
@@ -85,13 +92,18 @@ class Session:
             if line in {"/quit", "/exit"}:
                 break
             self.commands += 1
-            ok = self.handle(line)
+            try:
+                ok = self.handle(line)
+            except CommandLine as command:
+                # what was being asked is given up (the form says so); the command runs next
+                self._next, ok = command.line, False
             if not ok:
                 self.failures += 1
         return 0 if self.failures == 0 else 1
 
     def handle(self, line: str) -> bool:
-        """One line of input; False when it failed."""
+        """One line of input; False when it failed. Raises :class:`CommandLine` when a
+        form or confirmation it opened read a command instead of an answer."""
         pressed = PRESS.match(line)
         if pressed:
             return self._press(int(pressed.group(1)))
@@ -143,7 +155,9 @@ class Session:
         return self._show(self.chat.press(self.user, choice, posted))
 
     def confirmed(self, choice: Choice) -> bool:
-        """Ask a button's confirm dialog (y or n from the next line), if it has one."""
+        """Ask a button's confirm dialog (y or n from the next line), if it has one.
+
+        Raises :class:`CommandLine` (the dialog is cancelled) when a command is typed."""
         confirm = choice.confirm
         if confirm is None:
             return True
@@ -153,13 +167,19 @@ class Session:
         no = plain(confirm.get("deny")) or "Cancel"
         self.say(f"{title}\n{text}" if text else title)
         while True:
-            answer = self.lines.read(f"{yes} (y) or {no} (n)? ")
-            if answer is None:
+            try:
+                line = answer(self.lines, f"{yes} (y) or {no} (n)? ")
+            except CommandLine as command:
+                if not command.told:
+                    self.say(f"✗ {command.line} is a command, not y or n: cancelled.")
+                    command.told = True
+                raise
+            if line is None:
                 return False
-            answer = answer.strip().lower()
-            if answer in {"y", "yes", yes.lower()}:
+            line = line.strip().lower()
+            if line in {"y", "yes", yes.lower()}:
                 return True
-            if answer in {"n", "no", no.lower(), "", CANCEL}:
+            if line in {"n", "no", no.lower(), "", CANCEL}:
                 return False
             self.say("  please answer y or n")
 

@@ -12,13 +12,42 @@ CANCEL = "/cancel"
 
 
 class Lines(Protocol):
+    # False when the lines come from a pipe or file: no one can answer a question again
+    interactive: bool
+
     def read(self, prompt: str) -> str | None:
         """The next line without its newline, or None at the end of input."""
         ...
 
 
+class CommandLine(Exception):
+    """A line starting with ``/`` was read where an answer was expected (a form field, a
+    confirmation): it gives up what was being asked, and runs as the next command."""
+
+    def __init__(self, line: str) -> None:
+        super().__init__(line)
+        self.line = line
+        self.told = False  # the user has been told what was given up
+
+
+def answer(lines: Lines, prompt: str) -> str | None:
+    """An answer to a question: the next line, None at the end of input, ``CANCEL`` for
+    ``/cancel``; raises :class:`CommandLine` for any other line starting with ``/``."""
+    line = lines.read(prompt)
+    if line is None:
+        return None
+    stripped = line.strip()
+    if stripped == CANCEL:
+        return CANCEL
+    if stripped.startswith("/"):
+        raise CommandLine(stripped)
+    return line
+
+
 class PipedLines:
     """Lines from a pipe or file, echoed after their prompt so the transcript reads well."""
+
+    interactive = False
 
     def __init__(self, source: TextIO, out: TextIO) -> None:
         self._lines: Iterator[str] = iter(source)
@@ -36,6 +65,8 @@ class PipedLines:
 
 class TerminalLines:
     """Interactive input with line editing and history (readline) when it is available."""
+
+    interactive = True
 
     def __init__(self) -> None:
         # importing readline is what turns line editing on for input()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,7 @@ from slack_sdk import WebClient
 from bot.errors import UserError
 from bot.shell.chat import EmulatedChat
 from bot.shell.forms import Channel, Person
+from bot.shell.modal import fillable
 from bot.shell.replies import ERROR_BLOCK, is_error_message
 from bot.shell.session import Session, escape_mentions
 from bot.shell.terminal import PipedLines
@@ -74,6 +76,40 @@ def modal(name: str = "", extension_block: str = "ext") -> dict[str, Any]:
     }
 
 
+def notice(text: str, block_id: str = "loading", **extra: Any) -> dict[str, Any]:
+    """A modal that only says something, as ``views.notice_modal`` builds it."""
+    return {
+        "type": "modal",
+        "callback_id": "",
+        "title": plain("Create group"),
+        "close": plain("Close"),
+        "blocks": [
+            {"type": "section", "block_id": block_id, "text": {"type": "mrkdwn", "text": text}}
+        ],
+        **extra,
+    }
+
+
+def previewed() -> dict[str, Any]:
+    """The create modal with blocks below its last input, like the Members modal's
+    Distribute button and timeline preview."""
+    view = modal()
+    view["blocks"] += [
+        {
+            "type": "actions",
+            "block_id": "tools",
+            "elements": [{"type": "button", "text": plain("Distribute"), "action_id": "spread"}],
+        },
+        {"type": "context", "elements": [{"type": "mrkdwn", "text": "*Timeline preview*"}]},
+        {
+            "type": "section",
+            "block_id": "timeline",
+            "text": {"type": "mrkdwn", "text": "```a ██░░```"},
+        },
+    ]
+    return view
+
+
 def toy_app(client: WebClient, seen: list[dict[str, Any]]) -> App:
     app = App(
         signing_secret=SECRET,
@@ -124,6 +160,16 @@ def toy_app(client: WebClient, seen: list[dict[str, Any]]) -> App:
         elif text == "create":
             ack()
             client.views_open(trigger_id=body["trigger_id"], view=modal())
+        elif text == "previewed":
+            ack()
+            client.views_open(trigger_id=body["trigger_id"], view=previewed())
+        elif text == "notice":
+            ack()
+            client.views_open(trigger_id=body["trigger_id"], view=notice("*Nothing* to do."))
+        elif text == "refuse":
+            ack()
+            refusal = notice("Only a workspace admin can create a group.", block_id="error")
+            client.views_open(trigger_id=body["trigger_id"], view=refusal)
         elif text == "marked":
             marked = msg("No group 'x'.")
             marked["blocks"][0]["block_id"] = "error"
@@ -150,7 +196,8 @@ def toy_app(client: WebClient, seen: list[dict[str, Any]]) -> App:
         seen.append(body)
         view = body["view"]
         chosen = body["actions"][0]["selected_users"]
-        updated = modal()
+        previewing = any(b.get("block_id") == "timeline" for b in view["blocks"])
+        updated = previewed() if previewing else modal()
         updated["blocks"].insert(
             2,
             {
@@ -160,6 +207,11 @@ def toy_app(client: WebClient, seen: list[dict[str, Any]]) -> App:
             },
         )
         client.views_update(view_id=view["id"], hash=view["hash"], view=updated)
+
+    @app.view(re.compile(r"^(?!create$)"))
+    def anything_else(ack: Ack, view: dict[str, Any]) -> None:
+        seen.append(view)  # a submission the shell should never have sent
+        ack()
 
     @app.view("create")
     def submitted(ack: Ack, view: dict[str, Any]) -> None:
@@ -313,6 +365,107 @@ def test_exported_documents_are_reported(emulator: SlackEmulator, tmp_path: Path
 
     assert "→ wrote " in out.getvalue()
     assert out.getvalue().rstrip().endswith("a.json")
+
+
+# -- modals that are no form ---------------------------------------------------------------
+
+
+def test_a_modal_with_nothing_to_fill_in_is_printed_and_closed_unsent(
+    emulator: SlackEmulator,
+) -> None:
+    seen: list[dict[str, Any]] = []
+    session, out = session_for(emulator, "/group notice\n/group hello\n", seen)
+
+    assert session.run() == 0  # a notice without the error marker only informs
+    assert out.getvalue().startswith(
+        "groupbot> /group notice\n"
+        "Create group\n────────────\nNothing to do.\n"
+        "groupbot> /group hello\n"
+    )
+    assert seen == []  # nothing was submitted
+    assert emulator.open_views(ALICE.user_id) == []
+
+
+def test_a_refusal_modal_is_printed_and_fails(emulator: SlackEmulator) -> None:
+    seen: list[dict[str, Any]] = []
+    session, out = session_for(emulator, "/group refuse\n", seen)
+
+    assert session.run() == 1
+    assert "Create group\n────────────\n✗ Only a workspace admin can create a group.\n" in (
+        out.getvalue()
+    )
+    assert seen == []
+    assert emulator.open_views(ALICE.user_id) == []
+
+
+def test_only_a_modal_with_inputs_and_a_submit_button_is_a_form() -> None:
+    # Slack refuses a view with inputs and no submit button; a notice has neither
+    no_submit = {k: v for k, v in modal().items() if k != "submit"}
+    assert fillable(modal())
+    assert not fillable(no_submit)
+    assert not fillable(notice("hi", submit=plain("OK")))
+
+
+def test_blocks_below_the_last_input_are_printed_before_the_submit(
+    emulator: SlackEmulator,
+) -> None:
+    session, out = session_for(emulator, "/group previewed\nSales\n@alice\n201\n", [])
+
+    assert session.run() == 0
+    text = out.getvalue()
+    below = "[1] Distribute\n  Timeline preview\n    a ██░░\n"
+    assert f"Extension: 201\n{below}" in text
+    assert text.endswith(below)  # then the submit (accepted silently)
+    assert emulator.open_views(ALICE.user_id) == []
+
+
+# -- lines that are not answers ------------------------------------------------------------
+
+
+def test_a_command_typed_in_a_form_closes_it_and_runs(emulator: SlackEmulator) -> None:
+    seen: list[dict[str, Any]] = []
+    session, out = session_for(emulator, "/group create\nSales\n/group hello\n", seen)
+
+    assert session.run() == 1
+    assert out.getvalue().endswith(
+        "Members: /group hello\n"
+        "✗ /group hello is a command, not an answer: modal closed unsent.\n"
+        "groupbot> /group hello\n"
+        "── groupbot\n"
+        "hello @alice\n"
+    )
+    assert session.commands == 2
+    assert session.failures == 1
+    assert not [v for v in seen if "state" in v and "values" in v["state"]]  # not submitted
+    assert emulator.open_views(ALICE.user_id) == []
+
+
+def test_a_command_typed_at_a_confirmation_cancels_it_and_runs(emulator: SlackEmulator) -> None:
+    session, out = session_for(emulator, "/group buttons\n#2\n/group hello\n", [])
+
+    assert session.run() == 1
+    text = out.getvalue()
+    assert "Delete (y) or Keep (n)? /group hello\n✗ /group hello is a command, not y or n" in text
+    assert text.endswith("groupbot> /group hello\n── groupbot\nhello @alice\n")
+    assert "deleted" not in text
+
+
+@pytest.mark.parametrize("again", ["", "12"])
+def test_piped_a_refused_answer_given_again_gives_the_form_up(
+    emulator: SlackEmulator, again: str
+) -> None:
+    seen: list[dict[str, Any]] = []
+    script = f"/group create\nSales\n@alice\n12\n{again}\n\n\n/group hello\n"
+    session, out = session_for(emulator, script, seen)
+
+    assert session.run() == 1
+    text = out.getvalue()
+    assert f"Extension [12]: {again}\n✗ The refused answers came back unchanged" in text
+    assert text.endswith("groupbot> /group hello\n── groupbot\nhello @alice\n")
+    submitted = [v for v in seen if v.get("callback_id") == "create" and "state" in v]
+    assert len(submitted) == 1  # the same refused values were not sent again
+    assert emulator.open_views(ALICE.user_id) == []
+    assert session.failures == 1
 
 
 # -- how an error reply is known ------------------------------------------------------------

@@ -203,3 +203,37 @@ def test_modals_that_the_app_rebuilds_as_they_are_filled(shell: Shell, tmp_path:
     user_flow = next(d for d in documents(tmp_path).values() if d.get("type") == "userGroup")
     assert '"format": "wav"' in json.dumps(user_flow)
     assert '"time_limit": 300' in json.dumps(user_flow)
+
+
+def test_a_refused_modal_is_printed_not_submitted(shell: Shell, tmp_path: Path) -> None:
+    assert shell("/group create Support 202 @alice").returncode == 0
+
+    as_carol = shell(
+        "/group create", "/group setup", "/group members support", args=("--as", "@carol")
+    )
+
+    out = as_carol.stdout
+    assert "Create a ring group\n───────────────────\n" in out
+    assert "Only a workspace admin can create a group.\n" in out
+    assert "Only a workspace admin can change the workspace setup.\n" in out
+    assert "Only an admin or a lead of Support can change its members." in out
+    assert "(a form" not in out  # nothing to fill in
+    assert "HTTP 404" not in out
+    assert "Unhandled request" not in as_carol.stderr
+    assert as_carol.stderr == ""
+
+
+def test_the_members_modal_shows_its_timeline_preview(shell: Shell) -> None:
+    result = shell(
+        "/group create Sales 201 @alice @bob",
+        "/group members Sales",
+        *[""] * 5,  # members and their rows: keep
+        "90 #1",  # Distribute over 90 s
+    )
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    members = result.stdout.split("groupbot> /group members Sales\n")[1]
+    preview = members.split("Distribute over (s) [120]: 90 #1\n(the app updated the form)\n")[1]
+    assert preview.startswith("[1] Distribute\n  Timeline preview")
+    assert "0–45 s" in preview.split("── groupbot")[0]
+    assert "45–90 s" in preview.split("── groupbot")[0]
