@@ -25,7 +25,8 @@ pushed to the PBX and the entry acknowledged. When the PBX does not take it:
 - ``delete_group`` raises ``PbxUnavailable`` *after* the deletion is committed: its
   message says the group is deleted and the PBX will be updated later.
 
-The entry stays pending and is pushed again after the next change in the account.
+The entry stays pending; it is pushed again after the next change in the account and by
+``push_pending``, which the ``pbx-outbox`` job (``bot.jobs``) runs every minute.
 
 Rights: admins do everything; a group's leads (its creator and anyone an admin names)
 change and delete it; everyone else reads. Creating a group is for admins.
@@ -41,6 +42,7 @@ from bot.services.types import (
     DirectoryImport,
     GroupChange,
     GroupView,
+    OutboxPush,
     Revision,
     SaveResult,
     ServiceOptions,
@@ -60,6 +62,7 @@ __all__ = [
     "DirectoryImport",
     "GroupChange",
     "GroupView",
+    "OutboxPush",
     "Revision",
     "SaveResult",
     "ServiceOptions",

@@ -85,6 +85,14 @@ class DirectoryImport:
 
 
 @dataclass(frozen=True)
+class OutboxPush:
+    """What one push of the pending PBX outbox did, by group name."""
+
+    pushed: tuple[str, ...] = ()  # groups whose pending change the PBX has now taken
+    failed: tuple[tuple[str, str], ...] = ()  # (group, why the PBX did not take it)
+
+
+@dataclass(frozen=True)
 class ServiceOptions:
     """What the services take from ``Settings``."""
 
@@ -104,6 +112,7 @@ __all__ = [
     "DirectoryImport",
     "GroupChange",
     "GroupView",
+    "OutboxPush",
     "Revision",
     "SaveResult",
     "ServiceOptions",

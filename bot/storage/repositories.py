@@ -401,13 +401,53 @@ class Outbox:
         return self.session.scalars(query.order_by(OutboxEntry.id)).all()
 
     def pending_groups(self, account_id: str) -> set[str]:
-        return set(
+        return set(self.pending_in_order(account_id))
+
+    def pending_in_order(self, account_id: str) -> builtins.list[str]:
+        """The groups with a pending entry, the one waiting longest first."""
+        first = func.min(OutboxEntry.id)
+        return builtins.list(
             self.session.scalars(
-                select(OutboxEntry.pbx_group_id).where(
-                    OutboxEntry.account_id == account_id, OutboxEntry.acked_at.is_(None)
-                )
+                select(OutboxEntry.pbx_group_id)
+                .where(OutboxEntry.account_id == account_id, OutboxEntry.acked_at.is_(None))
+                .group_by(OutboxEntry.pbx_group_id)
+                .order_by(first)
             )
         )
+
+    def pending_accounts(self) -> builtins.list[str]:
+        return builtins.list(
+            self.session.scalars(
+                select(OutboxEntry.account_id)
+                .where(OutboxEntry.acked_at.is_(None))
+                .distinct()
+                .order_by(OutboxEntry.account_id)
+            )
+        )
+
+    def claim(self, account_id: str, pbx_group_id: str, now: datetime) -> Sequence[OutboxEntry]:
+        """The group's pending entries (oldest first), locked until the transaction ends.
+
+        Writing to them first takes PostgreSQL's row locks (and SQLite's one write lock),
+        so a second process pushing the same group waits, then finds them acknowledged:
+        an older document can never reach the PBX after a newer one."""
+        pending = (
+            OutboxEntry.account_id == account_id,
+            OutboxEntry.pbx_group_id == pbx_group_id,
+            OutboxEntry.acked_at.is_(None),
+        )
+        self.session.execute(
+            update(OutboxEntry)
+            .where(*pending)
+            .values(last_attempt_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        return self.session.scalars(
+            select(OutboxEntry)
+            .where(*pending)
+            .order_by(OutboxEntry.id)
+            .execution_options(populate_existing=True)
+        ).all()
 
     def ack(self, account_id: str, pbx_group_id: str, up_to: int, now: datetime) -> None:
         """Every pending entry of the group up to ``up_to``: the latest carries them all."""

@@ -1,0 +1,218 @@
+"""The scheduled jobs: ``pbx-outbox`` pushes what the PBX missed; ``schedule_jobs`` times them."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from apscheduler.schedulers.background import BackgroundScheduler
+
+from bot.engine.model import Group, Member
+from bot.errors import UserError
+from bot.jobs import (
+    JOBS,
+    JobFailed,
+    UnknownJob,
+    bound_jobs,
+    push_pbx_outbox,
+    run_job,
+    schedule_jobs,
+)
+from bot.services import Actor, ServiceOptions, Services, WorkspaceSettings
+from bot.storage.db import make_engine, make_session_factory
+from bot.storage.directory_file import demo_directory_text
+from bot.storage.unit_of_work import unit_of_work_factory
+from tests.db import *  # noqa: F403  (fixtures)
+from tests.db import FakeClock
+from tests.test_services import ACCOUNT, ADMIN, TEAM, FakePbx, pbx, sales, services
+
+__all__ = ["pbx", "services"]  # fixtures from tests.test_services
+
+NOW = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
+REPEATS_2 = lambda g, _d: g.model_copy(update={"repeats": 2})  # noqa: E731
+
+
+def test_pbx_outbox_pushes_a_change_made_while_the_pbx_was_down(
+    services: Services, pbx: FakePbx
+) -> None:
+    pbx.down = True
+    view = services.create_group(ADMIN, sales(services)).view
+    assert view.pbx_pending
+    pbx.down = False
+
+    said = push_pbx_outbox(services, NOW)
+
+    assert said == "pushed 1 change: Sales"
+    assert not services.get_group(TEAM, "sales").pbx_pending
+    documents = services.compiled(TEAM, "sales")
+    assert pbx.docs[("callflows", view.pbx.base_callflow_id)] == documents.base_callflow
+    assert len(pbx.docs) == 3
+    assert push_pbx_outbox(services, NOW) == "nothing to push: the PBX has every change"
+
+
+def test_pbx_outbox_sends_only_the_latest_of_several_pending_changes_and_deletions(
+    services: Services, pbx: FakePbx
+) -> None:
+    services.create_group(ADMIN, sales(services))
+    pbx.down = True
+    services.change_group(ADMIN, "sales", REPEATS_2)
+    services.create_group(ADMIN, sales(services, "carol", ext="202", name="Support"))
+    with pytest.raises(UserError):
+        services.delete_group(ADMIN, "support")
+    pbx.down = False
+
+    assert push_pbx_outbox(services, NOW) == "pushed 2 changes: Sales, Support"
+
+    view = services.get_group(TEAM, "sales")
+    assert pbx.docs[("callflows", view.pbx.base_callflow_id)]["flow"]["data"]["repeats"] == 2
+    assert len(pbx.docs) == 3  # Support was created and deleted: nothing of it is left
+
+
+def test_pbx_outbox_while_the_pbx_is_still_down_fails_and_keeps_the_entry(
+    services: Services, pbx: FakePbx
+) -> None:
+    pbx.down = True
+    services.create_group(ADMIN, sales(services))
+
+    with pytest.raises(JobFailed) as caught:
+        push_pbx_outbox(services, NOW)
+
+    assert str(caught.value) == (
+        "the PBX did not take 1 change: Sales (connection refused); "
+        "they stay queued for the next run"
+    )
+    assert services.get_group(TEAM, "sales").pbx_pending
+
+
+def test_pbx_outbox_for_one_workspace_leaves_the_others(services: Services, pbx: FakePbx) -> None:
+    other = Actor("T0OTHER", "UADMIN2", is_admin=True)
+    services.setup_workspace(other, WorkspaceSettings("T0OTHER", "b" * 32))
+    services.import_directory("T0OTHER", demo_directory_text())
+    alice = services.pbx_user_for("T0OTHER", "U-nobody", "alice@example.com")
+    pbx.down = True
+    services.create_group(ADMIN, sales(services))
+    services.create_group(
+        other, Group(name="Desk", extension="301", members=(Member(user_id=alice),))
+    )
+    pbx.down = False
+
+    assert run_job("pbx-outbox", services, NOW, workspace="T0OTHER") == "pushed 1 change: Desk"
+    assert services.get_group(TEAM, "sales").pbx_pending
+    assert run_job("pbx-outbox", services, NOW) == "pushed 1 change: Sales"
+
+
+def test_an_unknown_job_names_the_known_ones(services: Services) -> None:
+    with pytest.raises(UnknownJob, match=r"no job 'storage-report'; the jobs are: pbx-outbox"):
+        run_job("storage-report", services, NOW)
+
+
+def test_bound_jobs_are_what_the_shell_runs(services: Services, pbx: FakePbx) -> None:
+    pbx.down = True
+    services.create_group(ADMIN, sales(services))
+    pbx.down = False
+
+    jobs = bound_jobs(services, clock=lambda: NOW)
+
+    assert sorted(jobs) == ["pbx-outbox"]
+    assert jobs["pbx-outbox"]() == "pushed 1 change: Sales"
+
+
+# -- the scheduler ---------------------------------------------------------------------------
+
+
+def test_schedule_jobs_registers_every_job_under_its_id() -> None:
+    scheduler = BackgroundScheduler(timezone=UTC)  # not started: nothing runs
+
+    schedule_jobs(scheduler, services=None)  # type: ignore[arg-type]
+
+    assert [job.id for job in scheduler.get_jobs()] == ["pbx-outbox"] == list(JOBS)
+
+
+def test_schedule_jobs_again_replaces_and_times_pbx_outbox_every_minute(
+    services: Services, pbx: FakePbx, caplog: pytest.LogCaptureFixture
+) -> None:
+    scheduler = BackgroundScheduler(timezone=UTC)
+    scheduler.start(paused=True)
+    try:
+        schedule_jobs(scheduler, services)
+        schedule_jobs(scheduler, services)  # a restarted clock: still one of each
+
+        [job] = scheduler.get_jobs()
+        assert job.id == "pbx-outbox"
+        assert job.trigger.interval == timedelta(minutes=1)
+        assert (job.max_instances, job.coalesce) == (1, True)
+
+        pbx.down = True
+        services.create_group(ADMIN, sales(services))
+        with caplog.at_level(logging.INFO, logger="groupbot.jobs"):
+            job.func(*job.args)  # what the scheduler calls: a failure is logged, not raised
+            pbx.down = False
+            job.func(*job.args)
+        failed, pushed = [r.getMessage() for r in caplog.records]
+        assert failed == (
+            "pbx-outbox: the PBX did not take 1 change: Sales (connection refused); "
+            "they stay queued for the next run"
+        )
+        assert pushed.startswith("pbx-outbox at 20")
+        assert pushed.endswith("+00:00: pushed 1 change: Sales")
+    finally:
+        scheduler.shutdown(wait=False)
+
+
+# -- two processes pushing at once -----------------------------------------------------------
+
+
+class GatedPbx(FakePbx):
+    """Holds the puts of the thread named ``clock`` until ``release`` is set."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.entered = threading.Event()
+        self.release = threading.Event()
+
+    def put(self, collection: str, doc_id: str, document: dict[str, object]) -> None:
+        if threading.current_thread().name == "clock":
+            self.entered.set()
+            assert self.release.wait(30)
+        super().put(collection, doc_id, document)
+
+
+def test_an_older_change_never_lands_after_a_newer_one_from_another_process(
+    fresh_url: str,
+) -> None:
+    pbx = GatedPbx()
+    engines = [make_engine(fresh_url), make_engine(fresh_url)]
+    web, clock = (
+        Services(
+            unit_of_work_factory(make_session_factory(engine)),
+            pbx,
+            FakeClock(),
+            ServiceOptions(default_account_id=ACCOUNT),
+        )
+        for engine in engines
+    )
+    try:
+        web.import_directory(None, demo_directory_text())
+        pbx.down = True
+        view = web.create_group(ADMIN, sales(web)).view  # repeats 1, pending
+        pbx.down = False
+
+        pushing = threading.Thread(target=clock.push_pending, name="clock")
+        pushing.start()  # the clock process sends repeats 1 …
+        assert pbx.entered.wait(30)
+        saving = threading.Thread(target=lambda: web.change_group(ADMIN, "sales", REPEATS_2))
+        saving.start()  # … while the web process saves and pushes repeats 2
+        saving.join(0.5)
+        pbx.release.set()
+        pushing.join(30)
+        saving.join(30)
+
+        base = pbx.docs[("callflows", view.pbx.base_callflow_id)]
+        assert base["flow"]["data"]["repeats"] == 2
+        assert not web.get_group(TEAM, "sales").pbx_pending
+    finally:
+        pbx.release.set()
+        for engine in engines:
+            engine.dispose()
