@@ -67,7 +67,7 @@ class Workspace:
         for person in self.people:
             if wanted in {person.user_id, person.handle} or wanted.lower() == person.handle:
                 return person
-        raise AnswerError(f"no user {token} in this workspace; {self.people_list()}")
+        raise AnswerError(f"no one called {token} in this workspace; {self.people_list()}")
 
     def handle(self, user_id: str) -> str:
         found = next((p for p in self.people if p.user_id == user_id), None)

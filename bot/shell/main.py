@@ -108,8 +108,12 @@ def run(
         if as_user:
             found = next((p for p in people if p.handle == as_user.lstrip("@").lower()), None)
             if found is None and as_user.lstrip("@").lower() != ADMIN.handle:
-                known = " ".join("@" + p.handle for p in people)
-                print(f"groupbot shell: no user {as_user}; members: {known}", file=sys.stderr)
+                known = ", ".join("@" + p.handle for p in (ADMIN, *people))
+                print(
+                    f"groupbot shell: no one called {as_user} in this workspace; "
+                    f"the people are {known}",
+                    file=sys.stderr,
+                )
                 return 2
             user = found or ADMIN
 

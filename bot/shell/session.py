@@ -11,6 +11,7 @@ Nothing here knows Bolt or the emulator: a :class:`Chat` does the Slack side.
 
 from __future__ import annotations
 
+import difflib
 import re
 import sys
 from collections.abc import Callable, Mapping, Sequence
@@ -25,6 +26,8 @@ from bot.shell.terminal import CANCEL, CommandLine, ExportWatch, Lines, answer
 
 PROMPT = "groupbot> "
 MENTION = re.compile(r"(?<![<\w])@([A-Za-z0-9][\w.\-]*)")
+BROADCASTS = ("here", "channel", "everyone")  # Slack escapes @here as <!here>
+SHELL_COMMANDS = ("/group", "/as", "/whoami", "/home", "/jobs", "/help", "/quit")
 
 HELP = """\
 Shell commands:
@@ -125,7 +128,7 @@ class Session:
             self.say(HELP)
             return True
         if word.startswith("/"):
-            self.say(f"✗ {word} is not a command here; the bot answers /group. Type /help.")
+            self.say(f"✗ {word} is not a command here. {_commands_hint(word)}")
         else:
             self.say("✗ Type a /group command (try /group help), #<n> to press a button, or /help.")
         return False
@@ -137,8 +140,15 @@ class Session:
     # -- interactions ------------------------------------------------------------------
 
     def _command(self, text: str) -> bool:
-        escaped = escape_mentions(text, self.chat.workspace.people)
-        return self._show(self.chat.command(self.user, escaped))
+        people = self.chat.workspace.people
+        strangers = unknown_mentions(text, people)
+        if strangers:
+            # Slack would have offered only members to mention: nothing to send
+            names = " or ".join(strangers)
+            everyone = ", ".join("@" + p.handle for p in people)
+            self.say(f"✗ No one called {names} in this workspace; the people are {everyone}.")
+            return False
+        return self._show(self.chat.command(self.user, escape_mentions(text, people)))
 
     def _press(self, number: int) -> bool:
         found = next(((c, p) for c, p in self.last_choices if c.number == number), None)
@@ -272,15 +282,45 @@ class Session:
             self.say(line)
 
 
+def _commands_hint(word: str) -> str:
+    """The shell's own commands, with the likeliest one first when ``word`` resembles it."""
+    listed = ", ".join(SHELL_COMMANDS)
+    close = difflib.get_close_matches(word, SHELL_COMMANDS, n=1, cutoff=0.6)
+    guess = f"Did you mean {close[0]}? " if close else ""
+    if word == "/run":
+        guess = "To run a scheduled job: /jobs run <job>. "
+    return f"{guess}The shell's commands: {listed}; #<n> presses a button (see /help)."
+
+
+def _person(handle: str, known: Mapping[str, Person]) -> Person | None:
+    return known.get(handle.lower()) or known.get(handle.rstrip(".,;:").lower())
+
+
+def unknown_mentions(text: str, people: Sequence[Person]) -> list[str]:
+    """The ``@names`` typed in ``text`` that are no member of the workspace."""
+    known = {p.handle.lower(): p for p in people}
+    unknown: list[str] = []
+    for match in MENTION.finditer(text):
+        handle = match.group(1)
+        bare = handle.rstrip(".,;:")
+        if _person(handle, known) is None and bare.lower() not in BROADCASTS:
+            unknown.append("@" + bare)
+    return list(dict.fromkeys(unknown))
+
+
 def escape_mentions(text: str, people: Sequence[Person]) -> str:
-    """``@alice`` → ``<@U…|alice>`` for the workspace's members, as Slack escapes a slash
-    command's text when the command has ``should_escape``; anything else is left as typed."""
+    """``@alice`` → ``<@U…|alice>`` for the workspace's members, and ``@here`` → ``<!here>``,
+    as Slack escapes a slash command's text when the command has ``should_escape``;
+    anything else is left as typed."""
     known = {p.handle.lower(): p for p in people}
 
     def escape(match: re.Match[str]) -> str:
         handle = match.group(1)
-        person = known.get(handle.lower()) or known.get(handle.rstrip(".,;:").lower())
+        person = _person(handle, known)
         if person is None:
+            bare = handle.rstrip(".,;:")
+            if bare.lower() in BROADCASTS:
+                return f"<!{bare.lower()}>{handle[len(bare) :]}"
             return match.group(0)
         trailing = handle[len(person.handle) :]
         return f"<@{person.user_id}|{person.handle}>{trailing}"

@@ -182,7 +182,7 @@ def test_answers_fill_state_as_slacks_client_does() -> None:
         ("format", "flac", "no option 'flac'; choose one of 1) MP3, 2) WAV"),
         ("format", "3", "no option '3'"),
         ("members", "@bob @carol @alice", "choose at most 2"),
-        ("members", "@zed", "no user @zed in this workspace; people: @alice (Alice Smith)"),
+        ("members", "@zed", "no one called @zed in this workspace; people: @alice (Alice Smith)"),
         ("channel", "#random", "no channel #random; channels: #general #ops"),
         ("url", "ftp://x", "please enter a URL starting with http:// or https://"),
         ("name", "-", "this field is required; it cannot be cleared"),

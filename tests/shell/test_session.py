@@ -468,6 +468,35 @@ def test_piped_a_refused_answer_given_again_gives_the_form_up(
     assert session.failures == 1
 
 
+def test_an_unknown_shell_command_fails_and_lists_the_shells_commands(
+    emulator: SlackEmulator,
+) -> None:
+    session, out = session_for(emulator, "/run\n/hepl\n", [])
+
+    assert session.run() == 1
+    text = out.getvalue()
+    assert "✗ /run is not a command here. To run a scheduled job: /jobs run <job>." in text
+    assert "The shell's commands: /group, /as, /whoami, /home, /jobs, /help, /quit;" in text
+    assert "✗ /hepl is not a command here. Did you mean /help?" in text
+    assert session.failures == 2
+
+
+def test_an_unknown_mention_fails_without_reaching_the_app(emulator: SlackEmulator) -> None:
+    session, out = session_for(emulator, "/group echo add @zed and @bob, @yan.\n", [])
+
+    assert session.run() == 1
+    assert out.getvalue() == (
+        "groupbot> /group echo add @zed and @bob, @yan.\n"
+        "✗ No one called @zed or @yan in this workspace; the people are @alice, @bob.\n"
+    )
+    assert emulator.calls("views.open") == []
+    assert not [m for m in emulator.workspace.messages]
+
+
+def test_broadcast_mentions_are_escaped_as_slack_does() -> None:
+    assert escape_mentions("hi @here and @channel.", (ALICE,)) == "hi <!here> and <!channel>."
+
+
 # -- how an error reply is known ------------------------------------------------------------
 
 

@@ -166,7 +166,7 @@ def test_an_unknown_user_for_as_is_refused(shell: Shell) -> None:
     result = shell("/group list", args=("--as", "@zed"))
 
     assert result.returncode == 2
-    assert "no user @zed" in result.stderr
+    assert "no one called @zed in this workspace; the people are @admin, @alice" in result.stderr
 
 
 def test_the_home_tab_and_its_buttons(shell: Shell) -> None:
@@ -237,3 +237,14 @@ def test_the_members_modal_shows_its_timeline_preview(shell: Shell) -> None:
     assert preview.startswith("[1] Distribute\n  Timeline preview")
     assert "0–45 s" in preview.split("── groupbot")[0]
     assert "45–90 s" in preview.split("── groupbot")[0]
+
+
+def test_an_unknown_mention_is_named_before_anything_is_sent(shell: Shell, tmp_path: Path) -> None:
+    result = shell("/group create Sales 201 @alice @zed")
+
+    assert result.returncode == 1
+    assert "✗ No one called @zed in this workspace; the people are @admin, @alice, @bob" in (
+        result.stdout
+    )
+    assert "Slack" not in result.stdout  # not the app's advice about Slack's mention list
+    assert documents(tmp_path) == {}
