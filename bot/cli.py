@@ -38,21 +38,27 @@ def _parser() -> argparse.ArgumentParser:
     dir_import.add_argument("file")
     dir_import.add_argument("--workspace", metavar="TEAM_ID")
 
-    sub.add_parser("export", help="print every group as portable YAML")
+    export = sub.add_parser("export", help="print every group as portable YAML")
+    export.add_argument("--workspace", metavar="TEAM_ID")
     group_import = sub.add_parser("import", help="load groups from portable YAML")
     group_import.add_argument("file")
+    group_import.add_argument("--workspace", metavar="TEAM_ID")
     return parser
+
+
+SUBCOMMANDS = ("db_command", "jobs_command", "directory_command")
+
+
+def _words(args: argparse.Namespace) -> list[str]:
+    """The command as typed: ["db", "upgrade"], ["export"]."""
+    return [args.command, *(getattr(args, a) for a in SUBCOMMANDS if getattr(args, a, None))]
 
 
 def _handler(args: argparse.Namespace) -> Handler:
     # Imported here so `groupbot --help` stays fast and a broken extra cannot stop the CLI.
     from bot import app
 
-    name = args.command
-    for sub_attr in ("db_command", "jobs_command", "directory_command"):
-        if getattr(args, sub_attr, None):
-            name = f"{name}_{getattr(args, sub_attr)}"
-    handler: Handler | None = getattr(app, f"cli_{name}", None)
+    handler: Handler | None = getattr(app, "cli_" + "_".join(_words(args)), None)
     if handler is None:
         return _not_available
     return handler
@@ -65,4 +71,24 @@ def _not_available(args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    return _handler(args)(args)
+    handler = _handler(args)
+    try:
+        return handler(args)
+    except Exception as error:
+        # A database that cannot be used as configured is one line, not a traceback.
+        problem = _database_problem(error)
+        if problem is None:
+            raise
+        print(f"groupbot {' '.join(_words(args))}: {problem}", file=sys.stderr)
+        return 1
+
+
+def _database_problem(error: Exception) -> str | None:
+    from bot.config import Settings
+    from bot.storage.db_errors import database_problem
+
+    try:
+        url = Settings().database_url
+    except Exception:
+        return None
+    return database_problem(error, url)

@@ -21,14 +21,15 @@ class PortableUseCases(GroupUseCases):
                 {u.pbx_id: u.email for u in uow.directory.users(account)},
             )
 
-    def import_groups(self, actor: Actor, text: str) -> list[SaveResult]:
-        """Create or replace groups from portable YAML (admins only), one save each."""
+    def import_groups(self, actor: Actor, text: str, *, source: str = "file") -> list[SaveResult]:
+        """Create or replace groups from portable YAML (admins only), one save each;
+        ``source`` names the file in a syntax error."""
         if not actor.is_admin:
             raise Forbidden("Only workspace admins can import groups.")
         with self._uow() as uow:
             account = self._account(uow, actor.team_id)
             emails = {u.email: u.pbx_id for u in uow.directory.users(account) if u.email}
-            entries = parse_portable_groups(text, uow.directory.load(account), emails)
+            entries = parse_portable_groups(text, uow.directory.load(account), emails, source)
         results = []
         for group, leads in entries:
             try:

@@ -94,11 +94,29 @@ def demo_directory_text() -> str:
     return resources.files("bot.storage").joinpath("demo_directory.yaml").read_text("utf-8")
 
 
-def load_directory_yaml(text: str) -> DirectoryData:
+def yaml_problem(error: yaml.YAMLError, source: str = "file") -> str:
+    """One line for a YAML syntax error: the file, line and column, and what is wrong.
+
+    The parser's own text spans several lines; where it marks the construct it was
+    reading (a quoted string, a key, a flow mapping), that start is where to look."""
+    if isinstance(error, yaml.MarkedYAMLError):
+        mark = error.context_mark or error.problem_mark
+        problem = error.problem or "cannot be read"
+        context = f" ({error.context})" if error.context else ""
+        if mark is not None:
+            where = f"{source}, line {mark.line + 1}, column {mark.column + 1}"
+            return f"{where}: not valid YAML, {problem}{context}"
+        return f"{source}: not valid YAML, {problem}{context}"
+    first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+    return f"{source}: not valid YAML, {first}"
+
+
+def load_directory_yaml(text: str, source: str = "file") -> DirectoryData:
+    """``source`` names the file in a syntax error ("dir.yaml, line 3, column 5: …")."""
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as error:
-        raise DirectoryFileError({"file": f"file: not valid YAML ({error})"}) from None
+        raise DirectoryFileError({"file": yaml_problem(error, source)}) from None
     return parse_directory(data if data is not None else {})
 
 

@@ -17,6 +17,7 @@ from bot.engine.directory import Directory
 from bot.engine.model import Group, NextActionKind, RingbackKind
 from bot.engine.validation import GroupRejected, rejected_from
 from bot.errors import FieldErrors
+from bot.storage.directory_file import yaml_problem
 
 FORMAT_VERSION = 1
 
@@ -75,13 +76,14 @@ def _export(
 
 
 def parse_portable_groups(
-    text: str, directory: Directory, emails: Mapping[str, str]
+    text: str, directory: Directory, emails: Mapping[str, str], source: str = "file"
 ) -> list[tuple[Group, list[str]]]:
-    """(group, leads) for every entry, or ``PortableFileError`` naming every problem."""
+    """(group, leads) for every entry, or ``PortableFileError`` naming every problem;
+    ``source`` names the file in a syntax error."""
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as error:
-        raise PortableFileError({"file": f"file: not valid YAML ({error})"}) from None
+        raise PortableFileError({"file": yaml_problem(error, source)}) from None
     if not isinstance(data, Mapping) or not isinstance(data.get("groups"), list):
         raise PortableFileError({"groups": "groups: the file must hold a list of groups"})
     errors: dict[str, str] = {}

@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.exc import OperationalError
 
 from bot.cli import main
 
@@ -61,3 +63,90 @@ def test_export_then_import(env: Path, capsys: pytest.CaptureFixture[str]) -> No
         "callflows",
         "groups",
     ]
+
+
+@pytest.mark.parametrize(
+    ("url", "said"),
+    [
+        (
+            "postgresql+psycopg://groupbot:secret@127.0.0.1:1/groupbot",
+            "groupbot db upgrade: cannot use the database "
+            "postgresql+psycopg://groupbot:***@127.0.0.1:1/groupbot: connection failed: ",
+        ),
+        ("not a url", "groupbot db upgrade: DATABASE_URL is not a database URL (like "),
+        ("nosuchdb://x", "groupbot db upgrade: DATABASE_URL nosuchdb://x names a kind of "),
+        (
+            "mysql://u:secret@localhost/db",
+            "groupbot db upgrade: DATABASE_URL mysql://u:***@localhost/db needs the database "
+            "driver MySQLdb, which is not installed",
+        ),
+        (
+            "sqlite:////nonexistent-dir/groupbot.db",
+            "groupbot db upgrade: cannot use the database sqlite:////nonexistent-dir/groupbot.db: "
+            "unable to open database file",
+        ),
+    ],
+)
+def test_db_upgrade_with_an_unusable_database_says_why_in_one_line(
+    env: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    url: str,
+    said: str,
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", url)
+
+    assert main(["db", "upgrade"]) == 1
+
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    [line] = captured.err.splitlines()
+    assert line.startswith(said)
+    assert "secret" not in line
+
+
+def test_a_command_on_a_database_with_no_tables_says_to_upgrade(
+    env: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from bot.storage.db_errors import database_problem
+
+    url = f"sqlite:///{env / 'empty.db'}"
+    engine = create_engine(url)
+    try:
+        with engine.connect() as connection:
+            connection.execute(text("SELECT * FROM workspaces"))
+    except OperationalError as error:
+        said = database_problem(error, url)
+    finally:
+        engine.dispose()
+
+    assert said == f"the database {url} has no groupbot tables yet: run groupbot db upgrade"
+
+
+def test_a_bug_keeps_its_traceback(env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import bot.app
+
+    def broken(_args: object) -> int:
+        raise ZeroDivisionError
+
+    monkeypatch.setattr(bot.app, "cli_export", broken)
+    with pytest.raises(ZeroDivisionError):
+        main(["export"])
+
+
+def test_export_and_import_accept_a_workspace(env: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    directory = env / "dir.yaml"
+    directory.write_text(
+        "users:\n  - {name: Alice Smith, email: alice@example.com, extension: '101'}\n"
+    )
+    groups = env / "groups.yaml"
+    groups.write_text(
+        "groups:\n  - name: Sales\n    extension: '201'\n"
+        "    members: [{user: alice@example.com, start: 0, end: 30}]\n"
+    )
+    assert main(["directory", "import", str(directory), "--workspace", "T0SALES"]) == 0
+    assert main(["import", str(groups), "--workspace", "T0SALES"]) == 0
+    capsys.readouterr()
+
+    assert main(["export", "--workspace", "T0SALES"]) == 0
+    assert "name: Sales" in capsys.readouterr().out

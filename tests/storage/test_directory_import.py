@@ -19,6 +19,7 @@ from bot.storage.directory_file import (
     load_directory_yaml,
 )
 from bot.storage.models import PbxUser
+from bot.storage.portable_groups import PortableFileError
 from bot.storage.unit_of_work import UnitOfWorkFactory
 from tests.db import FakeClock
 from tests.test_services import ADMIN, FakePbx, sales
@@ -256,3 +257,36 @@ def test_a_member_already_missing_does_not_block_an_import_and_is_named(
         f"Sales still has member {bob}, who was already missing from the PBX directory: "
         "remove them from Sales",
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        (
+            "users:\n  - name: Alice\n    email alice@example.com\n  - name: Bob\n",
+            "dir.yaml, line 3, column 5: not valid YAML, could not find expected ':' "
+            "(while scanning a simple key)",
+        ),
+        ('users:\n  - name: "Alice\n', "dir.yaml, line 2, column 11: not valid YAML, found "),
+        ("users: [\n", "dir.yaml, line 2, column 1: not valid YAML, expected the node content"),
+    ],
+)
+def test_a_file_that_is_not_yaml_is_one_line_naming_file_line_and_column(
+    text: str, said: str
+) -> None:
+    with pytest.raises(DirectoryFileError) as caught:
+        load_directory_yaml(text, source="dir.yaml")
+
+    [message] = caught.value.errors.values()
+    assert message.startswith(said)
+    assert "\n" not in message
+
+
+def test_portable_groups_that_are_not_yaml_name_the_file_line_and_column(
+    services: Services,
+) -> None:
+    with pytest.raises(PortableFileError) as caught:
+        services.import_groups(ADMIN, "groups:\n  - name: [Sales\n", source="groups.yaml")
+
+    assert str(caught.value).startswith("groups.yaml, line 2, column 11: not valid YAML, ")
+    assert "\n" not in str(caught.value)
