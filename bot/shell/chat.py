@@ -40,10 +40,11 @@ from typing import Any
 from slack_bolt import App, BoltResponse
 
 from bot.errors import UserError
-from bot.shell.forms import Channel, Form, Person, Question, Workspace
+from bot.shell.forms import Form, Question
 from bot.shell.observe import observe
 from bot.shell.render import Choice
 from bot.shell.replies import HOME, Posted, Reply, is_error_message
+from bot.shell.workspace import Channel, Person, Workspace
 from bot.slackemu.payloads import (
     JSON,
     Context,

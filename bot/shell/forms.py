@@ -18,6 +18,8 @@ from datetime import date, time
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from bot.shell.workspace import AnswerError, Workspace
+
 Json = Mapping[str, Any]
 StateValue = dict[str, Any]
 
@@ -25,72 +27,11 @@ CLEAR = "-"
 TEXT_INPUTS = {"plain_text_input", "email_text_input", "url_text_input"}
 SINGLE_SELECTS = {"static_select", "external_select", "radio_buttons"}
 MULTI_SELECTS = {"multi_static_select", "multi_external_select", "checkboxes"}
+NO_ONE = Workspace()  # no people or channels to pick from
 YES_NO = {"y": True, "yes": True, "on": True, "n": False, "no": False, "off": False}
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _URL = re.compile(r"^https?://\S+$", re.IGNORECASE)
 _NUMBERS = re.compile(r"^[\d\s,]+$")
-_MENTION = re.compile(r"^<@([A-Z0-9]+)(?:\|[^>]*)?>$")
-_CHANNEL = re.compile(r"^<#([A-Z0-9]+)(?:\|[^>]*)?>$")
-
-
-class AnswerError(ValueError):
-    """The answer cannot go into the field; the message says why, and the field is asked again."""
-
-
-@dataclass(frozen=True)
-class Person:
-    """A member of the shell's workspace: ``handle`` is what follows the ``@``."""
-
-    user_id: str
-    handle: str
-    real_name: str = ""
-
-
-@dataclass(frozen=True)
-class Channel:
-    channel_id: str
-    name: str
-
-
-@dataclass(frozen=True)
-class Workspace:
-    """Who and what a form can pick from."""
-
-    people: Sequence[Person] = ()
-    channels: Sequence[Channel] = ()
-    current_channel: str | None = None
-
-    def person(self, token: str) -> Person:
-        token = token.strip().rstrip(",")
-        mention = _MENTION.match(token)
-        wanted = mention.group(1) if mention else token.removeprefix("@")
-        for person in self.people:
-            if wanted in {person.user_id, person.handle} or wanted.lower() == person.handle:
-                return person
-        raise AnswerError(f"no one called {token} in this workspace; {self.people_list()}")
-
-    def handle(self, user_id: str) -> str:
-        found = next((p for p in self.people if p.user_id == user_id), None)
-        return "@" + (found.handle if found else user_id)
-
-    def channel(self, token: str) -> Channel:
-        token = token.strip()
-        mention = _CHANNEL.match(token)
-        wanted = mention.group(1) if mention else token.removeprefix("#")
-        for channel in self.channels:
-            if wanted in {channel.channel_id, channel.name}:
-                return channel
-        known = " ".join("#" + c.name for c in self.channels) or "none"
-        raise AnswerError(f"no channel {token}; channels: {known}")
-
-    def channel_name(self, channel_id: str) -> str:
-        found = next((c for c in self.channels if c.channel_id == channel_id), None)
-        return "#" + (found.name if found else channel_id)
-
-    def people_list(self) -> str:
-        return "people: " + ", ".join(
-            f"@{p.handle}" + (f" ({p.real_name})" if p.real_name else "") for p in self.people
-        )
 
 
 @dataclass(frozen=True)
@@ -115,7 +56,7 @@ class Question:
 
     # -- the current value ---------------------------------------------------------
 
-    def initial(self, workspace: Workspace = Workspace()) -> StateValue:
+    def initial(self, workspace: Workspace = NO_ONE) -> StateValue:
         """The state Slack's client holds before the user touches the field."""
         e, kind = self.element, self.kind
         value: StateValue = {"type": kind}
@@ -150,7 +91,7 @@ class Question:
             value["files"] = []
         return value
 
-    def shown(self, value: StateValue, workspace: Workspace = Workspace()) -> str:
+    def shown(self, value: StateValue, workspace: Workspace = NO_ONE) -> str:
         """A state value as the user would type it."""
         kind = self.kind
         if kind in TEXT_INPUTS or kind == "number_input":
@@ -181,7 +122,7 @@ class Question:
             return _rich_text_plain(value.get("rich_text_value"))
         return ""
 
-    def describe(self, current: StateValue, workspace: Workspace = Workspace()) -> list[str]:
+    def describe(self, current: StateValue, workspace: Workspace = NO_ONE) -> list[str]:
         """The lines printed before the question: label, hint, what can be chosen."""
         lines = [self.label + ("" if self.optional else " *")]
         if self.hint:
@@ -215,13 +156,13 @@ class Question:
             lines.append("  (files cannot be attached from the shell; press enter)")
         return lines
 
-    def prompt(self, current: StateValue, workspace: Workspace = Workspace()) -> str:
+    def prompt(self, current: StateValue, workspace: Workspace = NO_ONE) -> str:
         shown = self.shown(current, workspace)
         return f"{self.label} [{shown}]: " if shown else f"{self.label}: "
 
     # -- answering -------------------------------------------------------------------
 
-    def parse(self, answer: str, workspace: Workspace = Workspace()) -> StateValue:
+    def parse(self, answer: str, workspace: Workspace = NO_ONE) -> StateValue:
         """The state value for a typed ``answer`` (not empty: empty keeps the current value)."""
         answer = answer.strip()
         if answer == CLEAR:

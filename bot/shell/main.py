@@ -20,10 +20,10 @@ from bot.config import Settings
 from bot.engine.directory import UserFact
 from bot.services import Services
 from bot.shell.chat import EmulatedChat
-from bot.shell.forms import Channel, Person
-from bot.shell.render import Style
 from bot.shell.session import Job, Session
 from bot.shell.terminal import PipedLines, TerminalLines, shown_path
+from bot.shell.text import Style
+from bot.shell.workspace import Channel, Person
 from bot.slackemu.server import SlackEmulator
 
 # Fixed credentials of the in-process emulator: nothing leaves 127.0.0.1.

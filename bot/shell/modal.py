@@ -24,10 +24,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from bot.shell.forms import AnswerError, Form, Person, Question
-from bot.shell.render import Choice, Style, render_blocks, view_parts
+from bot.shell.forms import Form, Question
+from bot.shell.render import Choice, render_blocks, view_parts
 from bot.shell.replies import Chat, Reply, is_refusal
 from bot.shell.terminal import CANCEL, CommandLine, Lines, answer
+from bot.shell.text import Style
+from bot.shell.workspace import AnswerError, Person
 
 PRESS = re.compile(r"^#(\d+)$")
 TEXT_FIELDS = {"plain_text_input", "email_text_input", "url_text_input", "rich_text_input"}

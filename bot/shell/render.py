@@ -1,63 +1,22 @@
 """Block Kit as terminal text: what the shell prints for a message or a modal.
 
 Pure functions over the JSON Slack would receive: headers are underlined, sections and
-fields become lines, mrkdwn is lightly converted (mentions back to ``@name``, links to
-``text (url)``, code blocks indented), and every button, overflow item or select option
-becomes a numbered :class:`Choice` that the shell can press (``[1] Edit  [2] Members``).
+fields become lines, their text converted by ``bot.shell.text`` (mrkdwn, rich text), and
+every button, overflow item or select option becomes a numbered :class:`Choice` that the
+shell can press (``[1] Edit  [2] Members``).
 """
 
 from __future__ import annotations
 
-import html
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from bot.shell.text import BOLD, BOLD_SPAN, PLAIN, RESET, Style, dim, mrkdwn, rich_text
+
 Json = Mapping[str, Any]
 
 RULE_WIDTH = 40
-BOLD, DIM, RESET = "\x1b[1m", "\x1b[2m", "\x1b[0m"
-
-EMOJI = {
-    "white_check_mark": "✓",
-    "heavy_check_mark": "✓",
-    "ballot_box_with_check": "☑",
-    "x": "✗",
-    "warning": "⚠",
-    "no_entry": "⛔",
-    "no_entry_sign": "⛔",
-    "information_source": "ℹ",
-    "bulb": "💡",
-    "telephone_receiver": "📞",
-    "phone": "☎",
-    "telephone": "☎",
-    "bell": "🔔",
-    "no_bell": "🔕",
-    "red_circle": "●",
-    "large_green_circle": "●",
-    "large_yellow_circle": "●",
-    "hourglass": "⌛",
-    "hourglass_flowing_sand": "⏳",
-    "mag": "🔍",
-    "pencil2": "✎",
-    "wastebasket": "🗑",
-    "arrow_right": "→",
-    "leftwards_arrow_with_hook": "↩",
-    "busts_in_silhouette": "👥",
-    "bust_in_silhouette": "👤",
-    "gear": "⚙",
-    "floppy_disk": "💾",
-    "inbox_tray": "📥",
-    "outbox_tray": "📤",
-    "mailbox": "📫",
-    "studio_microphone": "🎙",
-    "musical_note": "♪",
-    "link": "🔗",
-    "lock": "🔒",
-    "tada": "🎉",
-    "thinking_face": "🤔",
-}
 
 
 @dataclass(frozen=True)
@@ -109,18 +68,6 @@ class Choice:
 class Rendered:
     text: str
     choices: tuple[Choice, ...] = field(default_factory=tuple)
-
-
-@dataclass(frozen=True)
-class Style:
-    """How to print: ``ansi`` adds bold and dim (a terminal); ``names`` maps user ids to names."""
-
-    ansi: bool = False
-    names: Mapping[str, str] = field(default_factory=dict)
-    channels: Mapping[str, str] = field(default_factory=dict)
-
-
-PLAIN = Style()
 
 
 def render_message(message: Json, style: Style = PLAIN, *, first_number: int = 1) -> Rendered:
@@ -200,7 +147,7 @@ def render_blocks(
         elif kind == "context":
             parts = [_context_element(e, style) for e in block.get("elements") or ()]
             line = "  ".join(p for p in parts if p)
-            lines.append(_dim("  " + line, style))
+            lines.append(dim("  " + line, style))
         elif kind == "actions":
             row: list[Choice] = []
             others: list[str] = []
@@ -218,7 +165,7 @@ def render_blocks(
             title = _text_of(block.get("title"))
             lines.append(f"[image: {title or block.get('alt_text', '')}]")
         elif kind == "rich_text":
-            lines.append(_rich_text(block.get("elements") or (), style))
+            lines.append(rich_text(block.get("elements") or (), style))
         elif kind == "markdown":
             lines.append(str(block.get("text", "")))
         elif kind == "input":
@@ -231,83 +178,6 @@ def render_blocks(
         else:
             lines.append(f"[{kind} block]")
     return Rendered("\n".join(lines), tuple(choices))
-
-
-# -- mrkdwn ----------------------------------------------------------------------------
-
-_CODE_BLOCK = re.compile(r"```\n?(.*?)\n?```", re.DOTALL)
-_INLINE_CODE = re.compile(r"`[^`\n]+`")
-_ANGLE = re.compile(r"<([^<>\n]+)>")
-_EMOJI = re.compile(r":([a-z0-9_+\-]+):")
-_BOLD = re.compile(r"(?<![\w*])\*(?=\S)([^*\n]+?)(?<=\S)\*(?![\w*])")
-_ITALIC = re.compile(r"(?<![\w_])_(?=\S)([^_\n]+?)(?<=\S)_(?![\w_])")
-_STRIKE = re.compile(r"(?<![\w~])~(?=\S)([^~\n]+?)(?<=\S)~(?![\w~])")
-
-
-def mrkdwn(text: str, style: Style = PLAIN) -> str:
-    """Slack mrkdwn as readable terminal text.
-
-    Mentions become ``@name``, channels ``#name``, links ``label (url)``, ``*bold*`` is
-    bold on a terminal (plain otherwise), known emoji codes become symbols, inline code
-    loses its backticks, and a code block is indented by four spaces; code is otherwise
-    left untouched.
-    """
-    pieces: list[str] = []
-    position = 0
-    for match in _CODE_BLOCK.finditer(text):
-        pieces.append(_inline(text[position : match.start()], style).rstrip(" "))
-        code = html.unescape(match.group(1))
-        block = "\n".join("    " + line for line in code.split("\n"))
-        before = pieces[-1]
-        pieces.append(("" if not before or before.endswith("\n") else "\n") + block)
-        position = match.end()
-        if position < len(text) and text[position] != "\n":
-            pieces.append("\n")
-    pieces.append(_inline(text[position:], style))
-    return "".join(pieces)
-
-
-def _inline(text: str, style: Style) -> str:
-    # Inline code keeps its content verbatim: convert only between the spans.
-    out: list[str] = []
-    position = 0
-    for match in _INLINE_CODE.finditer(text):
-        out.append(_formatting(text[position : match.start()], style))
-        out.append(html.unescape(match.group(0)[1:-1]))
-        position = match.end()
-    out.append(_formatting(text[position:], style))
-    return "".join(out)
-
-
-def _formatting(text: str, style: Style) -> str:
-    text = _ANGLE.sub(lambda m: _angle(m.group(1), style), text)
-    text = _EMOJI.sub(lambda m: EMOJI.get(m.group(1), m.group(0)), text)
-    if style.ansi:
-        text = _BOLD.sub(lambda m: f"{BOLD}{m.group(1)}{RESET}", text)
-    else:
-        text = _BOLD.sub(r"\1", text)
-    text = _ITALIC.sub(r"\1", text)
-    text = _STRIKE.sub(r"\1", text)
-    return html.unescape(text)
-
-
-def _angle(inner: str, style: Style) -> str:
-    target, _, label = inner.partition("|")
-    if target.startswith("@"):
-        user = target[1:]
-        return "@" + (label or style.names.get(user, user))
-    if target.startswith("#"):
-        channel = target[1:]
-        return "#" + (label or style.channels.get(channel, channel))
-    if target.startswith("!subteam^"):
-        return label or "@group"
-    if target.startswith("!date^"):
-        return label or target
-    if target.startswith("!"):
-        return "@" + target[1:]
-    if label:
-        return f"{label} ({target})" if label != target else label
-    return target.removeprefix("mailto:")
 
 
 # -- pieces ----------------------------------------------------------------------------
@@ -335,7 +205,7 @@ def _field(obj: Any, style: Style) -> str:
     raw = _text_of(obj)
     if isinstance(obj, Mapping) and obj.get("type") == "mrkdwn":
         label, newline, value = raw.partition("\n")
-        bold = _BOLD.fullmatch(label.strip())
+        bold = BOLD_SPAN.fullmatch(label.strip())
         if newline and bold and "\n" not in value and "```" not in value:
             return f"{bold.group(1)}: {mrkdwn(value, style)}"
     return _text(obj, style)
@@ -344,11 +214,6 @@ def _field(obj: Any, style: Style) -> str:
 def _header(text: str, style: Style, *, ruler: str = "═") -> str:
     shown = f"{BOLD}{text}{RESET}" if style.ansi else text
     return f"{shown}\n{ruler * max(len(text), 3)}"
-
-
-def _dim(text: str, style: Style) -> str:
-    # a reset inside (the end of a bold word) would end the dimming too: dim again after it
-    return f"{DIM}{text.replace(RESET, RESET + DIM)}{RESET}" if style.ansi else text
 
 
 def _context_element(element: Json, style: Style) -> str:
@@ -399,52 +264,3 @@ def _element_summary(element: Json, style: Style) -> str:
     if kind == "image":
         return f"[{element.get('alt_text', 'image')}]"
     return f"({kind.replace('_', ' ')}{': ' + placeholder if placeholder else ''})"
-
-
-def _rich_text(elements: Sequence[Json], style: Style) -> str:
-    out: list[str] = []
-    for container in elements:
-        kind = container.get("type")
-        inner = container.get("elements") or ()
-        if kind == "rich_text_list":
-            ordered = container.get("style") == "ordered"
-            for index, item in enumerate(inner, 1):
-                bullet = f"{index}." if ordered else "•"
-                out.append(f"{bullet} {_rich_leaves(item.get('elements') or (), style)}")
-        elif kind == "rich_text_preformatted":
-            code = _rich_leaves(inner, PLAIN)
-            out.append("\n".join("    " + line for line in code.split("\n")))
-        elif kind == "rich_text_quote":
-            quoted = _rich_leaves(inner, style)
-            out.append("\n".join("> " + line for line in quoted.split("\n")))
-        else:
-            out.append(_rich_leaves(inner, style))
-    return "\n".join(out)
-
-
-def _rich_leaves(leaves: Sequence[Json], style: Style) -> str:
-    parts = []
-    for leaf in leaves:
-        kind = leaf.get("type")
-        if kind == "text":
-            text = str(leaf.get("text", ""))
-            bold = (leaf.get("style") or {}).get("bold")
-            parts.append(f"{BOLD}{text}{RESET}" if bold and style.ansi else text)
-        elif kind == "link":
-            url = str(leaf.get("url", ""))
-            label = leaf.get("text")
-            parts.append(f"{label} ({url})" if label else url)
-        elif kind == "user":
-            user = str(leaf.get("user_id", ""))
-            parts.append("@" + style.names.get(user, user))
-        elif kind == "channel":
-            channel = str(leaf.get("channel_id", ""))
-            parts.append("#" + style.channels.get(channel, channel))
-        elif kind == "emoji":
-            name = str(leaf.get("name", ""))
-            parts.append(EMOJI.get(name, f":{name}:"))
-        elif kind == "broadcast":
-            parts.append("@" + str(leaf.get("range", "here")))
-        else:
-            parts.append(str(leaf.get("text", "")))
-    return "".join(parts)

@@ -10,8 +10,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from bot.shell.forms import Form, Person, Question, Workspace
+from bot.shell.forms import Form, Question
 from bot.shell.render import Choice
+from bot.shell.workspace import Person, Workspace
 
 HOME = "home"  # the channel of a Posted that is the user's Home tab
 

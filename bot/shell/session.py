@@ -12,21 +12,19 @@ Nothing here knows Bolt or the emulator: a :class:`Chat` does the Slack side.
 from __future__ import annotations
 
 import difflib
-import re
 import sys
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TextIO
 
-from bot.shell.forms import AnswerError, Person
 from bot.shell.modal import PRESS, ModalForm, plain
-from bot.shell.render import Choice, Rendered, Style, mrkdwn, render_message
+from bot.shell.render import Choice, Rendered, render_message
 from bot.shell.replies import HOME, Chat, Posted, Reply
 from bot.shell.terminal import CANCEL, CommandLine, ExportWatch, Lines, answer
+from bot.shell.text import Style, mrkdwn
+from bot.shell.workspace import AnswerError, Person, escape_mentions, unknown_mentions
 
 PROMPT = "groupbot> "
-MENTION = re.compile(r"(?<![<\w])@([A-Za-z0-9][\w.\-]*)")
-BROADCASTS = ("here", "channel", "everyone")  # Slack escapes @here as <!here>
 SHELL_COMMANDS = ("/group", "/as", "/whoami", "/home", "/jobs", "/help", "/quit")
 
 HELP = """\
@@ -290,39 +288,3 @@ def _commands_hint(word: str) -> str:
     if word == "/run":
         guess = "To run a scheduled job: /jobs run <job>. "
     return f"{guess}The shell's commands: {listed}; #<n> presses a button (see /help)."
-
-
-def _person(handle: str, known: Mapping[str, Person]) -> Person | None:
-    return known.get(handle.lower()) or known.get(handle.rstrip(".,;:").lower())
-
-
-def unknown_mentions(text: str, people: Sequence[Person]) -> list[str]:
-    """The ``@names`` typed in ``text`` that are no member of the workspace."""
-    known = {p.handle.lower(): p for p in people}
-    unknown: list[str] = []
-    for match in MENTION.finditer(text):
-        handle = match.group(1)
-        bare = handle.rstrip(".,;:")
-        if _person(handle, known) is None and bare.lower() not in BROADCASTS:
-            unknown.append("@" + bare)
-    return list(dict.fromkeys(unknown))
-
-
-def escape_mentions(text: str, people: Sequence[Person]) -> str:
-    """``@alice`` → ``<@U…|alice>`` for the workspace's members, and ``@here`` → ``<!here>``,
-    as Slack escapes a slash command's text when the command has ``should_escape``;
-    anything else is left as typed."""
-    known = {p.handle.lower(): p for p in people}
-
-    def escape(match: re.Match[str]) -> str:
-        handle = match.group(1)
-        person = _person(handle, known)
-        if person is None:
-            bare = handle.rstrip(".,;:")
-            if bare.lower() in BROADCASTS:
-                return f"<!{bare.lower()}>{handle[len(bare) :]}"
-            return match.group(0)
-        trailing = handle[len(person.handle) :]
-        return f"<@{person.user_id}|{person.handle}>{trailing}"
-
-    return MENTION.sub(escape, text)

@@ -6,7 +6,8 @@ from typing import Any
 
 import pytest
 
-from bot.shell.forms import AnswerError, Channel, Form, Person, Workspace, questions
+from bot.shell.forms import Form, questions
+from bot.shell.workspace import AnswerError, Channel, Person, Workspace
 from bot.slackemu.payloads import fill_state
 
 PEOPLE = Workspace(

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.shell.render import Style, mrkdwn, render_blocks, render_message, render_view, view_parts
+from bot.shell.render import render_blocks, render_message, render_view, view_parts
+from bot.shell.text import Style, mrkdwn
 
 
 def button(text: str, action_id: str, **extra: Any) -> dict[str, Any]:
@@ -137,36 +138,12 @@ def test_a_message_without_blocks_shows_its_text() -> None:
     assert rendered.choices == ()
 
 
-def test_mrkdwn_links_mentions_channels_and_escapes() -> None:
-    text = (
-        "<@U1|alice> and <@U2> in <#C1|general> or <#C2>: see <https://x.test/a|the docs>, "
-        "<https://x.test/b>, <mailto:a@b.test|mail> <!here> &lt;tag&gt; &amp; :tada: :unknown:"
-    )
-
-    shown = mrkdwn(text, Style(names={"U2": "bob"}, channels={"C2": "ops"}))
-
-    assert shown == (
-        "@alice and @bob in #general or #ops: see the docs (https://x.test/a), "
-        "https://x.test/b, mail (mailto:a@b.test) @here <tag> & 🎉 :unknown:"
-    )
-
-
-def test_mrkdwn_keeps_code_verbatim() -> None:
-    text = 'Run `*not bold*` then:\n```{"a": "<b>"}\n*x*```\nafter *bold*'
-
-    assert mrkdwn(text) == 'Run *not bold* then:\n    {"a": "<b>"}\n    *x*\nafter bold'
-
-
 def test_ansi_style_makes_bold_bold_and_context_dim() -> None:
     style = Style(ansi=True)
 
     assert mrkdwn("a *b* c", style) == "a \x1b[1mb\x1b[0m c"
     context = [{"type": "context", "elements": [{"type": "plain_text", "text": "note"}]}]
     assert render_blocks(context, style).text == "\x1b[2m  note\x1b[0m"
-
-
-def test_bold_needs_word_boundaries() -> None:
-    assert mrkdwn("2*3*4 and *5 * 6*") == "2*3*4 and *5 * 6*"
 
 
 def test_a_modal_shows_its_title_and_non_input_blocks() -> None:

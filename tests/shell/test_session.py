@@ -20,11 +20,11 @@ from slack_sdk import WebClient
 
 from bot.errors import UserError
 from bot.shell.chat import EmulatedChat
-from bot.shell.forms import Channel, Person
 from bot.shell.modal import fillable
 from bot.shell.replies import ERROR_BLOCK, is_error_message
-from bot.shell.session import Session, escape_mentions
+from bot.shell.session import Session
 from bot.shell.terminal import PipedLines
+from bot.shell.workspace import Channel, Person, escape_mentions
 from bot.slackemu.server import SlackEmulator
 
 SECRET = "test-signing-secret"
