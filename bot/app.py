@@ -208,11 +208,18 @@ def cli_socket(args: argparse.Namespace) -> int:
 def cli_shell(args: argparse.Namespace) -> int:
     """`groupbot shell`: this app in a terminal, against the built-in Slack emulator, with
     DATABASE_URL, the local PBX folder (PBX_EXPORT_DIR) and the demo directory."""
+    from bot.jobs import bound_jobs
     from bot.shell.main import run, shell_settings
 
     settings = shell_settings(Settings())
     services = build_services(settings)
-    return run(settings, services, lambda s: create_app(s, services), as_user=args.as_user)
+    return run(
+        settings,
+        services,
+        lambda s: create_app(s, services),
+        as_user=args.as_user,
+        jobs=bound_jobs(services),
+    )
 
 
 # ---- storage, PBX and services ---------------------------------------------------------
@@ -303,11 +310,18 @@ def _read_file(path: str) -> str | None:
 
 
 def _print_user_error(command: str, error: UserError) -> int:
-    lines = error.errors.values() if isinstance(error, FieldErrors) else [error.message]
+    lines = list(error.errors.values()) if isinstance(error, FieldErrors) else [error.message]
+    if len(lines) == 1:
+        print(f"groupbot {command}: {lines[0]} (nothing was imported)", file=sys.stderr)
+        return 1
     print(f"groupbot {command}: nothing was imported", file=sys.stderr)
     for line in lines:
         print(f"  {line}", file=sys.stderr)
     return 1
+
+
+def _count(number: int, one: str, many: str) -> str:
+    return f"{number} {one if number == 1 else many}"
 
 
 def cli_directory_import(args: argparse.Namespace) -> int:
@@ -315,16 +329,24 @@ def cli_directory_import(args: argparse.Namespace) -> int:
     text = _read_file(args.file)
     if text is None:
         return 1
-    services = build_services(Settings())
+    from bot.storage.directory_file import load_directory_yaml
+
     try:
-        result = services.import_directory(args.workspace, text)
+        parsed = load_directory_yaml(text, source=args.file)
+        services = build_services(Settings())
+        result = services.import_directory(args.workspace, parsed)
     except UserError as error:
         return _print_user_error("directory import", error)
-    print(
-        f"Imported {result.users} users, {result.devices} devices, "
-        f"{result.voicemail_boxes} voicemail boxes, {result.menus} menus and "
-        f"{result.media} media into PBX account {result.account_id}."
+    counts = ", ".join(
+        [
+            _count(result.users, "user", "users"),
+            _count(result.devices, "device", "devices"),
+            _count(result.voicemail_boxes, "voicemail box", "voicemail boxes"),
+            _count(result.menus, "menu", "menus"),
+        ]
     )
+    media = _count(result.media, "media file", "media files")
+    print(f"Imported {counts} and {media} into PBX account {result.account_id}.")
     for warning in result.warnings:
         print(f"  warning: {warning}")
     return 0
@@ -337,8 +359,7 @@ CLI_ACTOR = "UCLI"  # recorded as the author of CLI imports
 def cli_export(args: argparse.Namespace) -> int:
     """`groupbot export`: every group as portable YAML on stdout."""
     services = build_services(Settings())
-    team = getattr(args, "workspace", None) or CLI_TEAM
-    sys.stdout.write(services.export_groups(team))
+    sys.stdout.write(services.export_groups(args.workspace or CLI_TEAM))
     return 0
 
 
@@ -350,13 +371,61 @@ def cli_import(args: argparse.Namespace) -> int:
     if text is None:
         return 1
     services = build_services(Settings())
-    team = getattr(args, "workspace", None) or CLI_TEAM
+    actor = Actor(args.workspace or CLI_TEAM, CLI_ACTOR, is_admin=True)
     try:
-        results = services.import_groups(Actor(team, CLI_ACTOR, is_admin=True), text)
+        results = services.import_groups(actor, text, source=args.file)
     except UserError as error:
         return _print_user_error("import", error)
     for result in results:
         print(f"{result.view.group.name}: saved (version {result.view.version})")
         for warning in result.warnings:
             print(f"  warning: {warning}")
+    return 0
+
+
+# ---- the scheduler -----------------------------------------------------------------------
+
+
+def cli_clock(args: argparse.Namespace) -> int:
+    """`groupbot clock`: the scheduler process (one per deployment, the Procfile's `clock`),
+    running every job of ``bot.jobs`` on its timing, in UTC, until SIGTERM or Ctrl-C."""
+    import signal
+    from contextlib import suppress
+    from datetime import UTC
+
+    from apscheduler.schedulers.blocking import BlockingScheduler
+
+    from bot.jobs import schedule_jobs
+
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)  # not a line per run
+    services = build_services(Settings())
+    scheduler = BlockingScheduler(timezone=UTC)
+    schedule_jobs(scheduler, services)
+    signal.signal(signal.SIGTERM, lambda _signum, _frame: scheduler.shutdown(wait=False))
+    log.info("clock: running %s", ", ".join(job.id for job in scheduler.get_jobs()))
+    with suppress(KeyboardInterrupt):
+        scheduler.start()
+    return 0
+
+
+def cli_jobs_run(args: argparse.Namespace) -> int:
+    """`groupbot jobs run <job> [--workspace <team id>]`: run a scheduled job once now."""
+    from datetime import UTC, datetime
+
+    from bot.jobs import JOBS, JobFailed, run_job
+
+    if args.job not in JOBS:
+        known = ", ".join(sorted(JOBS))
+        print(f"groupbot jobs run: no job {args.job!r}; the jobs are: {known}", file=sys.stderr)
+        return 2
+    services = build_services(Settings())
+    try:
+        said = run_job(args.job, services, datetime.now(UTC), args.workspace)
+    except JobFailed as failed:
+        print(f"groupbot jobs run {args.job}: {failed}", file=sys.stderr)
+        return 1
+    print(f"{args.job}: {said}")
     return 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 from pathlib import Path
 
 import pytest
@@ -32,7 +33,9 @@ def test_directory_import_good_then_bad_file(env: Path, capsys: pytest.CaptureFi
     bad.write_text("users:\n  - {name: A}\n  - {name: B}\n  - {name: C, extension: 1O3}\n")
 
     assert main(["directory", "import", str(good)]) == 0
-    assert "Imported 1 users" in capsys.readouterr().out
+    assert capsys.readouterr().out.startswith(
+        "Imported 1 user, 0 devices, 0 voicemail boxes, 0 menus and 0 media files into "
+    )
     assert main(["directory", "import", str(bad)]) == 1
     err = capsys.readouterr().err
     assert "nothing was imported" in err
@@ -134,7 +137,9 @@ def test_a_bug_keeps_its_traceback(env: Path, monkeypatch: pytest.MonkeyPatch) -
         main(["export"])
 
 
-def test_export_and_import_accept_a_workspace(env: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_export_and_import_accept_a_workspace(
+    env: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     directory = env / "dir.yaml"
     directory.write_text(
         "users:\n  - {name: Alice Smith, email: alice@example.com, extension: '101'}\n"
@@ -150,3 +155,94 @@ def test_export_and_import_accept_a_workspace(env: Path, capsys: pytest.CaptureF
 
     assert main(["export", "--workspace", "T0SALES"]) == 0
     assert "name: Sales" in capsys.readouterr().out
+
+
+def test_directory_import_of_a_file_that_is_not_yaml_is_one_line(
+    env: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = env / "dir.yaml"
+    bad.write_text("users:\n  - name: Alice\n    email alice@example.com\n")
+
+    assert main(["directory", "import", str(bad)]) == 1
+
+    assert capsys.readouterr().err == (
+        f"groupbot directory import: {bad}, line 3, column 5: not valid YAML, could not find "
+        "expected ':' (while scanning a simple key) (nothing was imported)\n"
+    )
+
+
+def test_directory_import_counts_in_the_singular_and_plural(
+    env: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from bot.storage.directory_file import demo_directory_text
+
+    demo = env / "demo.yaml"
+    demo.write_text(demo_directory_text())
+
+    assert main(["directory", "import", str(demo)]) == 0
+
+    assert capsys.readouterr().out.startswith(
+        "Imported 5 users, 1 device, 1 voicemail box, 1 menu and 1 media file into PBX account "
+    )
+
+
+def pending_sales(env: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Sales saved while the PBX folder cannot be written (a file where a folder should be)."""
+    directory = env / "dir.yaml"
+    directory.write_text(
+        "users:\n  - {name: Alice Smith, email: alice@example.com, extension: '101'}\n"
+    )
+    groups = env / "groups.yaml"
+    groups.write_text(
+        "groups:\n  - name: Sales\n    extension: '201'\n"
+        "    members: [{user: alice@example.com, start: 0, end: 30}]\n"
+    )
+    (env / "callflows").write_text("not a folder")
+    assert main(["directory", "import", str(directory)]) == 0
+    assert main(["import", str(groups)]) == 0
+    assert "the PBX has not taken the change yet" in capsys.readouterr().out
+
+
+def test_jobs_run_pbx_outbox_pushes_what_the_pbx_missed(
+    env: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    pending_sales(env, capsys)
+
+    assert main(["jobs", "run", "pbx-outbox"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("groupbot jobs run pbx-outbox: the PBX did not take 1 change: Sales (")
+    assert err.count("\n") == 1
+
+    (env / "callflows").unlink()
+    assert main(["jobs", "run", "pbx-outbox", "--workspace", "T0CLI"]) == 0
+    assert capsys.readouterr().out == "pbx-outbox: pushed 1 change: Sales\n"
+    assert len(list((env / "callflows").rglob("*.json"))) == 3
+    assert main(["jobs", "run", "pbx-outbox"]) == 0
+    assert capsys.readouterr().out == "pbx-outbox: nothing to push: the PBX has every change\n"
+
+
+def test_jobs_run_an_unknown_job_lists_the_known_ones(
+    env: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["jobs", "run", "storage-report"]) == 2
+    assert capsys.readouterr().err == (
+        "groupbot jobs run: no job 'storage-report'; the jobs are: pbx-outbox\n"
+    )
+
+
+def test_clock_schedules_every_job_in_utc(env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from apscheduler.schedulers.blocking import BlockingScheduler
+
+    started: list[BlockingScheduler] = []
+    handlers: dict[int, object] = {}
+    monkeypatch.setattr(BlockingScheduler, "start", lambda self: started.append(self))
+    monkeypatch.setattr(
+        signal, "signal", lambda signum, handler: handlers.update({signum: handler})
+    )
+
+    assert main(["clock"]) == 0
+
+    [scheduler] = started
+    assert str(scheduler.timezone) == "UTC"
+    assert [job.id for job in scheduler.get_jobs()] == ["pbx-outbox"]
+    assert list(handlers) == [signal.SIGTERM]  # stops the scheduler, then the process
