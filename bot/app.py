@@ -66,19 +66,16 @@ def make_web_client(settings: Settings, token: str | None = None) -> WebClient:
 
 
 def _oauth_settings(settings: Settings) -> OAuthSettings:
-    """Multi-workspace install: installations and OAuth states live in our database."""
-    from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
-    from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
-    from sqlalchemy import create_engine
+    """Multi-workspace install: installations and OAuth states live in our database, in
+    the tables our migrations make (``build_services`` upgrades SQLite first; other
+    databases are upgraded by `groupbot db upgrade`, the Procfile's release step)."""
+    from bot.storage.db import make_engine
 
     assert settings.slack_client_id
     assert settings.slack_client_secret
-    engine = create_engine(settings.database_url, pool_pre_ping=True)
-    installations = SQLAlchemyInstallationStore(client_id=settings.slack_client_id, engine=engine)
-    states = SQLAlchemyOAuthStateStore(expiration_seconds=600, engine=engine)
-    # create_all with checkfirst: a no-op once `groupbot db upgrade` has made the tables
-    installations.create_tables()  # type: ignore[no-untyped-call]
-    states.metadata.create_all(engine)
+    installations, states = build_slack_stores(
+        make_engine(settings.database_url), settings.slack_client_id
+    )
     return OAuthSettings(
         client_id=settings.slack_client_id,
         client_secret=settings.slack_client_secret,
