@@ -1,7 +1,10 @@
 """The Slack surface in one screen: every command, view, action and event groupbot answers.
 
-Handlers live in ``slash``, ``modals``, ``actions`` and ``home``; every error they raise
-goes down one path (``errors``). ``bot.app.create_app`` builds the app and calls this.
+Handlers live in ``slash``, ``modals``, ``actions`` and ``home``; what they share is in
+``edits`` (command-line changes and their replies), ``simulation`` (the call simulator,
+its picture), ``drafts`` (the Members modal being edited) and ``tell`` (a reply to one
+user after the ack). Every error they raise goes down one path (``errors``), which marks
+its replies with ``ids.Block.ERROR``. ``bot.app.create_app`` builds the app and calls this.
 """
 
 from __future__ import annotations

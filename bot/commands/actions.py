@@ -15,13 +15,15 @@ from slack_bolt.context.respond import Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.commands import parser as p
-from bot.commands import roles, slash, views
+from bot.commands import drafts, roles, simulation, slash, views
+from bot.commands.grammar import commands as c
 from bot.commands.ids import Action, Callback, base_of
+from bot.commands.tell import tell
 from bot.commands.views import GroupRef, Message, ModalMeta
+from bot.commands.views.common import escape
 from bot.engine.model import DEFAULT_WINDOW
 from bot.errors import Forbidden, UserError
-from bot.services import Actor
+from bot.services import Actor, GroupView
 
 log = logging.getLogger(__name__)
 
@@ -42,7 +44,7 @@ def show(
     context: BoltContext,
 ) -> None:
     who = roles.actor(context, client, body)
-    message = slash.run(p.Show(group=_group_ref(action).ref), who, roles.deps(context), client)
+    message = slash.run(c.Show(group=_group_ref(action).ref), who, roles.deps(context), client)
     reply(body, respond, client, who, message)
 
 
@@ -60,15 +62,15 @@ def fill_form(
     slash.fill_modal(_form_for(action), body, client, context)
 
 
-def _form_for(action: dict[str, Any]) -> p.Parsed:
+def _form_for(action: dict[str, Any]) -> c.Parsed:
     base = base_of(str(action.get("action_id", "")))
     if base == Action.CREATE:
-        return p.OpenCreateModal()
+        return c.OpenCreateModal()
     ref = _group_ref(action).ref
-    forms: dict[str, p.Parsed] = {
-        Action.EDIT: p.Edit(group=ref),
-        Action.MEMBERS: p.OpenMembersModal(group=ref),
-        Action.FEATURES: p.OpenFeaturesModal(group=ref),
+    forms: dict[str, c.Parsed] = {
+        Action.EDIT: c.Edit(group=ref),
+        Action.MEMBERS: c.OpenMembersModal(group=ref),
+        Action.FEATURES: c.OpenFeaturesModal(group=ref),
     }
     return forms[base]
 
@@ -81,10 +83,10 @@ def simulate(
     context: BoltContext,
 ) -> None:
     who = roles.actor(context, client, body)
-    command = p.Simulate(group=_group_ref(action).ref)
-    message, picture = slash.simulation(command, who, roles.deps(context), client)
+    command = c.Simulate(group=_group_ref(action).ref)
+    message, picture = simulation.simulation(command, who, roles.deps(context), client)
     reply(body, respond, client, who, message)
-    slash.upload_picture(client, slash.channel_of(body) or who.user_id, picture, command.group)
+    simulation.send_picture(client, who.user_id, picture, command.group)
 
 
 def delete(
@@ -109,7 +111,7 @@ def delete(
         client.views_open(trigger_id=body["trigger_id"], view=views.delete_modal(meta, current))
         return
     services.delete_group(who, pressed.ref)
-    done = views.done_message(f"🗑 Deleted {current.group.name}.")
+    done = views.done_message(f"🗑 Deleted {escape(current.group.name)}")
     if respond is not None and respond.response_url:
         respond(**done, replace_original=True)
     else:
@@ -124,32 +126,49 @@ def members_changed(body: dict[str, Any], client: WebClient, context: BoltContex
     view = body["view"]
     if view.get("callback_id") != Callback.MEMBERS:
         return
-    meta, state = _open_modal(context, client, body, view)
+    who, meta, state, shown = _open_modal(context, client, body, view)
     form = views.read_members(state)
-    update_view(client, view, views.members_modal(meta, form.rows, window=form.window))
+    rebuilt = drafts.members_form(
+        roles.deps(context),
+        client,
+        who.team_id,
+        _edited(shown),
+        meta,
+        form.rows,
+        window=form.window,
+    )
+    update_view(client, view, rebuilt)
 
 
 def distribute(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
     """Spread the rows over the window; a new generation of block_ids shows the new values."""
     view = body["view"]
-    meta, state = _open_modal(context, client, body, view)
+    who, meta, state, shown = _open_modal(context, client, body, view)
     form = views.read_members(state)
     window = form.window if isinstance(form.window, int) else DEFAULT_WINDOW
     try:
         rows = views.distributed_rows(form.rows, window)
     except ValueError as error:
-        raise UserError(str(error)) from None
-    rebuilt = views.members_modal(meta.next_generation(), rows, window=window)
+        raise UserError(f"{str(error).rstrip('.')}.") from None
+    rebuilt = drafts.members_form(
+        roles.deps(context),
+        client,
+        who.team_id,
+        _edited(shown),
+        meta.next_generation(),
+        rows,
+        window=window,
+    )
     update_view(client, view, rebuilt)
 
 
 def feature_changed(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
     """A feature switched on or off (or the next-action kind changed): show its settings."""
     view = body["view"]
-    meta, state = _open_modal(context, client, body, view)
+    who, meta, state, shown = _open_modal(context, client, body, view)
     services = roles.deps(context).services
-    team = roles.team_of(body)
-    stored = services.get_group(team, meta.ref).group.features if meta.ref else None
+    team = who.team_id
+    stored = shown.group.features if shown is not None else None
     draft = views.read_features(state, stored)
     update_view(client, view, views.features_modal(meta, services.directory(team), draft))
 
@@ -168,15 +187,25 @@ def _group_ref(action: dict[str, Any]) -> GroupRef:
 
 def _open_modal(
     context: BoltContext, client: WebClient, body: dict[str, Any], view: dict[str, Any]
-) -> tuple[ModalMeta, dict[str, Any]]:
+) -> tuple[Actor, ModalMeta, dict[str, Any], GroupView | None]:
+    """Who changes the open modal (refused unless it is whoever opened it and may still
+    change the group), what it carries, what it holds, and the group as stored now."""
     who = roles.actor(context, client, body)
     meta = ModalMeta.decode(view.get("private_metadata"))
     if meta.opener and meta.opener != who.user_id:
         raise Forbidden(f"This form was opened by <@{meta.opener}>; only they can change it.")
+    shown = None
     if meta.ref:
         services = roles.deps(context).services
-        roles.require_change(services, who, services.get_group(who.team_id, meta.ref), "change it")
-    return meta, (view.get("state") or {}).get("values") or {}
+        shown = services.get_group(who.team_id, meta.ref)
+        roles.require_change(services, who, shown, "change it")
+    return who, meta, (view.get("state") or {}).get("values") or {}, shown
+
+
+def _edited(shown: GroupView | None) -> GroupView:
+    if shown is None:
+        raise UserError("This form does not say which group it edits; open it again.")
+    return shown
 
 
 def update_view(client: WebClient, current: dict[str, Any], new: dict[str, Any]) -> None:
@@ -194,7 +223,4 @@ def reply(
     body: dict[str, Any], respond: Respond | None, client: WebClient, who: Actor, message: Message
 ) -> None:
     """Under the message the button was in, or as a direct message (App Home, modals)."""
-    if respond is not None and respond.response_url:
-        respond(**message, response_type="ephemeral", replace_original=False)
-    else:
-        client.chat_postMessage(channel=who.user_id, **message)
+    tell(client, who.user_id, message, respond=respond)

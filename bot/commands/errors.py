@@ -6,6 +6,10 @@
   input of a modal being submitted, as the ephemeral reply of a command not yet
   acknowledged, else through ``response_url`` or a direct message;
 - anything else is a bug: logged with a short reference id, and the user sees only the id.
+
+Every error reply is ``views.error_message``: the text (mentions kept, ``<``, ``>`` and
+``&`` escaped, so a usage line shows its ``<group>``) in a section whose block_id is
+``Block.ERROR``, the marker a client reads to tell a failure from an answer.
 """
 
 from __future__ import annotations
@@ -22,6 +26,8 @@ from slack_bolt.context.respond import Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot.commands.tell import tell
+from bot.commands.views import error_message
 from bot.errors import FieldErrors, UserError
 
 BlockErrors = Callable[[Mapping[str, Any], Mapping[str, str]], dict[str, str]]
@@ -66,7 +72,7 @@ def make_error_handler(block_errors: BlockErrors) -> Callable[..., BoltResponse 
             return BoltResponse(
                 status=200,
                 headers={"content-type": "application/json;charset=utf-8"},
-                body=json.dumps({"response_type": "ephemeral", "text": message}),
+                body=json.dumps({"response_type": "ephemeral", **error_message(message)}),
             )
         _tell(message, body, respond, client, logger)
         if not acknowledged:
@@ -158,13 +164,12 @@ def _tell(
     logger: logging.Logger,
 ) -> None:
     """After the ack: the response_url when there is one, else a direct message."""
+    user = body.get("user") or {}
+    user_id = str((user.get("id") if isinstance(user, Mapping) else body.get("user_id")) or "")
+    if not user_id and (respond is None or not respond.response_url):
+        logger.warning("no one to tell about an error: %s", message)
+        return
     try:
-        if respond is not None and respond.response_url:
-            respond(text=message, response_type="ephemeral", replace_original=False)
-            return
-        user = body.get("user") or {}
-        user_id = user.get("id") if isinstance(user, Mapping) else body.get("user_id")
-        if user_id:
-            client.chat_postMessage(channel=str(user_id), text=message)
+        tell(client, user_id, error_message(message), respond=respond)
     except (SlackApiError, OSError):
         logger.exception("could not tell the user about an error: %s", message)

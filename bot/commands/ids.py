@@ -85,6 +85,10 @@ class Block(StrEnum):
     STORAGE = "storage"
     MORE = "more"
     LOADING = "loading"
+    # The section of every error reply (a UserError, a usage line, a refusal, a bug's
+    # reference) and of a modal that only refuses: how a client (the shell, a test) tells
+    # "this failed" from "this is the answer" without reading the words. Fixed, never suffixed.
+    ERROR = "error"
 
 
 class Action(StrEnum):

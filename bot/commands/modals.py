@@ -15,15 +15,16 @@ from typing import Any
 
 from slack_bolt import Ack, BoltContext
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 
 from bot.commands import people, roles, views
+from bot.commands.tell import tell
 from bot.commands.views import Message, ModalMeta
+from bot.commands.views.common import escape
 from bot.engine.directory import Directory
 from bot.engine.model import Group
 from bot.engine.validation import parse_group
 from bot.errors import FieldErrors, Forbidden, UserError
-from bot.services import Actor, WorkspaceSettings
+from bot.services import Actor, SaveResult, WorkspaceSettings
 
 
 def create(
@@ -35,7 +36,8 @@ def create(
     pbx_ids = _members_or_errors(wired, client, who, form.slack_users, form.group_data)
     group = parse_group(form.group_data(pbx_ids))
     result = wired.services.create_group(who, group)
-    _after(context, meta, who, views.saved_message(result, f"Created {result.view.group.name}."))
+    name = escape(result.view.group.name)
+    _after(context, meta, who, views.saved_message(result, f"Created {name}"))
     ack()
 
 
@@ -49,13 +51,13 @@ def settings(
         return parse_group({**group.model_dump(), **typed})
 
     result = roles.deps(context).services.change_group(
-        who, _ref(meta), change, summary="settings edited", expected_version=meta.version
+        who, _ref(meta), change, expected_version=meta.version
     )
     _after(
         context,
         meta,
         who,
-        views.saved_message(result, f"Saved the settings of {result.view.group.name}."),
+        _saved(result, "settings"),
     )
     ack()
 
@@ -73,14 +75,12 @@ def members(
     def change(group: Group, directory: Directory) -> Group:
         return parse_group({**group.model_dump(), "members": typed})
 
-    result = wired.services.change_group(
-        who, _ref(meta), change, summary="members edited", expected_version=meta.version
-    )
+    result = wired.services.change_group(who, _ref(meta), change, expected_version=meta.version)
     _after(
         context,
         meta,
         who,
-        views.saved_message(result, f"Saved the members of {result.view.group.name}."),
+        _saved(result, "members"),
     )
     ack()
 
@@ -95,13 +95,13 @@ def features(
         return parse_group({**group.model_dump(), "features": typed})
 
     result = roles.deps(context).services.change_group(
-        who, _ref(meta), change, summary="features edited", expected_version=meta.version
+        who, _ref(meta), change, expected_version=meta.version
     )
     _after(
         context,
         meta,
         who,
-        views.saved_message(result, f"Saved the features of {result.view.group.name}."),
+        _saved(result, "features"),
     )
     ack()
 
@@ -120,8 +120,8 @@ def delete(
             "close it and look again before deleting."
         )
     services.delete_group(who, _ref(meta))
-    name = meta.name or current.group.name
-    _after(context, meta, who, views.done_message(f"🗑 Deleted {name}."))
+    name = escape(meta.name or current.group.name)
+    _after(context, meta, who, views.done_message(f"🗑 Deleted {name}"))
     ack()
 
 
@@ -189,6 +189,15 @@ def _members_or_errors(
         raise FieldErrors(errors) from None
 
 
+def _saved(result: SaveResult, what: str) -> Message:
+    name = escape(result.view.group.name)
+    return views.saved_message(
+        result,
+        f"Saved the {what} of {name}",
+        unchanged=f"Nothing to save: the {what} of {name} are as they were",
+    )
+
+
 NOTICE = "groupbot_notice"  # context key: what to tell once the modal has closed
 
 
@@ -197,18 +206,7 @@ def _after(context: BoltContext, meta: ModalMeta, who: Actor, message: Message) 
 
 
 def notify(client: WebClient, context: BoltContext) -> None:
-    """After the modal closed (lazy): say what was saved, where the modal was opened from."""
+    """After the modal closed: say what was saved, where the modal was opened from."""
     notice = context.get(NOTICE)
     if notice:
-        _tell(client, notice["channel"], notice["user"], notice["message"])
-
-
-def _tell(client: WebClient, channel: str | None, user: str, message: Message) -> None:
-    """Where the modal was opened from, else a direct message."""
-    if channel:
-        try:
-            client.chat_postEphemeral(channel=channel, user=user, **message)
-            return
-        except SlackApiError:
-            pass  # e.g. the bot is not in that channel: fall back to a direct message
-    client.chat_postMessage(channel=user, **message)
+        tell(client, notice["user"], notice["message"], channel=notice["channel"])

@@ -16,6 +16,7 @@ from typing import Any
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot.commands.grammar.commands import UserRef
 from bot.engine.directory import Directory
 from bot.engine.model import Group
 from bot.errors import FieldErrors, UserError
@@ -158,3 +159,40 @@ def _no_pbx_user(person: SlackUser) -> str:
 
 def _join(messages: Sequence[str]) -> str:
     return messages[0] if len(messages) == 1 else "; ".join(messages)
+
+
+# ---------------------------------------------------------------- people named in a command
+
+
+def slack_id(user: UserRef) -> str:
+    """The Slack user id of a mention; a bare ``@name`` (no id) cannot be resolved."""
+    if not user.user_id:
+        raise UserError(
+            f"I can't tell who {user.display} is: pick them from Slack's @-mention list "
+            "so the command carries their user id."
+        )
+    return user.user_id
+
+
+def pbx_users_named(
+    services: Services,
+    users: SlackUsers,
+    client: WebClient,
+    team_id: str,
+    named: Sequence[UserRef],
+) -> list[str]:
+    """The PBX user ids of the people a command mentions, in order."""
+    return pbx_users(services, users, client, team_id, [slack_id(u) for u in named])
+
+
+def mention(user: UserRef | str | None) -> str:
+    """A user (a mention in a command, or a Slack user id) as mrkdwn."""
+    if user is None:
+        return ""
+    if isinstance(user, str):
+        return f"<@{user}>"
+    return f"<@{user.user_id}>" if user.user_id else user.display
+
+
+def mentions(users: Sequence[UserRef] | Sequence[str]) -> str:
+    return ", ".join(mention(u) for u in users) or "nobody"

@@ -325,9 +325,12 @@ def test_show_names_features_and_pending_pbx(schema: Any) -> None:
     features = block(message, Block.FEATURES)["text"]["text"]
     assert "🔴 *Call recording* on: wav, up to 600 s, sent to https://rec.example" in features
     assert "🔔 *Ringback*: silence" in features
-    assert "↪ *Call-forward* allowed" in features
+    assert "↪ *Allow call-forward*: on" in features  # SmartPBX's words, not Kazoo's
     assert "🏷 *Caller ID prepend*: name “Sales:”" in features
     assert "PBX has not taken" in all_text(message)
+    plain = block(views.show_message(make_view()), Block.FEATURES)["text"]["text"]
+    assert "*Allow call-forward*: off" in plain
+    assert "ignored" not in plain
 
 
 def test_delete_prompt_has_the_confirmed_delete_button(schema: Any) -> None:
@@ -461,6 +464,10 @@ def test_members_modal_preview_and_distribute(schema: Any) -> None:
     assert distribute["action_id"] == Action.DISTRIBUTE
     assert block(view, Block.WINDOW)["element"]["initial_value"] == "120"
     assert "Alice rings 0–20 s" in block(view, Block.SIMULATION)["text"]["text"]
+    # a draft that cannot be simulated says why, in the same place
+    noted = members_view(simulation_note="No simulated call until the form can be saved: x")
+    assert check_view(schema, noted) == []
+    assert block(noted, Block.SIMULATION)["type"] == "context"
 
 
 def test_members_modal_with_15_members_fits_100_blocks(schema: Any) -> None:
@@ -540,16 +547,20 @@ def test_block_errors_reads_the_submitted_view() -> None:
 
 
 def test_history_attributes_each_change(schema: Any) -> None:
+    # summaries are plain text with names (services); ``by`` is a Slack user id
+    summary = "renamed R&D <lab> → Inside Sales; added Dana Lee"
     revisions = [
-        Revision(number=2, at=WHEN, by="U0DANA", summary="added Dana", before=None, after=None),
+        Revision(number=2, at=WHEN, by="U0DANA", summary=summary, before=None, after=None),
         Revision(number=1, at=WHEN, by="U0LEAD", summary="created", before=None, after=None),
     ]
     message = views.history_message("Sales", revisions)
     assert check_message(schema, message) == []
     text = all_text(message)
     assert "*#2* <!date^" in text
-    assert "<@U0DANA>: added Dana" in text
+    escaped = "renamed R&amp;D &lt;lab&gt; → Inside Sales; added Dana Lee"
+    assert f"<@U0DANA>: {escaped}" in text  # who: a mention Slack shows as a name
     assert "<@U0LEAD>: created" in text
+    assert message["text"] == f"History of Sales: #2 by <@U0DANA>: {escaped}"
 
 
 def test_callflow_json_is_chunked_into_code_sections(schema: Any) -> None:
@@ -580,6 +591,37 @@ def test_saved_message_shows_warnings(schema: Any) -> None:
     message = views.saved_message(result, "Sales saved")
     assert check_message(schema, message) == []
     assert "⚠ 2125551234 is not E.164" in all_text(message)
+    assert block(message, Block.HEADER)["text"]["text"] == "✅ Sales saved"
+
+
+def test_saved_message_of_a_save_that_changed_nothing(schema: Any) -> None:
+    # what the services give back when the group was already as asked
+    result = SaveResult(view=make_view(), warnings=("Nothing changed.",), summary="no change")
+    message = views.saved_message(
+        result, "Sales now denies call-forward", unchanged="Sales already denies call-forward"
+    )
+    assert check_message(schema, message) == []
+    assert block(message, Block.HEADER)["text"]["text"] == "Sales already denies call-forward"
+    assert message["text"] == "Sales already denies call-forward"
+    assert "✅" not in all_text(message)
+    assert "Nothing changed" not in all_text(message)
+
+
+def test_error_replies_are_marked_and_show_their_usage_line(schema: Any) -> None:
+    text = "start-end must look like 0-20, not 'x'\nUsage: /group ring <group> @user <start>-<end>"
+    message = views.error_message(text)
+    assert check_message(schema, message) == []
+    (section,) = message["blocks"]
+    assert section["block_id"] == Block.ERROR == "error"
+    assert section["text"]["text"].endswith(
+        "/group ring &lt;group&gt; @user &lt;start&gt;-&lt;end&gt;"
+    )
+    assert message["text"] == section["text"]["text"]
+    # a real mention stays one; everything else a user typed is escaped
+    said = views.error_message("Only <@U0LEAD> or an admin can change R&D <x>.")
+    assert said["blocks"][0]["text"]["text"] == (
+        "Only <@U0LEAD> or an admin can change R&amp;D &lt;x&gt;."
+    )
 
 
 def test_loading_and_notice_modals(schema: Any) -> None:
@@ -589,6 +631,10 @@ def test_loading_and_notice_modals(schema: Any) -> None:
     assert "Loading…" in all_text(loading)
     assert "submit" not in loading
     assert check_view(schema, views.notice_modal("No group 'x'.")) == []
+    refusal = views.refusal_modal("Only a workspace admin can create a group.", "Create")
+    assert check_view(schema, refusal) == []
+    assert [b["block_id"] for b in refusal["blocks"]] == [Block.ERROR]
+    assert "submit" not in refusal
 
 
 # ---------------------------------------------------------------- Features

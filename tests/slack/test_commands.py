@@ -7,9 +7,11 @@ from typing import Any
 
 import pytest
 
-from bot.commands.ids import Action, Callback, group_action_id
+from bot.commands.help import SPECS
+from bot.commands.ids import Action, Block, Callback, group_action_id
 from bot.slackemu.server import RESPONSE_URL
 from tests.slack.conftest import ADMIN, CHANNEL, EXTRA, LEAD, LISTED_ADMIN, MEMBER, OUTSIDER, Slack
+from tests.slack.shown import error_text, shown
 
 pytestmark = pytest.mark.slow
 
@@ -41,7 +43,9 @@ def test_help_lists_every_subcommand(slack: Slack) -> None:
         said = text_of(slack.reply(text))
         for word in ("list", "show", "create", "members", "record", "simulate", "setup"):
             assert word in said
-    assert "ring" in text_of(slack.reply("help ring"))
+    ring = slack.reply("help ring")
+    assert "/group ring <group> @user <start>-<end>" in shown(ring)  # not "ring group …"
+    assert error_text(ring) is None
 
 
 def test_quick_create_then_list_show_and_the_documents_on_the_pbx(slack: Slack) -> None:
@@ -64,8 +68,12 @@ def test_quick_create_then_list_show_and_the_documents_on_the_pbx(slack: Slack) 
 
 def test_settings_from_the_command_line(slack: Slack) -> None:
     create_sales(slack)
-    assert "renamed" in text_of(slack.reply("rename 201 Inside Sales"))
+    renamed = shown(slack.reply("rename 201 Inside Sales"))
+    assert "✅ Renamed Sales → Inside Sales" in renamed
     assert slack.group("201").group.name == "Inside Sales"
+    assert "Inside Sales is already called Inside Sales" in shown(
+        slack.reply("rename 201 Inside Sales")
+    )
     slack.reply("repeats 201 3")
     assert slack.group("201").group.repeats == 3
     slack.reply("number 201 add 2010")
@@ -85,9 +93,13 @@ def test_membership_ring_windows_and_distribute(slack: Slack) -> None:
     slack.reply(f"ring Sales {mention(MEMBER)} 10-40")
     carol = slack.group("Sales").group.members[2]
     assert (carol.start, carol.end) == (10, 40)
-    slack.reply("distribute Sales 90")
+    assert "✅ Spread the members of Sales over 90 s" in shown(slack.reply("distribute Sales 90"))
     windows = [(m.start, m.end) for m in slack.group("Sales").group.members]
     assert windows == [(0, 30), (30, 60), (60, 90)]
+    # 0 s is a window too short for anyone, not "the default 120 s"
+    refused = error_text(slack.reply("distribute Sales 0")) or ""
+    assert "0 s is too short to give 3 members a second each" in refused
+    assert [(m.start, m.end) for m in slack.group("Sales").group.members] == windows
     slack.reply(f"remove Sales {mention(MEMBER)}")
     assert len(slack.group("Sales").group.members) == 2
     slack.reply(f"remove Sales {mention(LEAD)}")
@@ -119,6 +131,24 @@ def test_features_from_the_command_line(slack: Slack) -> None:
     assert slack.group("Sales").group.features.caller_id_prepend.enabled is False
 
 
+def test_replies_say_what_changed_or_that_nothing_did(slack: Slack) -> None:
+    create_sales(slack)
+    said = shown(slack.reply("forward Sales deny"))  # a new group denies it already
+    assert "Sales already denies call-forward" in said
+    assert "✅" not in said
+    assert "Nothing changed" not in said
+    assert "✅ Sales now allows call-forward" in shown(slack.reply("forward Sales allow"))
+    said = shown(slack.reply('prepend Sales name="Sales: " number=+1'))
+    assert "✅ Sales now prepends name “Sales: ”, number “+1”" in said
+    assert "✅ Sales no longer prepends to the caller ID" in shown(slack.reply("prepend Sales off"))
+    said = shown(slack.reply("prepend Sales off"))
+    assert "Sales already does not prepend to the caller ID" in said
+    assert "✅" not in said
+    said = shown(slack.reply(f"ring Sales {mention(LEAD)} 0-20"))
+    assert f"@{LEAD} already rings 0–20 s in Sales" in said  # <@U0BOB>: Slack shows a name
+    assert "Allow call-forward*: on" in shown(slack.reply("show Sales"))
+
+
 def test_history_and_undo_name_who_changed_what(slack: Slack) -> None:
     create_sales(slack)
     slack.reply("repeats Sales 4", user=ADMIN)
@@ -140,17 +170,22 @@ def test_callflow_shows_the_compiled_documents(slack: Slack) -> None:
     assert "baseGroup" in said
 
 
-def test_simulate_posts_the_timeline_and_uploads_the_picture(slack: Slack) -> None:
+def test_simulate_replies_with_the_timeline_and_dms_the_picture(slack: Slack) -> None:
     create_sales(slack)
     slack.reply("distribute Sales 40")
     uploads = slack.count("files.completeUploadExternal")
-    said = text_of(slack.reply(f"simulate Sales busy={mention(ADMIN)}"))
+    said = shown(slack.reply(f"simulate Sales busy={mention(ADMIN)}", user=LEAD))
     assert "Simulated call to Sales" in said
+    assert "The timeline picture is in your direct messages with groupbot" in said
     done = slack.wait("files.completeUploadExternal", uploads)
-    assert done  # the PNG went up with files_upload_v2
+    # a file cannot be ephemeral: it goes where only the user sees it, as the reply does
+    dm = "D" + LEAD[1:]
+    assert done["channel_id"] == dm
     (upload,) = [f for f in slack.emu.files() if f.data is not None]
+    assert upload.channels == [dm]
     assert upload.data is not None
     assert upload.data.startswith(b"\x89PNG")
+    assert not [m for m in slack.emu.messages_to(CHANNEL) if m.get("files")]
 
 
 @pytest.mark.parametrize("word", ["sync", "drift", "storage"])
@@ -209,8 +244,27 @@ def test_unknown_subcommand_gets_did_you_mean(slack: Slack) -> None:
 
 def test_malformed_argument_gets_the_usage_line(slack: Slack) -> None:
     create_sales(slack)
-    said = text_of(slack.reply("ring Sales " + mention(ADMIN) + " soon"))
-    assert "Usage: /group ring" in said
+    answer = slack.reply("ring Sales " + mention(ADMIN) + " soon")
+    usage = "Usage: /group ring <group> @user <start>-<end>   e.g. /group ring sales @dana 0-20"
+    assert usage == SPECS["ring"].usage_line
+    said = error_text(answer)  # what Slack shows, in the section marked as an error
+    assert said is not None
+    assert said.splitlines() == ["start-end must look like 0-20, not 'soon'", usage]
+    assert usage in shown({"text": answer["text"]})  # the notification's fallback too
+
+
+def test_every_error_reply_is_marked_and_every_answer_is_not(slack: Slack) -> None:
+    create_sales(slack)
+    for text in ("lsit", "show Nope", "sync", "repeats Sales 21", "distribute Sales 0"):
+        assert error_text(slack.reply(text)), text
+    refused = slack.reply("repeats Sales 2", user=MEMBER)
+    assert "admin" in (error_text(refused) or "")
+    for text in ("", "list", "show Sales", "history Sales", "repeats Sales 2"):
+        assert error_text(slack.reply(text)) is None, text
+    # a refusal in place of a form carries the same marker
+    view = slack.open_modal("members Sales", user=MEMBER)
+    assert [b["block_id"] for b in view["blocks"]] == [Block.ERROR]
+    assert "lead of Sales" in shown(view)
 
 
 def test_a_sixteenth_member_is_refused(slack: Slack) -> None:

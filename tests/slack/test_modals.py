@@ -20,6 +20,7 @@ from tests.slack.conftest import (
     OUTSIDER,
     Slack,
 )
+from tests.slack.shown import block_shown, shown
 
 pytestmark = pytest.mark.slow
 
@@ -171,6 +172,67 @@ def test_members_modal_distribute_rows_and_save(slack: Slack) -> None:
     assert outcome.action == "close"
     windows = [(m.start, m.end) for m in slack.group("Sales").group.members]
     assert windows == [(0, 30), (30, 60), (60, 90)]
+
+
+def simulated(view: dict[str, Any]) -> str:
+    """The Members modal's simulated call (or the note saying why there is none)."""
+    return "\n".join(
+        block_shown(b)
+        for b in view["blocks"]
+        if str(b.get("block_id", "")).split(":")[0] == Block.SIMULATION
+    )
+
+
+def preview(view: dict[str, Any]) -> str:
+    return next(block_shown(b) for b in view["blocks"] if b.get("block_id") == Block.TIMELINE)
+
+
+def test_members_modal_names_people_and_simulates_the_rows_as_they_stand(slack: Slack) -> None:
+    create_sales(slack)
+    view = slack.open_modal("members Sales")
+    assert "Alice ▕████████████████████▏ 0–20 s" in simulated(view)
+    assert "the “not available” prompt" in simulated(view)
+    # a person added in the select: named in the preview and in the simulated call
+    view = slack.press(view, Action.MEMBERS_SELECT, answer=[ADMIN, LEAD, MEMBER])
+    assert "Carol  ████████████████████████  0–20 s" in preview(view)
+    assert "Carol ▕" in simulated(view)
+    # after Distribute: names, never Slack ids, and the call as the new rows would ring
+    view = slack.press(view, Action.DISTRIBUTE, answers={Block.WINDOW: "90"})
+    assert "Bob    ░░░░░░░░████████░░░░░░░░  30–60 s" in preview(view)
+    assert "U0" not in preview(view)
+    assert "group timeout 90 s" in simulated(view)
+    assert "Carol ▕░░░░░░░░░░░░██████▏ 60–90 s" in simulated(view)
+    labels = [b["label"]["text"] for b in view["blocks"] if b["type"] == "input"]
+    assert "Bob: starts ringing at (s)" in labels  # as on first open
+    # a draft that could not be saved has no simulated call, and says why
+    view = slack.press(view, Action.MEMBERS_SELECT, answer=[ADMIN, OUTSIDER])
+    note = simulated(view)
+    assert note.startswith("No simulated call until the form can be saved: zed (@U0ZED)")
+    assert "PBX user" in note
+    assert slack.group("Sales").group.members[1].end == 20  # nothing was saved meanwhile
+
+
+def test_members_modal_saved_unchanged_says_so(slack: Slack) -> None:
+    create_sales(slack)
+    view = slack.open_modal("members Sales")
+    before = slack.count("chat.postEphemeral")
+    _, outcome = slack.submit(view)
+    assert outcome.action == "close"
+    said = shown(slack.wait("chat.postEphemeral", before))
+    assert "Nothing to save: the members of Sales are as they were" in said
+    assert "✅" not in said
+    assert "Nothing changed" not in said
+
+
+def test_members_modal_ends_ring_at_1_s_at_the_earliest(slack: Slack) -> None:
+    create_sales(slack)
+    view = slack.open_modal("members Sales")
+    ends = [
+        b["element"]["min_value"]
+        for b in view["blocks"]
+        if str(b.get("block_id", "")).startswith(Block.MEMBER_END + ":")
+    ]
+    assert ends == ["1", "1"]
 
 
 def test_members_modal_puts_a_bad_window_under_that_member(slack: Slack) -> None:

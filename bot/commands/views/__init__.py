@@ -29,7 +29,14 @@ from bot.commands.views.messages import (
 )
 from bot.commands.views.settings import read_settings, settings_modal
 from bot.commands.views.setup import read_setup, setup_modal
-from bot.commands.views.status import done_message, loading_modal, notice_modal, saved_message
+from bot.commands.views.status import (
+    done_message,
+    error_message,
+    loading_modal,
+    notice_modal,
+    refusal_modal,
+    saved_message,
+)
 
 __all__ = [
     "CreateForm",
@@ -48,6 +55,7 @@ __all__ = [
     "distributed_rows",
     "done_message",
     "draft_of",
+    "error_message",
     "errors_for_view",
     "errors_response",
     "features_modal",
@@ -66,6 +74,7 @@ __all__ = [
     "read_members",
     "read_settings",
     "read_setup",
+    "refusal_modal",
     "saved_message",
     "settings_modal",
     "setup_modal",

@@ -87,8 +87,9 @@ def feature_lines(features: Features, directory: Directory | None = None) -> lis
     else:
         name = escape(target_name(action.kind, action.target_id, directory))
         following = f"➡ *Next action*: {NEXT_KIND_LABELS[action.kind].lower()} {name}"
+    # SmartPBX's words: "Allow call-forward", on or off (Kazoo's ignore_forward is its negation)
     forward = (
-        "↪ *Call-forward* allowed" if features.allow_call_forward else "*Call-forward* ignored"
+        "↪ *Allow call-forward*: on" if features.allow_call_forward else "*Allow call-forward*: off"
     )
     prepend = features.caller_id_prepend
     if prepend.enabled:

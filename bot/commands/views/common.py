@@ -139,6 +139,27 @@ def escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+# Slack's own markup a plain-text message may carry on purpose: a user or channel mention,
+# or a special token (``<!here>``, ``<!date^…|…>``), with or without its ``|label``.
+_SLACK_MARKUP = re.compile(r"<[@#!][^<>\s|]+(?:\|[^<>]*)?>")
+
+
+def escape_keeping_mentions(text: str) -> str:
+    """Plain text as mrkdwn: ``&``, ``<`` and ``>`` escaped except in Slack's mentions.
+
+    For messages written as text that may name people (``<@U123>``), such as a
+    ``UserError``: "Usage: /group ring <group> …" then shows its ``<group>``.
+    """
+    pieces: list[str] = []
+    position = 0
+    for match in _SLACK_MARKUP.finditer(text):
+        pieces.append(escape(text[position : match.start()]))
+        pieces.append(match.group(0))
+        position = match.end()
+    pieces.append(escape(text[position:]))
+    return "".join(pieces)
+
+
 def header(text: str, block_id: str | None = None) -> Block:
     block: Block = {"type": "header", "text": plain(text, 150)}
     if block_id:

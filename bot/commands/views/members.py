@@ -96,20 +96,23 @@ def distributed_rows(rows: Sequence[MemberRow], window: int = DEFAULT_WINDOW) ->
 
 
 def _ints(row: MemberRow) -> tuple[int, int] | None:
-    if isinstance(row.start, int) and isinstance(row.end, int) and row.start < row.end:
-        return row.start, row.end
+    """The row's window as its inputs show it (a new row: 0–20 s), if it makes sense."""
+    first, last = NEW_MEMBER_WINDOW
+    start = first if row.start is None else row.start
+    end = last if row.end is None else row.end
+    if isinstance(start, int) and isinstance(end, int) and start < end:
+        return start, end
     return None
 
 
-def preview_text(rows: Sequence[MemberRow], names: Mapping[str, str] | None = None) -> str:
+def preview_text(rows: Sequence[MemberRow]) -> str:
     """The timeline of the rows whose start and end make sense, as text bars."""
-    names = names or {}
     entries = []
     for row in rows:
         window = _ints(row)
         if window is None:
             continue
-        name = row.name or names.get(row.key) or row.slack_user or str(row.pbx_user)
+        name = row.name or row.slack_user or str(row.pbx_user)
         entries.append(TimelineEntry(name, *window))
     return timeline_text(entries)
 
@@ -119,13 +122,14 @@ def members_modal(
     rows: Sequence[MemberRow],
     *,
     window: int | str | None = DEFAULT_WINDOW,
-    names: Mapping[str, str] | None = None,
     simulation: str | None = None,
+    simulation_note: str | None = None,
 ) -> View:
     """The Members modal for ``rows`` (first open: ``member_rows(view, slack_ids)``).
 
-    ``names`` (row key → display name) names Slack users in the preview; ``simulation``
-    is the simulator's text timeline, shown under the preview.
+    Each row's ``name`` (the PBX user's) labels its inputs and its bar in the preview;
+    ``simulation`` is the simulator's text timeline of the group as it would be saved,
+    shown under the preview, or ``simulation_note`` (mrkdwn) says why there is none.
     """
     rows = list(rows)[: MAX_MEMBERS + 10]  # more than 15 is refused on submit, say so there
     slack_users = [r.slack_user for r in rows if r.slack_user]
@@ -174,7 +178,7 @@ def members_modal(
             input_block(
                 suffixed(Block.MEMBER_END, gen, row.key),
                 f"{who}: stops ringing at (s)" if who else "Stops ringing at (s)",
-                number_input(Action.MEMBER_END, end, minimum=0, maximum=MAX_SECONDS),
+                number_input(Action.MEMBER_END, end, minimum=1, maximum=MAX_SECONDS),
             )
         )
     blocks.append(
@@ -193,12 +197,15 @@ def members_modal(
         )
     )
     blocks.append(context(["*Timeline preview* (as last shown; saved when you press Save)"]))
-    blocks.append(section(preview_text(rows, names), Block.TIMELINE))
+    blocks.append(section(preview_text(rows), Block.TIMELINE))
     if simulation:
         body = simulation.strip()
         if body.startswith("```") and body.endswith("```"):
             body = body[3:-3].strip("\n")
+        blocks.append(context(["*Simulated call* if nobody answers, with these rows"]))
         blocks.extend(code_sections(body, Block.SIMULATION)[:3])
+    elif simulation_note:
+        blocks.append(context([simulation_note], Block.SIMULATION))
     title = clip(f"Members · {meta.name}" if meta.name else "Members", 24)
     return modal(Callback.MEMBERS, title, blocks, meta)
 

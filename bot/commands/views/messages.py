@@ -130,7 +130,7 @@ def list_message(groups: Sequence[GroupView]) -> Message:
             )
         )
     return {
-        "text": title + ": " + clip(", ".join(v.group.name for v in groups), 3000),
+        "text": title + ": " + clip(escape(", ".join(v.group.name for v in groups)), 3000),
         "blocks": blocks,
     }
 
@@ -166,7 +166,7 @@ def show_message(
     blocks.append(
         actions(group_buttons(view, can_change=can_change, which=SHOW_BUTTONS), Block.GROUP_ACTIONS)
     )
-    text = f"{group.name} (ext {group.extension}): {members_count(len(group.members))}"
+    text = f"{escape(group.name)} (ext {group.extension}): {members_count(len(group.members))}"
     return {"text": text, "blocks": blocks}
 
 
@@ -175,7 +175,7 @@ def delete_prompt(view: GroupView) -> Message:
     group = view.group
     text = f"Delete *{escape(group.name)}* (ext {group.extension})?"
     return {
-        "text": f"Delete {group.name}?",
+        "text": f"Delete {escape(group.name)}?",
         "blocks": [
             section(text + " This removes the group and its callflows from the PBX.", Block.HEADER),
             actions(group_buttons(view, which=(Action.DELETE,)), Block.GROUP_ACTIONS),
@@ -184,16 +184,21 @@ def delete_prompt(view: GroupView) -> Message:
 
 
 def history_message(group_name: str, revisions: Sequence[Revision]) -> Message:
-    """``/group history``: who changed what, when; newest first as the services give them."""
+    """``/group history``: who changed what, when; newest first as the services give them.
+
+    ``Revision.by`` is a Slack user id, shown as a mention; ``summary`` is plain text with
+    names ("renamed Sales → Inside Sales; added Dana Lee"), escaped.
+    """
     title = f"History of {group_name}"
     if not revisions:
-        return {"text": title, "blocks": [header(title, Block.HEADER), section("No changes yet.")]}
+        empty = [header(title, Block.HEADER), section("No changes yet.")]
+        return {"text": escape(title), "blocks": empty}
     lines = [
         f"*#{r.number}* {slack_date(r.at)} · <@{r.by}>: {escape(r.summary)}" for r in revisions
     ]
     blocks = [header(title, Block.HEADER), *text_sections("\n".join(lines))]
     latest = revisions[0]
-    text = f"{title}: #{latest.number} by <@{latest.by}>: {latest.summary}"
+    text = f"{escape(title)}: #{latest.number} by <@{latest.by}>: {escape(latest.summary)}"
     return {"text": text, "blocks": blocks[:MESSAGE_BLOCKS]}
 
 
@@ -239,12 +244,17 @@ def callflow_message(
         blocks.append(
             context(["…the rest is too long for one Slack message; `groupbot export` has it all."])
         )
-    return {"text": title, "blocks": blocks}
+    return {"text": escape(title), "blocks": blocks}
 
 
 def help_message(text: str) -> Message:
-    """``/group help``: the help text (mrkdwn) in as many sections as it needs."""
-    return {"text": clip(text, 3000), "blocks": text_sections(text)[:MESSAGE_BLOCKS]}
+    """``/group help``: the help text in as many sections as it needs.
+
+    ``text`` is ``help_text``'s: mrkdwn emphasis and code spans, but its ``<``, ``>`` and
+    ``&`` are meant literally (``show <group>``) and are escaped here.
+    """
+    shown = escape(text)
+    return {"text": clip(shown, 3000), "blocks": text_sections(shown)[:MESSAGE_BLOCKS]}
 
 
 def simulate_message(
@@ -253,10 +263,12 @@ def simulate_message(
     *,
     outcome: str | None = None,
     steps: Sequence[str] = (),
+    picture: str | None = None,
 ) -> Message:
     """``/group simulate``: the simulator's text timeline (the picture goes up as a file).
 
-    ``timeline`` may already be fenced; ``steps`` are optional log lines under it.
+    ``timeline`` may already be fenced; ``steps`` are optional log lines under it;
+    ``picture`` says where the picture is posted.
     """
     title = f"Simulated call to {group_name}"
     body = timeline.strip()
@@ -268,5 +280,8 @@ def simulate_message(
     blocks.extend(code_sections(body, Block.SIMULATION))
     if steps:
         blocks.extend(code_sections("\n".join(steps), Block.TIMELINE))
-    blocks = blocks[:MESSAGE_BLOCKS]
-    return {"text": f"{title}: {outcome}" if outcome else title, "blocks": blocks}
+    blocks = blocks[: MESSAGE_BLOCKS - 1]
+    if picture:
+        blocks.append(context([f"🖼 {escape(picture)}"]))
+    text = f"{title}: {outcome}" if outcome else title
+    return {"text": escape(text), "blocks": blocks}

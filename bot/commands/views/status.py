@@ -15,6 +15,7 @@ from bot.commands.views.common import (
     clip,
     context,
     escape,
+    escape_keeping_mentions,
     modal,
     section,
 )
@@ -37,23 +38,51 @@ def loading_modal(callback_id: str = "", title: str = DEFAULT_TITLE) -> View:
 
 
 def notice_modal(text: str, title: str = DEFAULT_TITLE, callback_id: str = "") -> View:
-    """A modal that only says something (e.g. the error met after the Loading view)."""
+    """A modal that only says something (``text`` is mrkdwn)."""
     return modal(callback_id, title, [section(text, Block.LOADING)], submit=None, close="Close")
 
 
+def refusal_modal(text: str, title: str = DEFAULT_TITLE) -> View:
+    """A modal in place of a form that cannot be used (not an admin, no such group): the
+    reason (plain text, mentions kept) in a section marked ``Block.ERROR``."""
+    blocks = [section(escape_keeping_mentions(text), Block.ERROR)]
+    return modal("", title, blocks, submit=None, close="Close")
+
+
+def error_message(text: str) -> Message:
+    """Every error reply (a ``UserError``, a usage line, a refusal, a bug's reference):
+    ``text`` is plain text that may mention people; its section is marked ``Block.ERROR``."""
+    shown = escape_keeping_mentions(text)
+    return {"text": clip(shown, 3000), "blocks": [section(shown, Block.ERROR)]}
+
+
 def done_message(text: str) -> Message:
-    """A one-line confirmation, e.g. "Leads of Sales: @dana"."""
+    """A one-line confirmation (mrkdwn), e.g. "Leads of Sales: @dana"."""
     return {"text": clip(text, 3000), "blocks": [section(text)]}
 
 
-def saved_message(result: SaveResult, headline: str) -> Message:
-    """After a save: the headline, lint warnings, the group's summary and a Show button."""
+# ``SaveResult.summary`` of a save that found the group already as asked
+NO_CHANGE = "no change"
+
+
+def saved_message(result: SaveResult, headline: str, *, unchanged: str | None = None) -> Message:
+    """After a save: the headline, lint warnings, the group's summary and a Show button.
+
+    ``headline`` and ``unchanged`` are mrkdwn. When the save changed nothing, ``unchanged``
+    ("Sales already denies call-forward") takes the headline's place, without the ✅.
+    """
     view = result.view
-    blocks: list[BlockDict] = [section(f"✅ {headline}", Block.HEADER)]
-    if result.warnings:
-        blocks.append(context([f"⚠ {escape(w)}" for w in result.warnings][:10]))
+    warnings = list(result.warnings)
+    if result.summary == NO_CHANGE:
+        headline = unchanged or f"Nothing changed: {escape(view.group.name)} is as it was"
+        warnings = [w for w in warnings if w.rstrip(".").casefold() != "nothing changed"]
+        blocks: list[BlockDict] = [section(headline, Block.HEADER)]
+    else:
+        blocks = [section(f"✅ {headline}", Block.HEADER)]
+    if warnings:
+        blocks.append(context([f"⚠ {escape(w)}" for w in warnings][:10]))
     show = button("Show", group_action_id(Action.SHOW, view.id), GroupRef.of(view).encode())
     blocks.append(section(group_summary(view), Block.DETAILS, show))
     if view.pbx_pending:
         blocks.append(context(["⏳ Saved in groupbot; the PBX has not taken it yet."]))
-    return {"text": headline, "blocks": blocks}
+    return {"text": clip(headline, 3000), "blocks": blocks}

@@ -1,0 +1,124 @@
+"""The call simulator for the Slack surface: ``/group simulate`` (and its button), and the
+simulated call of a draft in the Members modal.
+
+Both walk compiled Kazoo documents with ``bot.engine.simulator``: the stored ones for
+``/group simulate``, the ones the draft would compile to for the Members modal. The text
+reply is ephemeral, so the picture goes where only the user sees it too: their direct
+messages with the app (a file cannot be ephemeral), and the reply says so.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.commands import people, views
+from bot.commands.grammar import commands as c
+from bot.commands.roles import Deps
+from bot.commands.views import Message
+from bot.commands.views.common import escape
+from bot.engine import simulator as sim
+from bot.engine import timeline_chart, timeline_text
+from bot.engine.compiler import CompileError, compile_group
+from bot.engine.directory import Directory
+from bot.engine.documents import GroupDocuments, PbxIds
+from bot.engine.model import Group
+from bot.services import Actor
+
+log = logging.getLogger(__name__)
+
+PICTURE_WHERE = "The timeline picture is in your direct messages with groupbot."
+
+
+def simulation(
+    command: c.Simulate, who: Actor, wired: Deps, client: WebClient
+) -> tuple[Message, bytes]:
+    """The simulated call of a stored group as a message (text timeline) and as a PNG."""
+    services = wired.services
+    team = who.team_id
+    shown = services.get_group(team, command.group)
+    documents = services.compiled(team, command.group)
+    directory = services.directory(team)
+
+    def pbx(users: tuple[c.UserRef, ...]) -> list[str]:
+        return people.pbx_users_named(services, wired.users, client, team, users)
+
+    busy = pbx(command.busy) if command.busy else []
+    answers: tuple[sim.Answer, ...] = ()
+    if command.answer is not None:
+        (answerer,) = pbx((command.answer.user,))
+        answers = (sim.Answer(who=answerer, at=command.answer.at),)
+    trace = call_trace(
+        documents, shown.pbx, directory, sim.Scenario(busy=frozenset(busy), answers=answers)
+    )
+    message = views.simulate_message(
+        shown.group.name,
+        timeline_text.render_text(trace),
+        outcome=timeline_text.render_outcome(trace.outcome),
+        picture=PICTURE_WHERE,
+    )
+    return message, timeline_chart.render_png(trace)
+
+
+def draft_timeline(group: Group, ids: PbxIds, directory: Directory) -> str:
+    """The text timeline of a call nobody answers, for ``group`` as it would be saved.
+
+    ``CompileError`` or ``sim.SimulationError`` when the draft cannot be walked."""
+    documents = compile_group(group, ids, directory)
+    return timeline_text.render_text(call_trace(documents, ids, directory))
+
+
+DRAFT_ERRORS = (CompileError, sim.SimulationError)
+
+
+def call_trace(
+    documents: GroupDocuments,
+    ids: PbxIds,
+    directory: Directory,
+    scenario: sim.Scenario | None = None,
+) -> sim.CallTrace:
+    callflows = {
+        ids.base_callflow_id: documents.base_callflow,
+        ids.user_callflow_id: documents.user_callflow,
+    }
+    return sim.simulate(
+        documents.user_callflow, callflows, _endpoints(directory), scenario or sim.Scenario()
+    )
+
+
+def _endpoints(directory: Directory) -> sim.EndpointDirectory:
+    """The directory as the simulator sees it: each user answers on one phone."""
+    users = [
+        sim.DirectoryUser(
+            id=user_id, name=user.name, devices=(sim.DirectoryDevice(f"{user_id}:phone", "phone"),)
+        )
+        for user_id, user in directory.users.items()
+    ]
+    devices = [
+        sim.DirectoryDevice(device_id, name) for device_id, name in directory.devices.items()
+    ]
+    labels = {**directory.vmboxes, **directory.media, **directory.devices}
+    labels.update({k: m.name for k, m in directory.menus.items()})
+    labels.update({k: g.name for k, g in directory.groups.items()})
+    return sim.EndpointDirectory.of(users, devices, labels=labels)
+
+
+def send_picture(client: WebClient, user_id: str, picture: bytes, name: str) -> None:
+    """The timeline picture in the user's direct messages with the app.
+
+    files.completeUploadExternal takes a conversation id, never a user id; posting to the
+    user id opens the direct message and gives its id (chat:write is enough, no im:write).
+    """
+    try:
+        opened = client.chat_postMessage(channel=user_id, text=f"Simulated call to {escape(name)}:")
+        client.files_upload_v2(
+            channel=str(opened["channel"]),
+            content=picture,
+            filename=f"simulation-{name}.png".replace(" ", "-"),
+            title=f"Simulated call to {name}",
+        )
+    except SlackApiError as error:
+        # the text reply has the whole timeline already; the picture is a nicety
+        log.warning("simulation picture not posted: %s", error.response.get("error"))
