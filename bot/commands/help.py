@@ -55,7 +55,7 @@ _SPECS = (
         "create",
         "create [<name> <ext> @user …]",
         "create a group: alone, opens the Create form; with arguments, creates it at once",
-        ("create Sales 201 @dana @lee", "create", 'create "Front desk" 202 @sam'),
+        ("create Sales 201 @dana @erin", "create", 'create "Front desk" 202 @carol'),
         (c.OpenCreateModal, c.QuickCreate),
         "The extension is 3 digits. New members ring together for 20 s;"
         " adjust with ring or distribute.",
@@ -99,21 +99,21 @@ _SPECS = (
         "add",
         "add <group> @user …",
         "adds members (they ring 0–20 s)",
-        ("add sales @dana @lee",),
+        ("add sales @dana @erin",),
         (c.AddMembers,),
     ),
     Spec(
         "remove",
         "remove <group> @user …",
         "removes members",
-        ("remove sales @lee",),
+        ("remove sales @erin",),
         (c.RemoveMembers,),
     ),
     Spec(
         "ring",
         "ring <group> @user <start>-<end>",
         "when a member's phones ring, in seconds after the call arrives",
-        ("ring sales @dana 0-20", "ring sales @lee 20-40"),
+        ("ring sales @dana 0-20", "ring sales @erin 20-40"),
         (c.Ring,),
     ),
     Spec(
@@ -192,7 +192,7 @@ _SPECS = (
         "simulate",
         "simulate <group> [busy=@user,…] [answer=@user@<seconds>]",
         "who rings when and where an unanswered call ends",
-        ("simulate sales", "simulate sales busy=@dana,@lee", "simulate sales answer=@lee@25"),
+        ("simulate sales", "simulate sales busy=@dana,@erin", "simulate sales answer=@erin@25"),
         (c.Simulate,),
     ),
     Spec(
@@ -240,7 +240,8 @@ def spec_for(word: str) -> Spec:
 
 
 def help_text(cmd: str | None = None) -> str:
-    """The overview, or one subcommand's usage and examples (mrkdwn)."""
+    """The overview, or one subcommand's usage and examples: mrkdwn emphasis and code
+    spans, with ``<``, ``>`` and ``&`` meant literally (``views.help_message`` escapes them)."""
     if not cmd:
         lines = [f"*{SLASH}* manages ring groups. A group is named by its name or its extension."]
         lines += [_overview_line(spec) for spec in _SPECS]

@@ -7,95 +7,14 @@ on/off); whether 40-20 is a sensible ring window is the engine's call.
 from __future__ import annotations
 
 from bot.commands.grammar.args import ArgError, Args, tokenize
-from bot.commands.grammar.commands import (
-    AddLeads,
-    AddMembers,
-    AddNumber,
-    Answer,
-    Command,
-    Delete,
-    Distribute,
-    Drift,
-    Edit,
-    Help,
-    History,
-    ListGroups,
-    OpenCreateModal,
-    OpenFeaturesModal,
-    OpenMembersModal,
-    OpenSetupModal,
-    Parsed,
-    QuickCreate,
-    RemoveLeads,
-    RemoveMembers,
-    RemoveNumber,
-    Rename,
-    Ring,
-    SetForward,
-    SetNextAction,
-    SetPrepend,
-    SetRecording,
-    SetRepeats,
-    SetRingback,
-    Show,
-    ShowCallflow,
-    Simulate,
-    Storage,
-    Sync,
-    Undo,
-    UserRef,
-)
-from bot.commands.grammar.errors import UnknownCommand, UsageError
+from bot.commands.grammar.commands import Command, Help, Parsed
+from bot.commands.grammar.errors import UsageError
 from bot.commands.grammar.rules import READERS
-from bot.commands.help import SPECS, Spec, help_text, spec_for
+from bot.commands.help import SPECS, spec_for
 
-__all__ = [
-    "COMMANDS",
-    "READ_ONLY",
-    "SPECS",
-    "AddLeads",
-    "AddMembers",
-    "AddNumber",
-    "Answer",
-    "Command",
-    "Delete",
-    "Distribute",
-    "Drift",
-    "Edit",
-    "Help",
-    "History",
-    "ListGroups",
-    "OpenCreateModal",
-    "OpenFeaturesModal",
-    "OpenMembersModal",
-    "OpenSetupModal",
-    "Parsed",
-    "QuickCreate",
-    "RemoveLeads",
-    "RemoveMembers",
-    "RemoveNumber",
-    "Rename",
-    "Ring",
-    "SetForward",
-    "SetNextAction",
-    "SetPrepend",
-    "SetRecording",
-    "SetRepeats",
-    "SetRingback",
-    "Show",
-    "ShowCallflow",
-    "Simulate",
-    "Spec",
-    "Storage",
-    "Sync",
-    "Undo",
-    "UnknownCommand",
-    "UsageError",
-    "UserRef",
-    "help_text",
-    "is_read_only",
-    "parse",
-]
+# The command dataclasses are in ``bot.commands.grammar.commands`` (import them from
+# there), the help in ``bot.commands.help``, the two errors in ``bot.commands.grammar.errors``.
+__all__ = ["COMMANDS", "READ_ONLY", "is_read_only", "parse"]
 
 # Anyone may run these; everything else needs an admin or the group's lead.
 READ_ONLY: frozenset[str] = frozenset({"help", "list", "show", "simulate", "callflow", "history"})

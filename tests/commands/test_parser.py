@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import re
 import typing
+from importlib import resources
 
 import pytest
+import yaml
 
-from bot.commands.help import help_text
-from bot.commands.parser import (
-    COMMANDS,
-    READ_ONLY,
-    SPECS,
+from bot.commands.grammar.commands import (
     AddLeads,
     AddMembers,
     AddNumber,
@@ -46,12 +44,11 @@ from bot.commands.parser import (
     Storage,
     Sync,
     Undo,
-    UnknownCommand,
-    UsageError,
     UserRef,
-    is_read_only,
-    parse,
 )
+from bot.commands.grammar.errors import UnknownCommand, UsageError
+from bot.commands.help import SPECS, help_text
+from bot.commands.parser import COMMANDS, READ_ONLY, is_read_only, parse
 from bot.engine.model import NextActionKind, RecordingFormat, RingbackKind
 from bot.errors import UserError
 from tests.shared_files import require_shared
@@ -92,6 +89,7 @@ LEE = UserRef("U0LEE", "lee")
         ("distribute sales", Distribute("sales")),
         ("distribute sales 60", Distribute("sales", 60)),
         ("distribute sales 60s", Distribute("sales", 60)),
+        ("distribute sales 0", Distribute("sales", 0)),  # a window, for the engine to judge
         ("features sales", OpenFeaturesModal("sales")),
         ("record sales on", SetRecording("sales", True)),
         ("record sales off", SetRecording("sales", False)),
@@ -223,7 +221,9 @@ def test_usage_error_carries_the_exact_usage_line_and_reason() -> None:
         ("add <@U0DANA|dana>", "name the group first"),
         ("add sales dana", "'dana' is not a user"),
         ("create Sales", "the extension is missing"),
-        ("create Sales two-oh-one <@U0DANA|dana>", "the extension must be digits"),
+        ("create Sales two-oh-one <@U0DANA|dana>", "the extension is missing"),
+        # the word that looks like an extension is named, not the mention after it
+        ("create Bad 2a1 <@U0DANA|dana>", "the extension must be digits, like 201, not '2a1'"),
         ("create Sales 201", "mention at least one user"),
         ("rename sales", "the new name is missing"),
         ("repeats sales three", "repeats must be a whole number"),
@@ -307,6 +307,17 @@ def test_overview_lists_every_command_with_summary() -> None:
         assert spec.summary in line, name
         assert f"/group {spec.examples[0]}" in line, name
     assert help_text("") == text
+
+
+def test_help_examples_mention_only_the_demo_directorys_people() -> None:
+    # `groupbot shell` resolves @alice to the directory user whose email begins alice@
+    demo = resources.files("bot.storage").joinpath("demo_directory.yaml").read_text()
+    people = {user["email"].split("@")[0] for user in yaml.safe_load(demo)["users"]}
+    assert people == {"alice", "bob", "carol", "dana", "erin"}
+    for spec in SPECS.values():
+        for example in spec.examples:
+            mentioned = set(re.findall(r"@([a-z]+)", example))
+            assert mentioned <= people, (example, mentioned - people)
 
 
 def test_help_for_unknown_command_suggests() -> None:

@@ -101,9 +101,15 @@ def _create(args: Args) -> Parsed:
         name_parts.append(args.take("the name").text)
     if not name_parts:
         raise ArgError("the name is missing")
+    following = args.peek()
+    if following is None or to_user(following) is not None:
+        # No all-digit word before the people: the name's last word may be the extension
+        # typed wrong (``create Bad 2a1 @alice``); name that word, not the mention after it.
+        guess = name_parts[-1]
+        if len(name_parts) > 1 and any(char.isdigit() for char in guess):
+            raise ArgError(f"the extension must be digits, like 201, not '{guess}'")
+        raise ArgError("the extension is missing: give it after the name, as digits like 201")
     extension = args.take("the extension").text
-    if not extension.isdigit():
-        raise ArgError(f"the extension must be digits, like 201, not '{extension}'")
     return QuickCreate(" ".join(name_parts), extension, args.users())
 
 
