@@ -111,7 +111,7 @@ def delete(
         client.views_open(trigger_id=body["trigger_id"], view=views.delete_modal(meta, current))
         return
     services.delete_group(who, pressed.ref)
-    done = views.done_message(f"🗑 Deleted {escape(current.group.name)}")
+    done = views.done_message(f"🗑 Deleted {escape(current.group.name)}.")
     if respond is not None and respond.response_url:
         respond(**done, replace_original=True)
     else:

@@ -78,29 +78,29 @@ def edit_for(command: c.Parsed, who: Actor, wired: Deps, client: WebClient) -> L
             return LineEdit(
                 ref,
                 lambda g, d: _with(g, name=new_name),
-                lambda was, g: f"Renamed {_e(was)} → {_e(g.name)}",
-                lambda g: f"{_e(g.name)} is already called {_e(new_name)}",
+                lambda was, g: f"Renamed {_e(was)} → {_e(g.name)}.",
+                lambda g: f"{_e(g.name)} is already called {_e(new_name)}.",
             )
         case c.SetRepeats(group=ref, repeats=repeats):
             return LineEdit(
                 ref,
                 lambda g, d: _with(g, repeats=repeats),
-                lambda was, g: f"{_e(g.name)} now rings through {_times(repeats)}",
-                lambda g: f"{_e(g.name)} already rings through {_times(repeats)}",
+                lambda was, g: f"{_e(g.name)} now rings through {_times(repeats)}.",
+                lambda g: f"{_e(g.name)} already rings through {_times(repeats)}.",
             )
         case c.AddNumber(group=ref, number=number):
             return LineEdit(
                 ref,
                 lambda g, d: _add_number(g, number),
-                lambda was, g: f"{_e(g.name)} now answers {number}",
-                lambda g: f"{_e(g.name)} already answers {number}",
+                lambda was, g: f"{_e(g.name)} now answers {number}.",
+                lambda g: f"{_e(g.name)} already answers {number}.",
             )
         case c.RemoveNumber(group=ref, number=number):
             return LineEdit(
                 ref,
                 lambda g, d: _remove_number(g, number),
-                lambda was, g: f"{_e(g.name)} no longer answers {number}",
-                lambda g: f"{_e(g.name)} does not answer {number}",
+                lambda was, g: f"{_e(g.name)} no longer answers {number}.",
+                lambda g: f"{_e(g.name)} does not answer {number}.",
             )
         case c.AddMembers(group=ref, users=users):
             added = pbx(users)
@@ -108,8 +108,8 @@ def edit_for(command: c.Parsed, who: Actor, wired: Deps, client: WebClient) -> L
             return LineEdit(
                 ref,
                 lambda g, d: _add_members(g, added, d),
-                lambda was, g: f"Added {named} to {_e(g.name)}",
-                lambda g: f"{named} already in {_e(g.name)}",
+                lambda was, g: f"Added {named} to {_e(g.name)}.",
+                lambda g: f"{named} already in {_e(g.name)}.",
             )
         case c.RemoveMembers(group=ref, users=users):
             removed = pbx(users)
@@ -117,8 +117,8 @@ def edit_for(command: c.Parsed, who: Actor, wired: Deps, client: WebClient) -> L
             return LineEdit(
                 ref,
                 lambda g, d: _remove_members(g, removed, d),
-                lambda was, g: f"Removed {named} from {_e(g.name)}",
-                lambda g: f"{named} not in {_e(g.name)}",
+                lambda was, g: f"Removed {named} from {_e(g.name)}.",
+                lambda g: f"{named} not in {_e(g.name)}.",
             )
         case c.Ring(group=ref, user=user, start=start, end=end):
             (uid,) = pbx((user,))
@@ -126,8 +126,8 @@ def edit_for(command: c.Parsed, who: Actor, wired: Deps, client: WebClient) -> L
             return LineEdit(
                 ref,
                 lambda g, d: _ring(g, uid, start, end, d),
-                lambda was, g: f"{who_rings} now rings {when} in {_e(g.name)}",
-                lambda g: f"{who_rings} already rings {when} in {_e(g.name)}",
+                lambda was, g: f"{who_rings} now rings {when} in {_e(g.name)}.",
+                lambda g: f"{who_rings} already rings {when} in {_e(g.name)}.",
             )
         case c.Distribute(group=ref, seconds=seconds):
             # 0 is a window too (the engine says it is too short), not "the default"
@@ -135,30 +135,30 @@ def edit_for(command: c.Parsed, who: Actor, wired: Deps, client: WebClient) -> L
             return LineEdit(
                 ref,
                 lambda g, d: _distribute(g, span),
-                lambda was, g: f"Spread the members of {_e(g.name)} over {span} s",
-                lambda g: f"The members of {_e(g.name)} are already spread over {span} s",
+                lambda was, g: f"Spread the members of {_e(g.name)} over {span} s.",
+                lambda g: f"The members of {_e(g.name)} are already spread over {span} s.",
             )
         case c.SetRecording() as rec:
             if rec.enabled:
                 return LineEdit(
                     rec.group,
                     lambda g, d: _recording(g, rec),
-                    lambda was, g: f"{_e(g.name)} now records calls ({_recording_words(g)})",
-                    lambda g: f"{_e(g.name)} already records calls ({_recording_words(g)})",
+                    lambda was, g: f"{_e(g.name)} now records calls ({_recording_words(g)}).",
+                    lambda g: f"{_e(g.name)} already records calls ({_recording_words(g)}).",
                 )
             return LineEdit(
                 rec.group,
                 lambda g, d: _recording(g, rec),
-                lambda was, g: f"{_e(g.name)} no longer records calls",
-                lambda g: f"{_e(g.name)} already does not record calls",
+                lambda was, g: f"{_e(g.name)} no longer records calls.",
+                lambda g: f"{_e(g.name)} already does not record calls.",
             )
         case c.SetRingback(group=ref, kind=kind, media=media):
             heard = f"media “{_e(media)}”" if media else _RINGBACK_WORDS[kind]
             return LineEdit(
                 ref,
                 lambda g, d: _ringback(g, d, kind, media),
-                lambda was, g: f"Callers to {_e(g.name)} now hear {heard}",
-                lambda g: f"Callers to {_e(g.name)} already hear {heard}",
+                lambda was, g: f"Callers to {_e(g.name)} now hear {heard}.",
+                lambda g: f"Callers to {_e(g.name)} already hear {heard}.",
             )
         case c.SetNextAction(group=ref) as nxt:
             user_id = pbx((nxt.user,))[0] if nxt.user else None
@@ -166,30 +166,30 @@ def edit_for(command: c.Parsed, who: Actor, wired: Deps, client: WebClient) -> L
             return LineEdit(
                 ref,
                 lambda g, d: _next_action(g, d, nxt, user_id),
-                lambda was, g: f"Unanswered calls to {_e(g.name)} now go to {goes}",
-                lambda g: f"Unanswered calls to {_e(g.name)} already go to {goes}",
+                lambda was, g: f"Unanswered calls to {_e(g.name)} now go to {goes}.",
+                lambda g: f"Unanswered calls to {_e(g.name)} already go to {goes}.",
             )
         case c.SetForward(group=ref, allow=allow):
             verb = "allows" if allow else "denies"
             return LineEdit(
                 ref,
                 lambda g, d: _features(g, allow_call_forward=allow),
-                lambda was, g: f"{_e(g.name)} now {verb} call-forward",
-                lambda g: f"{_e(g.name)} already {verb} call-forward",
+                lambda was, g: f"{_e(g.name)} now {verb} call-forward.",
+                lambda g: f"{_e(g.name)} already {verb} call-forward.",
             )
         case c.SetPrepend() as pre:
             if pre.enabled:
                 return LineEdit(
                     pre.group,
                     lambda g, d: _prepend(g, pre),
-                    lambda was, g: f"{_e(g.name)} now prepends {_prefix_words(g)}",
-                    lambda g: f"{_e(g.name)} already prepends {_prefix_words(g)}",
+                    lambda was, g: f"{_e(g.name)} now prepends {_prefix_words(g)}.",
+                    lambda g: f"{_e(g.name)} already prepends {_prefix_words(g)}.",
                 )
             return LineEdit(
                 pre.group,
                 lambda g, d: _prepend(g, pre),
-                lambda was, g: f"{_e(g.name)} no longer prepends to the caller ID",
-                lambda g: f"{_e(g.name)} already does not prepend to the caller ID",
+                lambda was, g: f"{_e(g.name)} no longer prepends to the caller ID.",
+                lambda g: f"{_e(g.name)} already does not prepend to the caller ID.",
             )
     raise UserError(f"/group {command.subcommand} cannot be run here.")
 

@@ -37,7 +37,7 @@ def create(
     group = parse_group(form.group_data(pbx_ids))
     result = wired.services.create_group(who, group)
     name = escape(result.view.group.name)
-    _after(context, meta, who, views.saved_message(result, f"Created {name}"))
+    _after(context, meta, who, views.saved_message(result, f"Created {name}."))
     ack()
 
 
@@ -121,7 +121,7 @@ def delete(
         )
     services.delete_group(who, _ref(meta))
     name = escape(meta.name or current.group.name)
-    _after(context, meta, who, views.done_message(f"🗑 Deleted {name}"))
+    _after(context, meta, who, views.done_message(f"🗑 Deleted {name}."))
     ack()
 
 
@@ -193,8 +193,8 @@ def _saved(result: SaveResult, what: str) -> Message:
     name = escape(result.view.group.name)
     return views.saved_message(
         result,
-        f"Saved the {what} of {name}",
-        unchanged=f"Nothing to save: the {what} of {name} are as they were",
+        f"Saved the {what} of {name}.",
+        unchanged=f"Nothing to save: the {what} of {name} are as they were.",
     )
 
 

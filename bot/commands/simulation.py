@@ -112,7 +112,8 @@ def send_picture(client: WebClient, user_id: str, picture: bytes, name: str) -> 
     user id opens the direct message and gives its id (chat:write is enough, no im:write).
     """
     try:
-        opened = client.chat_postMessage(channel=user_id, text=f"Simulated call to {escape(name)}:")
+        said = views.done_message(f"🖼 Simulated call to {escape(name)}, as a picture:")
+        opened = client.chat_postMessage(channel=user_id, **said)
         client.files_upload_v2(
             channel=str(opened["channel"]),
             content=picture,

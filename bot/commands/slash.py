@@ -79,7 +79,7 @@ def run(command: c.Parsed, who: Actor, wired: Deps, client: WebClient) -> Messag
             members = [{"user_id": u, "start": start, "end": end} for u in ids]
             new = parse_group({"name": name, "extension": extension, "members": members})
             created = services.create_group(who, new)
-            return views.saved_message(created, f"Created {escape(created.view.group.name)}")
+            return views.saved_message(created, f"Created {escape(created.view.group.name)}.")
         case c.Delete(group=ref):
             shown = services.get_group(team, ref)
             roles.require_change(services, who, shown, "delete it")
@@ -92,8 +92,8 @@ def run(command: c.Parsed, who: Actor, wired: Deps, client: WebClient) -> Messag
             name = escape(result.view.group.name)
             return views.saved_message(
                 result,
-                f"Undid the last change to {name}",
-                unchanged=f"Nothing to undo: {name} is already as it was before its last change",
+                f"Undid the last change to {name}.",
+                unchanged=f"Nothing to undo: {name} is already as it was before its last change.",
             )
         case c.ShowCallflow(group=ref):
             shown = services.get_group(team, ref)

@@ -74,7 +74,7 @@ def saved_message(result: SaveResult, headline: str, *, unchanged: str | None = 
     view = result.view
     warnings = list(result.warnings)
     if result.summary == NO_CHANGE:
-        headline = unchanged or f"Nothing changed: {escape(view.group.name)} is as it was"
+        headline = unchanged or f"Nothing changed: {escape(view.group.name)} is as it was."
         warnings = [w for w in warnings if w.rstrip(".").casefold() != "nothing changed"]
         blocks: list[BlockDict] = [section(headline, Block.HEADER)]
     else:
