@@ -178,7 +178,9 @@ def timed(
     return statistics.median(to_ack) * 1e6, statistics.median(to_done) * 1e6
 
 
-def in_process(emu: SlackEmulator, settings: Settings, services: Services, count: int) -> None:
+def in_process(
+    emu: SlackEmulator, settings: Settings, services: Services, count: int, listed: int
+) -> None:
     team = emu.identity.team_id
     ours, bare = create_app(settings, services), bare_app(settings)
     make = Requests(emu)
@@ -196,7 +198,7 @@ def in_process(emu: SlackEmulator, settings: Settings, services: Services, count
         pass
 
     cases: list[tuple[str, Callable[[int], SignedRequest], str]] = [
-        ("/group list (1,000 groups)", lambda i: make.command("list"), RESPONSE_URL),
+        (f"/group list ({listed:,} groups)", lambda i: make.command("list"), RESPONSE_URL),
         ("/group show", lambda i: make.command(f"show {FIRST_EXTENSION + i}"), RESPONSE_URL),
         ("/group add", lambda i: make.command(f"add {FIRST_EXTENSION + i} {other}"), RESPONSE_URL),
         (
@@ -343,7 +345,7 @@ def main() -> None:
             f"seeded {args.groups} groups ({here} in the workspace measured) "
             f"in {time.perf_counter() - started:.1f} s"
         )
-        in_process(emu, settings, services, min(args.requests, here // 2))
+        in_process(emu, settings, services, min(args.requests, here // 2), here)
         if not args.skip_load:
             emu.reset()
             load(emu, env, args.clients, args.seconds)
