@@ -87,7 +87,9 @@ def test_group_command_and_home_tab() -> None:
     assert command["should_escape"] is True  # mentions arrive as <@U123|name>
     assert command["usage_hint"].startswith("[help|list|show|create|members|features|simulate|")
     assert manifest["features"]["app_home"]["home_tab_enabled"] is True
-    assert manifest["features"]["app_home"]["messages_tab_enabled"] is False
+    # the app DMs what cannot be ephemeral (the simulate picture); users only read there
+    assert manifest["features"]["app_home"]["messages_tab_enabled"] is True
+    assert manifest["features"]["app_home"]["messages_tab_read_only_enabled"] is True
     assert manifest["settings"]["interactivity"]["is_enabled"] is True
     assert manifest["settings"]["event_subscriptions"]["bot_events"] == ["app_home_opened"]
 
