@@ -2,49 +2,90 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
 
-from bot.engine.directory import Directory, GroupFact, MenuFact, UserFact
 from bot.engine.documents import PbxIds
 from bot.engine.model import Group
-from bot.storage.models import (
-    AccountNumber,
-    GroupRecord,
-    NumberKind,
-    PbxDevice,
-    PbxMedia,
-    PbxMenu,
-    PbxUser,
-    PbxVoicemailBox,
-)
+from bot.storage.models import GroupRecord, NumberKind
 
 
 def name_key(name: str) -> str:
     return " ".join(name.split()).casefold()
 
 
-def group_of(record: GroupRecord) -> Group:
+@dataclass(frozen=True)
+class StoredGroup:
+    """A stored group as read to show it: the engine's ``Group``, its PBX ids, its
+    version and who may change it. Plain values: reading many costs no ORM objects."""
+
+    id: int  # our database id
+    ids: PbxIds
+    group: Group
+    version: int
+    created_by: str
+    leads: frozenset[str]  # Slack user ids named leads (the creator is one anyway)
+    updated_at: datetime
+    updated_by: str
+
+
+def group_from(
+    name: str,
+    repeats: int,
+    strategy: str,
+    features: dict[str, Any],
+    numbers: Iterable[tuple[str, str]],
+    members: Iterable[tuple[str, int, int]],
+) -> Group:
+    """A ``Group`` from the columns of its row, its numbers as (kind, number) and its
+    members as (user id, start, end), both in their order."""
     by_kind: dict[str, list[str]] = {}
-    for number in record.numbers:
-        by_kind.setdefault(number.kind, []).append(number.number)
+    for kind, number in numbers:
+        by_kind.setdefault(kind, []).append(number)
     return Group.model_validate(
         {
-            "name": record.name,
+            "name": name,
             "extension": by_kind[NumberKind.EXTENSION][0],
             "extra_extensions": tuple(by_kind.get(NumberKind.EXTRA_EXTENSION, ())),
             "numbers": tuple(by_kind.get(NumberKind.NUMBER, ())),
             "members": [
-                {"user_id": m.user_id, "start": m.start_seconds, "end": m.end_seconds}
-                for m in record.members
+                {"user_id": user_id, "start": start, "end": end} for user_id, start, end in members
             ],
-            "repeats": record.repeats,
-            "strategy": record.strategy,
-            "features": record.features,
+            "repeats": repeats,
+            "strategy": strategy,
+            "features": features,
         }
     )
 
 
-def ids_of(record: GroupRecord) -> PbxIds:
+def group_of(record: GroupRecord) -> Group:
+    return group_from(
+        record.name,
+        record.repeats,
+        record.strategy,
+        record.features,
+        ((n.kind, n.number) for n in record.numbers),
+        ((m.user_id, m.start_seconds, m.end_seconds) for m in record.members),
+    )
+
+
+def stored_of(record: GroupRecord) -> StoredGroup:
+    return StoredGroup(
+        id=record.id,
+        ids=ids_of(record),
+        group=group_of(record),
+        version=record.version,
+        created_by=record.created_by,
+        leads=frozenset(lead.slack_user for lead in record.leads),
+        updated_at=record.updated_at,
+        updated_by=record.updated_by,
+    )
+
+
+def ids_of(record: Any) -> PbxIds:
+    """The PBX ids of a ``GroupRecord`` or of a row with its columns."""
     return PbxIds(
         group_id=record.pbx_group_id,
         base_callflow_id=record.base_callflow_id,
@@ -68,36 +109,3 @@ def group_json(group: Group | None) -> dict[str, object] | None:
 
 def group_from_json(data: dict[str, object] | None) -> Group | None:
     return None if data is None else Group.model_validate(data)
-
-
-def directory_of(
-    users: Iterable[PbxUser],
-    devices: Iterable[PbxDevice],
-    vmboxes: Iterable[PbxVoicemailBox],
-    menus: Iterable[PbxMenu],
-    media: Iterable[PbxMedia],
-    groups: Sequence[tuple[GroupRecord, Sequence[AccountNumber]]],
-) -> Directory:
-    return Directory(
-        users={
-            u.pbx_id: UserFact(
-                name=u.name,
-                extension=u.extension,
-                email=u.email,
-                main_callflow_id=u.main_callflow_id,
-            )
-            for u in users
-        },
-        devices={d.pbx_id: d.name for d in devices},
-        vmboxes={v.pbx_id: v.name for v in vmboxes},
-        menus={m.pbx_id: MenuFact(name=m.name, callflow_id=m.callflow_id) for m in menus},
-        media={m.pbx_id: m.name for m in media},
-        groups={
-            g.pbx_group_id: GroupFact(
-                name=g.name,
-                user_callflow_id=g.user_callflow_id,
-                numbers=tuple(n.number for n in numbers),
-            )
-            for g, numbers in groups
-        },
-    )

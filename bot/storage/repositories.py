@@ -6,20 +6,28 @@ Repositories add and change rows but never commit: the unit of work does.
 from __future__ import annotations
 
 import builtins
-from collections.abc import Sequence
+from collections import defaultdict
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TypeVar
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import ColumnElement, delete, func, insert, or_, select, true, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from bot.engine.directory import Directory
+from bot.engine.directory import Directory, GroupFact, MenuFact, UserFact
 from bot.engine.documents import PbxIds
-from bot.engine.model import Group
-from bot.storage.mapping import directory_of, group_json, name_key, numbers_of
+from bot.engine.model import Group, NextActionKind, RingbackKind
+from bot.storage.mapping import (
+    StoredGroup,
+    group_from,
+    group_json,
+    ids_of,
+    name_key,
+    numbers_of,
+)
 from bot.storage.models import (
     Account,
     AccountNumber,
@@ -38,6 +46,7 @@ from bot.storage.models import (
 )
 
 _Row = TypeVar("_Row", PbxDevice, PbxVoicemailBox, PbxMenu, PbxMedia)
+_Named = PbxDevice | PbxVoicemailBox | PbxMenu | PbxMedia
 
 
 class Workspaces:
@@ -76,17 +85,161 @@ class Directories:
         self.session = session
 
     def load(self, account_id: str) -> Directory:
-        groups = self.session.scalars(
-            select(GroupRecord).where(GroupRecord.account_id == account_id)
-        ).all()
-        return directory_of(
-            self.users(account_id),
-            self._all(PbxDevice, account_id),
-            self._all(PbxVoicemailBox, account_id),
-            self._all(PbxMenu, account_id),
-            self._all(PbxMedia, account_id),
-            [(g, g.numbers) for g in groups],
+        """The whole directory, every group of the account as a ``GroupFact`` included:
+        for what resolves any name of the account (a change, the features form, imports).
+        Six column queries; one for the groups, whose rows it costs."""
+        return Directory(
+            users=self._user_facts(account_id, true()),
+            devices=self._names(PbxDevice, account_id, None),
+            vmboxes=self._names(PbxVoicemailBox, account_id, None),
+            menus=self._menu_facts(account_id, None),
+            media=self._names(PbxMedia, account_id, None),
+            groups=self._group_facts(account_id, true()),
         )
+
+    def around(self, account_id: str, groups: Iterable[Group]) -> Directory:
+        """The part of the directory ``groups`` refer to, whatever the account holds:
+        their members, their next actions' targets (a group with its user callflow and
+        numbers), their ringback media; and, for the account-wide rules, whoever holds
+        one of their numbers and the groups with one of their names. That is all the
+        engine's ``check_in_account``, ``compile_group``, ``lint`` and ``describe_change``
+        read about them. Two to six small queries."""
+        groups = builtins.list(groups)
+        users: set[str] = set()
+        targets: dict[NextActionKind, set[str]] = defaultdict(set)
+        media: set[str] = set()
+        for group in groups:
+            users.update(m.user_id for m in group.members)
+            action = group.features.next_action
+            if action.target_id is not None:
+                targets[action.kind].add(action.target_id)
+            ringback = group.features.ringback
+            if ringback.kind is RingbackKind.MEDIA and ringback.media_id is not None:
+                media.add(ringback.media_id)
+        users |= targets[NextActionKind.USER]
+        numbers = {n for group in groups for n in group.all_numbers}
+        # the groups answering one of those numbers (the user ones come with their row)
+        holders = (
+            select(AccountNumber.group_id)
+            .where(AccountNumber.account_id == account_id, AccountNumber.number.in_(numbers))
+            .correlate(None)
+        )
+        return Directory(
+            users=self._user_facts(
+                account_id, or_(PbxUser.pbx_id.in_(users), AccountNumber.number.in_(numbers))
+            ),
+            devices=self._names(PbxDevice, account_id, targets[NextActionKind.DEVICE]),
+            vmboxes=self._names(PbxVoicemailBox, account_id, targets[NextActionKind.VOICEMAIL]),
+            menus=self._menu_facts(account_id, targets[NextActionKind.MENU]),
+            media=self._names(PbxMedia, account_id, media),
+            groups=self._group_facts(
+                account_id,
+                or_(
+                    GroupRecord.pbx_group_id.in_(targets[NextActionKind.GROUP]),
+                    GroupRecord.name_key.in_({name_key(g.name) for g in groups}),
+                    GroupRecord.id.in_(holders),
+                ),
+            ),
+        )
+
+    def user_names(self, account_id: str, pbx_ids: Collection[str]) -> dict[str, str]:
+        """The names of the users ``pbx_ids`` that are in the directory."""
+        if not pbx_ids:
+            return {}
+        rows = self.session.execute(
+            select(PbxUser.pbx_id, PbxUser.name).where(
+                PbxUser.account_id == account_id, PbxUser.pbx_id.in_(pbx_ids)
+            )
+        )
+        return {pbx_id: name for pbx_id, name in rows}
+
+    def member_names(self, account_id: str) -> dict[str, str]:
+        """The names of the users that are members of one of the account's groups."""
+        members = (
+            select(GroupMember.user_id)
+            .join(GroupRecord, GroupRecord.id == GroupMember.group_id)
+            .where(GroupRecord.account_id == account_id)
+        )
+        rows = self.session.execute(
+            select(PbxUser.pbx_id, PbxUser.name).where(
+                PbxUser.account_id == account_id, PbxUser.pbx_id.in_(members)
+            )
+        )
+        return {pbx_id: name for pbx_id, name in rows}
+
+    def slack_names(self, account_id: str, slack_users: Collection[str]) -> dict[str, str]:
+        """The names of the users linked to the Slack users ``slack_users``."""
+        if not slack_users:
+            return {}
+        rows = self.session.execute(
+            select(PbxUser.slack_user, PbxUser.name).where(
+                PbxUser.account_id == account_id, PbxUser.slack_user.in_(slack_users)
+            )
+        )
+        return {slack_user: name for slack_user, name in rows if slack_user}
+
+    def _user_facts(self, account_id: str, where: ColumnElement[bool]) -> dict[str, UserFact]:
+        rows = self.session.execute(
+            select(
+                PbxUser.pbx_id,
+                PbxUser.name,
+                PbxUser.email,
+                PbxUser.main_callflow_id,
+                AccountNumber.number,
+            )
+            .outerjoin(AccountNumber, AccountNumber.user_id == PbxUser.id)
+            .where(PbxUser.account_id == account_id, where)
+            .order_by(PbxUser.id)
+        )
+        return {
+            pbx_id: UserFact(name=name, extension=number, email=email, main_callflow_id=flow)
+            for pbx_id, name, email, flow, number in rows
+        }
+
+    def _names(
+        self, model: type[_Named], account_id: str, pbx_ids: Collection[str] | None
+    ) -> dict[str, str]:
+        """Id -> name of the rows of ``model``: all of them, or those of ``pbx_ids``."""
+        if pbx_ids is not None and not pbx_ids:
+            return {}
+        query = select(model.pbx_id, model.name).where(model.account_id == account_id)
+        if pbx_ids is not None:
+            query = query.where(model.pbx_id.in_(pbx_ids))
+        return {pbx_id: name for pbx_id, name in self.session.execute(query.order_by(model.id))}
+
+    def _menu_facts(self, account_id: str, pbx_ids: Collection[str] | None) -> dict[str, MenuFact]:
+        if pbx_ids is not None and not pbx_ids:
+            return {}
+        query = select(PbxMenu.pbx_id, PbxMenu.name, PbxMenu.callflow_id).where(
+            PbxMenu.account_id == account_id
+        )
+        if pbx_ids is not None:
+            query = query.where(PbxMenu.pbx_id.in_(pbx_ids))
+        rows = self.session.execute(query.order_by(PbxMenu.id))
+        return {pbx_id: MenuFact(name=name, callflow_id=flow) for pbx_id, name, flow in rows}
+
+    def _group_facts(self, account_id: str, where: ColumnElement[bool]) -> dict[str, GroupFact]:
+        """The groups ``where`` picks, each with every number it answers, in order."""
+        rows = self.session.execute(
+            select(
+                GroupRecord.pbx_group_id,
+                GroupRecord.name,
+                GroupRecord.user_callflow_id,
+                AccountNumber.number,
+            )
+            .outerjoin(AccountNumber, AccountNumber.group_id == GroupRecord.id)
+            .where(GroupRecord.account_id == account_id, where)
+            .order_by(GroupRecord.id, AccountNumber.position)
+        )
+        found: dict[str, tuple[str, str, list[str]]] = {}
+        for pbx_group_id, name, flow, number in rows:
+            _, _, numbers = found.setdefault(pbx_group_id, (name, flow, []))
+            if number is not None:
+                numbers.append(number)
+        return {
+            pbx_group_id: GroupFact(name=name, user_callflow_id=flow, numbers=tuple(numbers))
+            for pbx_group_id, (name, flow, numbers) in found.items()
+        }
 
     def users(self, account_id: str) -> Sequence[PbxUser]:
         return self.session.scalars(
@@ -174,6 +327,93 @@ class Groups:
             .where(GroupRecord.account_id == account_id)
             .order_by(GroupRecord.name_key)
         ).all()
+
+    def stored(self, account_id: str) -> builtins.list[StoredGroup]:
+        """Every group of the account, by name: four column queries (groups, members,
+        numbers, leads), however many groups and members there are."""
+        in_account = GroupRecord.account_id == account_id
+        group_ids = select(GroupRecord.id).where(in_account)
+        rows = self.session.execute(
+            select(
+                GroupRecord.id,
+                GroupRecord.pbx_group_id,
+                GroupRecord.base_callflow_id,
+                GroupRecord.user_callflow_id,
+                GroupRecord.base_number,
+                GroupRecord.name,
+                GroupRecord.repeats,
+                GroupRecord.strategy,
+                GroupRecord.features,
+                GroupRecord.version,
+                GroupRecord.created_by,
+                GroupRecord.updated_by,
+                GroupRecord.updated_at,
+            )
+            .where(in_account)
+            .order_by(GroupRecord.name_key)
+        ).all()
+        members: dict[int, builtins.list[tuple[str, int, int]]] = defaultdict(builtins.list)
+        for group_id, user_id, start, end in self.session.execute(
+            select(
+                GroupMember.group_id,
+                GroupMember.user_id,
+                GroupMember.start_seconds,
+                GroupMember.end_seconds,
+            )
+            .where(GroupMember.group_id.in_(group_ids))
+            .order_by(GroupMember.group_id, GroupMember.position)
+        ):
+            members[group_id].append((user_id, start, end))
+        numbers: dict[int | None, builtins.list[tuple[str, str]]] = defaultdict(builtins.list)
+        for owner, kind, number in self.session.execute(
+            select(AccountNumber.group_id, AccountNumber.kind, AccountNumber.number)
+            .where(AccountNumber.account_id == account_id, AccountNumber.group_id.is_not(None))
+            .order_by(AccountNumber.group_id, AccountNumber.position)
+        ):
+            numbers[owner].append((kind, number))
+        leads: dict[int, set[str]] = defaultdict(set)
+        for group_id, slack_user in self.session.execute(
+            select(GroupLead.group_id, GroupLead.slack_user).where(
+                GroupLead.group_id.in_(group_ids)
+            )
+        ):
+            leads[group_id].add(slack_user)
+        return [
+            StoredGroup(
+                id=row.id,
+                ids=ids_of(row),
+                group=group_from(
+                    row.name,
+                    row.repeats,
+                    row.strategy,
+                    row.features,
+                    numbers[row.id],
+                    members[row.id],
+                ),
+                version=row.version,
+                created_by=row.created_by,
+                leads=frozenset(leads[row.id]),
+                updated_at=row.updated_at,
+                updated_by=row.updated_by,
+            )
+            for row in rows
+        ]
+
+    def sending_to(self, account_id: str, pbx_group_id: str) -> builtins.list[str]:
+        """The names of the other groups whose next action is the group ``pbx_group_id``."""
+        action = GroupRecord.features["next_action"]
+        return builtins.list(
+            self.session.scalars(
+                select(GroupRecord.name)
+                .where(
+                    GroupRecord.account_id == account_id,
+                    GroupRecord.pbx_group_id != pbx_group_id,
+                    action["kind"].as_string() == NextActionKind.GROUP.value,
+                    action["target_id"].as_string() == pbx_group_id,
+                )
+                .order_by(GroupRecord.name_key)
+            )
+        )
 
     def names(self, account_id: str) -> builtins.list[str]:
         return builtins.list(
@@ -281,6 +521,7 @@ class Groups:
         }
 
     def _write_children(self, record: GroupRecord, group: Group) -> None:
+        """The group's members and numbers as ``group`` has them, in a few statements."""
         self.session.execute(delete(GroupMember).where(GroupMember.group_id == record.id))
         wanted = {number: (kind, i) for i, (kind, number) in enumerate(numbers_of(group))}
         # numbers that stay keep their row, so the unique (account, number) never trips on them
@@ -289,38 +530,47 @@ class Groups:
                 AccountNumber.group_id == record.id, AccountNumber.number.not_in(list(wanted))
             )
         )
-        kept = set(
-            self.session.scalars(
-                select(AccountNumber.number).where(AccountNumber.group_id == record.id)
+        kept = {
+            number: (kind, position)
+            for number, kind, position in self.session.execute(
+                select(AccountNumber.number, AccountNumber.kind, AccountNumber.position).where(
+                    AccountNumber.group_id == record.id
+                )
             )
-        )
-        for number, (kind, position) in wanted.items():
-            if number in kept:
+        }
+        for number, place in wanted.items():
+            if number in kept and kept[number] != place:
+                kind, position = place
                 self.session.execute(
                     update(AccountNumber)
                     .where(AccountNumber.group_id == record.id, AccountNumber.number == number)
                     .values(kind=kind, position=position)
                 )
-            else:
-                self.session.add(
-                    AccountNumber(
-                        account_id=record.account_id,
-                        number=number,
-                        kind=kind,
-                        position=position,
-                        group_id=record.id,
-                    )
-                )
-        self.session.add_all(
-            GroupMember(
-                group_id=record.id,
-                position=i,
-                user_id=m.user_id,
-                start_seconds=m.start,
-                end_seconds=m.end,
-            )
+        new = [
+            {
+                "account_id": record.account_id,
+                "number": number,
+                "kind": kind,
+                "position": position,
+                "group_id": record.id,
+            }
+            for number, (kind, position) in wanted.items()
+            if number not in kept
+        ]
+        if new:
+            self.session.execute(insert(AccountNumber), new)
+        members = [
+            {
+                "group_id": record.id,
+                "position": i,
+                "user_id": m.user_id,
+                "start_seconds": m.start,
+                "end_seconds": m.end,
+            }
             for i, m in enumerate(group.members)
-        )
+        ]
+        if members:
+            self.session.execute(insert(GroupMember), members)
         self.session.flush()
 
 
@@ -400,8 +650,23 @@ class Outbox:
             query = query.where(OutboxEntry.account_id == account_id)
         return self.session.scalars(query.order_by(OutboxEntry.id)).all()
 
-    def pending_groups(self, account_id: str) -> set[str]:
-        return set(self.pending_in_order(account_id))
+    def pending_groups(
+        self, account_id: str, pbx_group_ids: Collection[str] | None = None
+    ) -> set[str]:
+        """The groups with a pending entry: of the account, or those of ``pbx_group_ids``."""
+        if pbx_group_ids is None:
+            return set(self.pending_in_order(account_id))
+        return set(
+            self.session.scalars(
+                select(OutboxEntry.pbx_group_id)
+                .where(
+                    OutboxEntry.account_id == account_id,
+                    OutboxEntry.acked_at.is_(None),
+                    OutboxEntry.pbx_group_id.in_(pbx_group_ids),
+                )
+                .distinct()
+            )
+        )
 
     def pending_in_order(self, account_id: str) -> builtins.list[str]:
         """The groups with a pending entry, the one waiting longest first."""
