@@ -3,12 +3,14 @@ that is either the local exporter or a fake that can be told to fail."""
 
 from __future__ import annotations
 
+import contextlib
 import json
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import delete
+from sqlalchemy import Engine, delete, event
 
 from bot.engine.documents import JsonDoc, canonical_json
 from bot.engine.model import Group, Member, distributed
@@ -496,3 +498,106 @@ def test_a_group_another_sends_calls_to_cannot_be_deleted_until_that_changes(
         ADMIN, "support", lambda g, _d: Group.model_validate({**g.model_dump(), "features": {}})
     )
     services.delete_group(ADMIN, "sales")
+
+
+# -- what a request costs: the request, not the account ----------------------------------
+
+
+class Statements:
+    """Counts the SQL statements sent through ``engine`` inside ``with counting():``, but
+    the savepoints the test fixtures wrap each commit in."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.count = 0
+        self.sql: list[str] = []
+        self.engine = engine
+
+    def _seen(self, *args: Any) -> None:
+        sql = str(args[2]).split("\n")[0]
+        if not sql.startswith(("SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO SAVEPOINT")):
+            self.count += 1
+            self.sql.append(sql)
+
+    @contextlib.contextmanager
+    def counting(self) -> Iterator[None]:
+        self.count = 0
+        self.sql = []
+        event.listen(self.engine, "before_cursor_execute", self._seen)
+        try:
+            yield
+        finally:
+            event.remove(self.engine, "before_cursor_execute", self._seen)
+
+
+def test_every_use_case_sends_as_many_statements_with_30_groups_as_with_3(
+    services: Services, engine: Engine
+) -> None:
+    directory = services.directory(TEAM)
+    box, media = next(iter(directory.vmboxes)), next(iter(directory.media))
+    people = [user_id(services, n) for n in ("alice", "bob", "carol", "dana", "erin")]
+    statements = Statements(engine)
+    made = 0
+    previous: str | None = None
+
+    def group(name: str, ext: str, target: str | None, members: int) -> Group:
+        next_action = {"kind": "group", "target_id": target} if target else {"kind": "none"}
+        return Group.model_validate(
+            {
+                "name": name,
+                "extension": ext,
+                "numbers": [f"+1415555{ext:0>4}"],
+                "members": [{"user_id": u} for u in people[:members]],
+                "features": {
+                    "next_action": next_action,
+                    "ringback": {"kind": "media", "media_id": media},
+                },
+            }
+        )
+
+    sql: dict[str, list[str]] = {}
+
+    def costs(round: int) -> dict[str, int]:
+        """What each use case costs on a group like every other, made for this round."""
+        used: dict[str, int] = {}
+
+        def cost(name: str, call: Callable[[], object]) -> None:
+            with statements.counting():
+                call()
+            used[name] = statements.count
+            sql[name] = statements.sql
+
+        name, ext = f"Measured {round}", f"9{round}0"
+        cost("create_group", lambda: services.create_group(ADMIN, group(name, ext, previous, 2)))
+        cost("list_groups", lambda: services.list_groups(TEAM))
+        cost("get_group", lambda: services.get_group(TEAM, name))
+        cost("get_group by number", lambda: services.get_group(TEAM, ext))
+        cost("compiled", lambda: services.compiled(TEAM, name))
+        cost("history", lambda: services.history(TEAM, name))
+
+        def add_carol(g: Group, _d: object) -> Group:
+            return g.model_copy(update={"members": (*g.members, Member(user_id=people[2]))})
+
+        cost("change_group (add member)", lambda: services.change_group(ADMIN, name, add_carol))
+        voicemail = {"kind": "voicemail", "target_id": box}
+
+        def to_voicemail(g: Group, _d: object) -> Group:
+            features = {**g.features.model_dump(), "next_action": voicemail}
+            return Group.model_validate({**g.model_dump(), "features": features})
+
+        cost("change_group (next action)", lambda: services.change_group(ADMIN, name, to_voicemail))
+        cost("undo", lambda: services.undo(ADMIN, name))
+        cost("delete_group", lambda: services.delete_group(ADMIN, name))
+        return used
+
+    rounds = []
+    for round, total in enumerate((3, 30)):
+        while made < total:
+            ext = f"{200 + made}"
+            previous = services.create_group(
+                ADMIN, group(f"Team {made}", ext, previous, 2 + made % 4)
+            ).view.pbx.group_id
+            made += 1
+        rounds.append(costs(round))
+
+    assert rounds[0] == rounds[1]
+    assert rounds[1]["list_groups"] <= 8, sql["list_groups"]

@@ -10,7 +10,7 @@ from datetime import datetime
 from bot.errors import Conflict, Forbidden, NotFound
 from bot.pbx import Pbx
 from bot.services.types import Actor, Clock, GroupView, ServiceOptions
-from bot.storage.mapping import group_of, ids_of
+from bot.storage.mapping import StoredGroup, stored_of
 from bot.storage.models import GroupRecord
 from bot.storage.unit_of_work import UnitOfWork, UnitOfWorkFactory
 
@@ -60,26 +60,25 @@ class ServiceBase:
             "everyone else can look."
         )
 
-    def _user_names(self, uow: UnitOfWork, account: str) -> dict[str, str]:
-        return {u.pbx_id: u.name for u in uow.directory.users(account)}
-
     def _view_of(self, uow: UnitOfWork, record: GroupRecord) -> GroupView:
-        account = record.account_id
-        return view_of(record, self._user_names(uow, account), uow.outbox.pending_groups(account))
+        """The view of one group: its members' names and its pending flag, two queries."""
+        stored, account = stored_of(record), record.account_id
+        names = uow.directory.user_names(account, {m.user_id for m in stored.group.members})
+        return view_of(stored, names, uow.outbox.pending_groups(account, [stored.ids.group_id]))
 
 
-def view_of(record: GroupRecord, names: dict[str, str], pending: set[str]) -> GroupView:
-    group = group_of(record)
+def view_of(stored: StoredGroup, names: dict[str, str], pending: set[str]) -> GroupView:
+    group = stored.group
     return GroupView(
-        id=record.id,
-        pbx=ids_of(record),
+        id=stored.id,
+        pbx=stored.ids,
         group=group,
-        version=record.version,
-        created_by=record.created_by,
-        leads=frozenset({lead.slack_user for lead in record.leads} | {record.created_by}),
-        updated_at=record.updated_at,
-        updated_by=record.updated_by,
-        pbx_pending=record.pbx_group_id in pending,
+        version=stored.version,
+        created_by=stored.created_by,
+        leads=stored.leads | {stored.created_by},
+        updated_at=stored.updated_at,
+        updated_by=stored.updated_by,
+        pbx_pending=stored.ids.group_id in pending,
         member_names={m.user_id: names[m.user_id] for m in group.members if m.user_id in names},
     )
 

@@ -17,7 +17,6 @@ from bot.storage.directory_file import (
     load_directory_yaml,
 )
 from bot.storage.directory_import import replace_directory
-from bot.storage.mapping import group_of
 
 
 class DirectoryUseCases(ServiceBase):
@@ -64,7 +63,7 @@ class DirectoryUseCases(ServiceBase):
                 account = self._account_for_write(uow, team_id, now)
             before = uow.directory.load(account)
             counts = replace_directory(uow, account, parsed)
-            groups = [group_of(record) for record in uow.groups.list(account)]
+            groups = [stored.group for stored in uow.groups.stored(account)]
             errors, warnings = still_used(groups, before, uow.directory.load(account))
             if errors:
                 raise DirectoryInUse(errors)  # leaving the block rolls the import back

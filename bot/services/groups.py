@@ -17,7 +17,7 @@ from bot.engine.compiler import CompileError, compile_group
 from bot.engine.directory import Directory
 from bot.engine.documents import GroupDocuments, PbxIds
 from bot.engine.lint import lint
-from bot.engine.model import Group, NextActionKind
+from bot.engine.model import Group
 from bot.engine.validation import GroupRejected, check_in_account, parse_group
 from bot.errors import Conflict, Forbidden, NotAvailableYet, NotFound, PbxUnavailable, UserError
 from bot.services.base import conflict, view_of
@@ -31,11 +31,13 @@ from bot.storage.unit_of_work import UnitOfWork
 class GroupUseCases(OutboxUseCases):
     # -- reading -----------------------------------------------------------------
     def list_groups(self, team_id: str) -> list[GroupView]:
+        """Every group, by name: a handful of queries, however many groups there are."""
         with self._uow() as uow:
             account = self._account(uow, team_id)
-            names = self._user_names(uow, account)
+            stored = uow.groups.stored(account)
+            names = uow.directory.member_names(account)
             pending = uow.outbox.pending_groups(account)
-            return [view_of(r, names, pending) for r in uow.groups.list(account)]
+            return [view_of(group, names, pending) for group in stored]
 
     def get_group(self, team_id: str, ref: str) -> GroupView:
         """By name (case-insensitive) or any of its extensions; ``NotFound`` says
@@ -49,16 +51,16 @@ class GroupUseCases(OutboxUseCases):
         with self._uow() as uow:
             account = self._account(uow, team_id)
             record = self._find(uow, account, ref)
-            return compile_group(group_of(record), ids_of(record), uow.directory.load(account))
+            group = group_of(record)
+            return compile_group(group, ids_of(record), uow.directory.around(account, [group]))
 
     def history(self, team_id: str, ref: str, limit: int = 20) -> list[Revision]:
         with self._uow() as uow:
             account = self._account(uow, team_id)
             record = self._find(uow, account, ref)
             rows = uow.revisions.list(account, record.pbx_group_id, limit)
-            slack_names = {
-                u.slack_user: u.name for u in uow.directory.users(account) if u.slack_user
-            }
+            mentioned = {m[1] for row in rows for m in _MENTION.finditer(row.summary)}
+            slack_names = uow.directory.slack_names(account, mentioned)
             return [_revision(row, slack_names) for row in rows]
 
     def can_change(self, actor: Actor, view: GroupView) -> bool:
@@ -113,6 +115,9 @@ class GroupUseCases(OutboxUseCases):
             self._require_lead(actor, record)
             if expected_version is not None and record.version != expected_version:
                 raise conflict(record)
+            # The change may resolve any name of the account (`/group next … group Support`),
+            # so it gets the whole directory (``GroupChange``); the checks read only what
+            # the group refers to.
             after = _revalidated(change(group_of(record), uow.directory.load(account)))
             return self._write_group(uow, actor, account, record, after, label=label)
 
@@ -124,7 +129,7 @@ class GroupUseCases(OutboxUseCases):
             record = self._find(uow, account, ref)
             self._require_lead(actor, record)
             before, ids, version = group_of(record), ids_of(record), record.version
-            _refuse_if_targeted(before.name, ids.group_id, uow.groups.list(account))
+            _refuse_if_targeted(before.name, uow.groups.sending_to(account, ids.group_id))
             if not uow.groups.delete(record, version=version):
                 uow.rollback()
                 raise self._fresh_conflict(account, ids.group_id, before.name)
@@ -198,7 +203,8 @@ class GroupUseCases(OutboxUseCases):
         if record is not None and after == before:
             return SaveResult(self._view_of(uow, record), ("Nothing changed.",), None, "no change")
         now = self._clock()
-        directory = uow.directory.load(account)
+        # what the rules, the compiler and the history need: the facts these two refer to
+        directory = uow.directory.around(account, [after] if before is None else [before, after])
         summary = describe_change(before, after, names_in(directory))
         if label:
             summary = f"{label}: {summary}"
@@ -241,7 +247,7 @@ class GroupUseCases(OutboxUseCases):
             if record is None:  # deleted by someone else meanwhile
                 raise NotFound(f"{group.name} was deleted meanwhile.")
             view = self._view_of(uow, record)
-            warnings = _lint(view.group, uow.directory.load(account), pbx_group_id)
+            warnings = _lint(view.group, uow.directory.around(account, [view.group]), pbx_group_id)
         if error:
             warnings.append(
                 f"Saved, but the PBX has not taken the change yet ({error}); it is queued "
@@ -253,7 +259,9 @@ class GroupUseCases(OutboxUseCases):
         """Someone took a name or number between our check and our commit: say who."""
         with self._uow() as uow:
             try:
-                check_in_account(group, uow.directory.load(account), group_id=pbx_group_id)
+                check_in_account(
+                    group, uow.directory.around(account, [group]), group_id=pbx_group_id
+                )
             except GroupRejected as rejected:
                 return rejected
         return Conflict(
@@ -268,16 +276,9 @@ class GroupUseCases(OutboxUseCases):
             return conflict(record)
 
 
-def _refuse_if_targeted(name: str, pbx_group_id: str, records: Sequence[GroupRecord]) -> None:
-    """Deleting a group another one sends unanswered calls to would leave that one
-    pointing at nothing (and unsavable): say which, and what to do."""
-    users = sorted(
-        group.name
-        for group in map(group_of, records)
-        if group.features.next_action.kind is NextActionKind.GROUP
-        and group.features.next_action.target_id == pbx_group_id
-        and group.name != name
-    )
+def _refuse_if_targeted(name: str, users: Sequence[str]) -> None:
+    """Deleting a group another one sends unanswered calls to (``users``, by name) would
+    leave that one pointing at nothing (and unsavable): say which, and what to do."""
     if users:
         which = ", ".join(users)
         raise UserError(

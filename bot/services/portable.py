@@ -5,7 +5,6 @@ from __future__ import annotations
 from bot.errors import Forbidden, NotFound
 from bot.services.groups import GroupUseCases, replace_with
 from bot.services.types import Actor, SaveResult
-from bot.storage.mapping import group_of
 from bot.storage.portable_groups import export_groups, parse_portable_groups
 
 
@@ -14,9 +13,8 @@ class PortableUseCases(GroupUseCases):
         """Every group as portable YAML: members by email, targets by name."""
         with self._uow() as uow:
             account = self._account(uow, team_id)
-            records = uow.groups.list(account)
             return export_groups(
-                [(group_of(r), sorted({lead.slack_user for lead in r.leads})) for r in records],
+                [(g.group, sorted(g.leads)) for g in uow.groups.stored(account)],
                 uow.directory.load(account),
                 {u.pbx_id: u.email for u in uow.directory.users(account)},
             )

@@ -321,13 +321,6 @@ class Groups:
     def __init__(self, session: Session) -> None:
         self.session = session
 
-    def list(self, account_id: str) -> Sequence[GroupRecord]:
-        return self.session.scalars(
-            select(GroupRecord)
-            .where(GroupRecord.account_id == account_id)
-            .order_by(GroupRecord.name_key)
-        ).all()
-
     def stored(self, account_id: str) -> builtins.list[StoredGroup]:
         """Every group of the account, by name: four column queries (groups, members,
         numbers, leads), however many groups and members there are."""
