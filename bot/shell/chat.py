@@ -20,11 +20,9 @@ How the shell knows that an interaction failed:
 - an exception reached Bolt's listener error handler (wrapped, like the pool: errors
   raised before ``ack()``);
 - the app sent an error message (``bot.shell.replies.is_error_message``): one whose
-  blocks carry the error marker, or one without blocks. Every reply of ``bot.commands``
-  is a ``views.common.Message`` (text *and* blocks); only its error path
-  (``bot.commands.errors``) answers with bare text, for a ``UserError`` or a bug's
-  reference id, whether through the ack, ``respond()`` or a direct message. A file share
-  (text, no blocks, files) is not an error;
+  blocks carry the error marker, as every reply of ``bot.commands``' error path does
+  (a ``UserError``, a usage line, a refusal or a bug's reference id), whether through the
+  ack, ``respond()`` or a direct message;
 - a modal that only refuses (``bot.shell.replies.is_refusal``), counted by the form.
 """
 
@@ -289,8 +287,7 @@ class EmulatedChat:
                     replaced=key in before.messages,
                     deleted=message.deleted,
                     files=tuple(self._file_note(file) for file in message.files),
-                    error=not message.deleted
-                    and is_error_message(shown, shares_files=bool(message.files)),
+                    error=not message.deleted and is_error_message(shown),
                 )
             )
 

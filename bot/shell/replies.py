@@ -16,13 +16,9 @@ from bot.shell.workspace import Person, Workspace
 
 HOME = "home"  # the channel of a Posted that is the user's Home tab
 
-# How the app says that something failed, in what it shows (an error reply, a modal that
-# refuses). ``bot.commands`` has no explicit marker yet: its error path
-# (``bot.commands.errors``) answers with bare text while every other reply has blocks,
-# and a refusal modal (``views.notice_modal``) looks like any other notice. ERROR_BLOCK is
-# the block_id the Slack side is asked to give the section of an error reply or refusal
-# (``Block.ERROR`` in ``bot.commands.ids``); the shell reads it already, so an error
-# reply with blocks, or a refusal modal, counts as a failure as soon as it carries it.
+# How the app says that something failed, in what it shows: the section of every error
+# reply and of a modal that refuses carries this block_id (``Block.ERROR`` in
+# ``bot.commands.ids``, which the shell may not import: it stays a Slack client).
 ERROR_BLOCK = "error"
 
 
@@ -35,12 +31,12 @@ def marked_as_error(blocks: Sequence[Mapping[str, Any]]) -> bool:
     )
 
 
-def is_error_message(message: Mapping[str, Any], *, shares_files: bool = False) -> bool:
-    """A message from the app's error path: marked, or bare text (no blocks, no files)."""
+def is_error_message(message: Mapping[str, Any]) -> bool:
+    """A message from the app's error path: every one carries the ERROR_BLOCK marker."""
     blocks = message.get("blocks")
-    if isinstance(blocks, Sequence) and not isinstance(blocks, str) and blocks:
+    if isinstance(blocks, Sequence) and not isinstance(blocks, str):
         return marked_as_error(blocks)
-    return not shares_files
+    return False
 
 
 def is_refusal(view: Mapping[str, Any]) -> bool:

@@ -39,7 +39,7 @@ def plain(text: str) -> dict[str, str]:
 
 
 def msg(text: str) -> dict[str, Any]:
-    """A reply as groupbot's handlers make them: text and blocks (errors are bare text)."""
+    """A reply as groupbot's handlers make them: text and blocks (errors carry ERROR_BLOCK)."""
     return {"text": text, "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": text}}]}
 
 
@@ -119,7 +119,9 @@ def toy_app(client: WebClient, seen: list[dict[str, Any]]) -> App:
 
     @app.error
     def on_error(error: Exception, respond: Respond) -> None:
-        respond(text=f"oops: {error}", response_type="ephemeral")
+        failed = msg(f"oops: {error}")
+        failed["blocks"][0]["block_id"] = ERROR_BLOCK
+        respond(**failed, response_type="ephemeral")
 
     @app.command("/group")
     def group(ack: Ack, body: dict[str, Any], respond: Respond, client: WebClient) -> None:
@@ -500,12 +502,11 @@ def test_broadcast_mentions_are_escaped_as_slack_does() -> None:
 # -- how an error reply is known ------------------------------------------------------------
 
 
-def test_an_error_reply_is_bare_text_or_carries_the_error_block(emulator: SlackEmulator) -> None:
+def test_an_error_reply_is_the_one_that_carries_the_error_block(emulator: SlackEmulator) -> None:
     session, out = session_for(emulator, "/group marked\n", [])
 
     assert session.run() == 1
     assert "── groupbot\n✗ No group 'x'.\n" in out.getvalue()
-    assert is_error_message({"text": "No group 'x'."})
-    assert not is_error_message({"text": "report", "files": []}, shares_files=True)
+    assert not is_error_message({"text": "report", "files": []})
     assert not is_error_message(msg("Created Sales."))
     assert is_error_message({"text": "x", "blocks": [{"type": "section", "block_id": ERROR_BLOCK}]})
