@@ -1,0 +1,42 @@
+"""The Slack workspaces and the accounts they belong to."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
+
+from bot.storage.models import Account, Workspace
+
+
+class Workspaces:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def get(self, team_id: str) -> Workspace | None:
+        return self.session.scalar(select(Workspace).where(Workspace.team_id == team_id))
+
+    def by_id(self, workspace_id: int) -> Workspace | None:
+        return self.session.get(Workspace, workspace_id)
+
+    def all(self) -> Sequence[Workspace]:
+        return self.session.scalars(select(Workspace).order_by(Workspace.team_id)).all()
+
+    def ensure_account(self, account_id: str, now: datetime) -> None:
+        """The account row, created if absent; two writers creating it at once both succeed."""
+        if self.session.get(Account, account_id) is not None:
+            return
+        values = {"id": account_id, "created_at": now}
+        if self.session.get_bind().dialect.name == "postgresql":
+            self.session.execute(pg_insert(Account).values(values).on_conflict_do_nothing())
+        else:
+            self.session.execute(sqlite_insert(Account).values(values).on_conflict_do_nothing())
+
+    def add(self, workspace: Workspace) -> Workspace:
+        self.session.add(workspace)
+        self.session.flush()
+        return workspace
