@@ -8,6 +8,7 @@ so a late update never overwrites a newer one.
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from typing import Any
 
 from slack_bolt import Ack, BoltContext
@@ -19,7 +20,7 @@ from bot.commands import drafts, roles, simulation, slash, views
 from bot.commands.grammar import commands as c
 from bot.commands.ids import Action, Callback, base_of
 from bot.commands.tell import tell
-from bot.commands.views import GroupRef, Message, ModalMeta
+from bot.commands.views import GroupRef, MemberRow, Message, ModalMeta
 from bot.commands.views.common import escape
 from bot.engine.model import DEFAULT_WINDOW
 from bot.errors import Forbidden, UserError
@@ -128,16 +129,7 @@ def members_changed(body: dict[str, Any], client: WebClient, context: BoltContex
         return
     who, meta, state, shown = _open_modal(context, client, body, view)
     form = views.read_members(state)
-    rebuilt = drafts.members_form(
-        roles.deps(context),
-        client,
-        who.team_id,
-        _edited(shown),
-        meta,
-        form.rows,
-        window=form.window,
-    )
-    update_view(client, view, rebuilt)
+    _show_members(context, client, view, who, shown, meta, form.rows, form.window)
 
 
 def distribute(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
@@ -150,16 +142,7 @@ def distribute(body: dict[str, Any], client: WebClient, context: BoltContext) ->
         rows = views.distributed_rows(form.rows, window)
     except ValueError as error:
         raise UserError(f"{str(error).rstrip('.')}.") from None
-    rebuilt = drafts.members_form(
-        roles.deps(context),
-        client,
-        who.team_id,
-        _edited(shown),
-        meta.next_generation(),
-        rows,
-        window=window,
-    )
-    update_view(client, view, rebuilt)
+    _show_members(context, client, view, who, shown, meta.next_generation(), rows, window)
 
 
 def feature_changed(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
@@ -200,6 +183,23 @@ def _open_modal(
         shown = services.get_group(who.team_id, meta.ref)
         roles.require_change(services, who, shown, "change it")
     return who, meta, (view.get("state") or {}).get("values") or {}, shown
+
+
+def _show_members(
+    context: BoltContext,
+    client: WebClient,
+    view: dict[str, Any],
+    who: Actor,
+    shown: GroupView | None,
+    meta: ModalMeta,
+    rows: Sequence[MemberRow],
+    window: int | str | None,
+) -> None:
+    """Rebuild the open Members modal of ``shown`` around ``rows``."""
+    rebuilt = drafts.members_form(
+        roles.deps(context), client, who.team_id, _edited(shown), meta, rows, window=window
+    )
+    update_view(client, view, rebuilt)
 
 
 def _edited(shown: GroupView | None) -> GroupView:
