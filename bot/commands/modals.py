@@ -24,7 +24,7 @@ from bot.engine.directory import Directory
 from bot.engine.model import Group
 from bot.engine.validation import parse_group
 from bot.errors import FieldErrors, Forbidden, UserError
-from bot.services import Actor, SaveResult, WorkspaceSettings
+from bot.services import Actor, GroupChange, SaveResult, Services, WorkspaceSettings
 
 
 def create(
@@ -50,15 +50,7 @@ def settings(
     def change(group: Group, directory: Directory) -> Group:
         return parse_group({**group.model_dump(), **typed})
 
-    result = roles.deps(context).services.change_group(
-        who, _ref(meta), change, expected_version=meta.version
-    )
-    _after(
-        context,
-        meta,
-        who,
-        _saved(result, "settings"),
-    )
+    _change(context, roles.deps(context).services, who, meta, change, "settings")
     ack()
 
 
@@ -75,13 +67,7 @@ def members(
     def change(group: Group, directory: Directory) -> Group:
         return parse_group({**group.model_dump(), "members": typed})
 
-    result = wired.services.change_group(who, _ref(meta), change, expected_version=meta.version)
-    _after(
-        context,
-        meta,
-        who,
-        _saved(result, "members"),
-    )
+    _change(context, wired.services, who, meta, change, "members")
     ack()
 
 
@@ -94,15 +80,7 @@ def features(
         typed = views.read_features(state, group.features)
         return parse_group({**group.model_dump(), "features": typed})
 
-    result = roles.deps(context).services.change_group(
-        who, _ref(meta), change, expected_version=meta.version
-    )
-    _after(
-        context,
-        meta,
-        who,
-        _saved(result, "features"),
-    )
+    _change(context, roles.deps(context).services, who, meta, change, "features")
     ack()
 
 
@@ -187,6 +165,20 @@ def _members_or_errors(
             except FieldErrors as other:
                 errors = {**other.errors, **errors}
         raise FieldErrors(errors) from None
+
+
+def _change(
+    context: BoltContext,
+    services: Services,
+    who: Actor,
+    meta: ModalMeta,
+    change: GroupChange,
+    what: str,
+) -> None:
+    """Save ``change`` to the group the modal edits, if it is still the version the modal
+    showed, and say afterwards what was saved."""
+    result = services.change_group(who, _ref(meta), change, expected_version=meta.version)
+    _after(context, meta, who, _saved(result, what))
 
 
 def _saved(result: SaveResult, what: str) -> Message:
