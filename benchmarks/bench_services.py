@@ -28,15 +28,11 @@ import json
 import os
 import random
 import statistics
-import tempfile
 import time
-import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime
-from pathlib import Path
 
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
+from common import on_sqlite_and_postgres
 
 from bot.engine.directory import Directory
 from bot.engine.documents import JsonDoc
@@ -206,22 +202,7 @@ def main() -> None:
     if not 10 <= args.groups <= 1000:
         parser.error("--groups: 10 to 1000 (a primary extension is 3 digits)")
 
-    with tempfile.TemporaryDirectory() as folder:
-        bench("SQLite", f"sqlite:///{Path(folder) / 'bench.db'}", args)
-    if not args.postgres:
-        print("PostgreSQL: skipped (set TEST_DATABASE_URL or pass --postgres URL)")
-        return
-    schema = f"bench_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(args.postgres, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    try:
-        url = make_url(args.postgres).update_query_dict({"options": f"-csearch_path={schema}"})
-        bench("PostgreSQL", url.render_as_string(hide_password=False), args)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+    on_sqlite_and_postgres(lambda name, url: bench(name, url, args), args.postgres)
 
 
 if __name__ == "__main__":
