@@ -36,7 +36,7 @@ from pathlib import Path
 
 from slack_bolt import Ack, App
 
-from bot.app import build_services, create_app, make_web_client
+from bot.app import build_services, create_app, freeze_startup_heap, make_web_client
 from bot.commands import views
 from bot.commands.ids import Block, Callback
 from bot.commands.views import ModalMeta
@@ -183,6 +183,7 @@ def in_process(
 ) -> None:
     team = emu.identity.team_id
     ours, bare = create_app(settings, services), bare_app(settings)
+    freeze_startup_heap()  # as ``groupbot serve`` does once its app is built
     make = Requests(emu)
     other = f"<@{OTHER}|other>"
 
