@@ -34,6 +34,7 @@ from bot.services import Clock, Services
 if TYPE_CHECKING:
     from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
 
+    from slack_bolt.adapter.socket_mode import SocketModeHandler
     from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
     from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
     from sqlalchemy import Engine
@@ -203,17 +204,24 @@ def cli_serve(args: argparse.Namespace) -> int:
     return 0
 
 
-def cli_socket(args: argparse.Namespace) -> int:
-    """Socket Mode: no public URL; the app token opens the WebSocket."""
+def build_socket_handler(
+    settings: Settings, services: Services, client: WebClient | None = None
+) -> SocketModeHandler:
+    """The Socket Mode handler over the app; ``connect()`` it, or ``start()`` to block."""
     from slack_bolt.adapter.socket_mode import SocketModeHandler
 
+    assert settings.slack_app_token
+    return SocketModeHandler(create_app(settings, services, client), settings.slack_app_token)
+
+
+def cli_socket(args: argparse.Namespace) -> int:
+    """Socket Mode: no public URL; the app token opens the WebSocket."""
     settings = Settings()
     if not settings.slack_app_token:
         print("groupbot socket: SLACK_APP_TOKEN is not set", file=sys.stderr)
         return 2
     logging.basicConfig(level=logging.INFO)
-    app = create_app(settings, build_services(settings))
-    handler = SocketModeHandler(app, settings.slack_app_token)
+    handler = build_socket_handler(settings, build_services(settings))
     freeze_startup_heap()  # serving next: keep full GCs off start-up's objects
     handler.start()  # type: ignore[no-untyped-call]
     return 0

@@ -68,6 +68,8 @@ def skip_slack_retries(request: BoltRequest, next: Callable[[], BoltResponse]) -
     """
     from slack_bolt import BoltResponse
 
-    if request.headers.get("x-slack-retry-num"):
+    # Socket Mode deliveries carry the header too, "0" on the first attempt (Bolt's adapter)
+    attempt = (request.headers.get("x-slack-retry-num") or ["0"])[0]
+    if attempt not in ("", "0"):
         return BoltResponse(status=200, body="", headers={"x-slack-no-retry": "1"})
     return next()

@@ -250,12 +250,18 @@ def files_complete_upload_external(ws: Workspace, req: ApiRequest) -> dict[str, 
     return {"files": objects}
 
 
+def apps_connections_open(ws: Workspace, req: ApiRequest) -> dict[str, Any]:
+    """Socket Mode: a one-off WebSocket URL, for an app-level (``xapp-``) token."""
+    return {"url": ws.socket_mode.issue_url()}
+
+
 def _thread(req: ApiRequest) -> dict[str, Any]:
     return {"thread_ts": req.args["thread_ts"]} if req.args.get("thread_ts") else {}
 
 
 METHODS: dict[str, Method] = {
     "auth.test": Method(auth_test),
+    "apps.connections.open": Method(apps_connections_open, "connections:write"),
     "oauth.v2.access": Method(oauth_v2_access, basic_auth=True),
     "chat.postMessage": Method(chat_post_message, "chat:write"),
     "chat.postEphemeral": Method(chat_post_ephemeral, "chat:write"),

@@ -21,6 +21,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from bot.slackemu.methods import METHODS, ApiRequest, parse_basic
+from bot.slackemu.socket_mode import SocketModeServer
 from bot.slackemu.state import (
     DEFAULT_BOT_SCOPES,
     ApiError,
@@ -103,6 +104,7 @@ class SlackEmulator:
         return self
 
     def stop(self) -> None:
+        self.workspace.socket_mode.stop()
         if self._server is not None:
             self._server.shutdown()
             self._server.server_close()
@@ -194,6 +196,11 @@ class SlackEmulator:
     def issue_oauth_code(self, user_id: str, redirect_uri: str | None = None) -> str:
         with self._lock:
             return self.workspace.issue_oauth_code(redirect_uri, user_id)
+
+    @property
+    def socket_mode(self) -> SocketModeServer:
+        """Socket Mode's WebSocket side: ``push`` envelopes, ``wait_ack`` the answers."""
+        return self.workspace.socket_mode
 
     # -- views as the user sees them ------------------------------------------------
 

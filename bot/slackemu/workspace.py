@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.slackemu.checks import check_message
+from bot.slackemu.socket_mode import SocketModeServer
 from bot.slackemu.state import (
     ApiError,
     Clock,
@@ -82,6 +83,8 @@ class Workspace:
         self.response_urls: dict[str, ResponseUrl] = {}
         self.uploads: dict[str, Upload] = {}
         self.root_url = "http://127.0.0.1/"  # set by the server once it has a port
+        # Socket Mode's WebSocket endpoint (apps.connections.open), listening once used
+        self.socket_mode = SocketModeServer(app_id=identity.app_id)
 
     # -- tokens ---------------------------------------------------------------------
 
