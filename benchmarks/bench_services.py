@@ -7,7 +7,8 @@ what seeding costs). Every 10th group sends unanswered calls to the group before
 7th to the voicemail box, every 5th plays the media as ringback. Then, the median of
 ``--repeat`` runs after a warm-up, in ms:
 
-- ``list_groups`` (every group, as ``/group list`` and the Home tab show them);
+- ``list_groups`` (every group, whole) and ``group_summaries`` (every group as
+  ``/group list`` and the Home tab show them);
 - ``get_group`` (one group by name, as ``/group show``);
 - ``change_group`` adding a member (as ``/group add`` or a Members modal);
 - ``create_group`` (the group deleted first, untimed) and ``delete_group``.
@@ -137,6 +138,9 @@ def bench(name: str, url: str, args: argparse.Namespace) -> None:
     def list_groups(k: int) -> None:
         assert len(services.list_groups(TEAM)) == args.groups
 
+    def group_summaries(k: int) -> None:
+        assert len(services.group_summaries(TEAM)) == args.groups
+
     def get_group(k: int) -> None:
         services.get_group(TEAM, f"Group {rng.randrange(args.groups):04d}")
 
@@ -167,6 +171,7 @@ def bench(name: str, url: str, args: argparse.Namespace) -> None:
         services.create_group(ADMIN, groups[deleted.pop()])
 
     list_ms = median_ms(list_groups, args.repeat)
+    summaries_ms = median_ms(group_summaries, args.repeat)
     get_ms = median_ms(get_group, args.repeat)
     change_ms = median_ms(add_member, args.repeat)
     delete_times, create_times = [], []
@@ -187,6 +192,7 @@ def bench(name: str, url: str, args: argparse.Namespace) -> None:
     each = seeding / args.groups * 1000
     print(f"  seeding {args.groups} groups: {seeding:.1f} s ({each:.1f} ms each)")
     print(f"  list_groups:               {list_ms:8.2f} ms")
+    print(f"  group_summaries:           {summaries_ms:8.2f} ms")
     print(f"  get_group:                 {get_ms:8.2f} ms")
     print(f"  change_group (add member): {change_ms:8.2f} ms")
     print(f"  create_group:              {create_ms:8.2f} ms")

@@ -90,6 +90,42 @@ def test_create_then_list_and_get_by_name_or_extension(services: Services) -> No
     assert services.get_group(TEAM, "201").id == result.view.id
 
 
+def test_group_summaries_are_what_the_whole_groups_show(
+    services: Services, pbx: FakePbx, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    services.create_group(ADMIN, sales(services, "alice", "bob", "carol"))
+    rich = Group.model_validate(
+        {
+            "name": "Apex",
+            "extension": "301",
+            "extra_extensions": ["302", "303"],
+            "numbers": ["+14155550301"],
+            "members": [{"user_id": user_id(services, "dana")}],
+            "features": {"allow_call_forward": True, "call_recording": {"enabled": True}},
+        }
+    )
+    services.create_group(ADMIN, rich)
+    services.set_leads(ADMIN, "Apex", frozenset({"ULEAD"}))
+    pbx.down = True
+    services.change_group(ADMIN, "Sales", lambda g, _d: g.model_copy(update={"repeats": 2}))
+
+    whole = [view.summary() for view in services.list_groups(TEAM)]
+    # no Group is built (nor validated) to list the groups
+    monkeypatch.setattr(Group, "model_validate", None)
+    summaries = services.group_summaries(TEAM)
+
+    assert summaries == whole
+    assert [(s.name, s.member_count, s.pbx_pending) for s in summaries] == [
+        ("Apex", 1, False),
+        ("Sales", 3, True),
+    ]
+    assert summaries[0].extra_extensions == ("302", "303")
+    assert summaries[0].numbers == ("+14155550301",)
+    assert summaries[0].leads == {"UADMIN", "ULEAD"}
+    assert services.can_change(LEAD, summaries[0])
+    assert not services.can_change(LEAD, summaries[1])
+
+
 def test_created_group_reaches_the_pbx_exactly_as_compiled(
     services: Services, pbx: FakePbx
 ) -> None:
@@ -569,6 +605,7 @@ def test_every_use_case_sends_as_many_statements_with_30_groups_as_with_3(
         name, ext = f"Measured {round}", f"9{round}0"
         cost("create_group", lambda: services.create_group(ADMIN, group(name, ext, previous, 2)))
         cost("list_groups", lambda: services.list_groups(TEAM))
+        cost("group_summaries", lambda: services.group_summaries(TEAM))
         cost("get_group", lambda: services.get_group(TEAM, name))
         cost("get_group by number", lambda: services.get_group(TEAM, ext))
         cost("compiled", lambda: services.compiled(TEAM, name))
@@ -601,3 +638,4 @@ def test_every_use_case_sends_as_many_statements_with_30_groups_as_with_3(
 
     assert rounds[0] == rounds[1]
     assert rounds[1]["list_groups"] <= 8, sql["list_groups"]
+    assert rounds[1]["group_summaries"] <= 8, sql["group_summaries"]

@@ -23,7 +23,7 @@ def opened(
 
 def publish(client: WebClient, context: BoltContext, who: Actor) -> None:
     services = roles.deps(context).services
-    groups = services.list_groups(who.team_id)
+    groups = services.group_summaries(who.team_id)
     view = views.home_view(
         groups,
         can_change=lambda shown: services.can_change(who, shown),

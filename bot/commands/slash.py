@@ -63,7 +63,7 @@ def run(command: c.Parsed, who: Actor, wired: Deps, client: WebClient) -> Messag
         case c.Help(topic=topic):
             return views.help_message(help_text(topic))
         case c.ListGroups():
-            return views.list_message(services.list_groups(team))
+            return views.list_message(services.group_summaries(team))
         case c.Show(group=ref):
             shown = services.get_group(team, ref)
             # the directory (the whole account) only when a feature names something in it

@@ -7,6 +7,7 @@ pushes the outbox to the PBX.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Mapping, Sequence
 
@@ -17,14 +18,21 @@ from bot.engine.compiler import CompileError, compile_group
 from bot.engine.directory import Directory
 from bot.engine.documents import GroupDocuments, PbxIds
 from bot.engine.lint import lint
-from bot.engine.model import Group
+from bot.engine.model import Features, Group
 from bot.engine.validation import GroupRejected, check_in_account, parse_group
 from bot.errors import Conflict, Forbidden, NotAvailableYet, NotFound, PbxUnavailable, UserError
 from bot.services.base import conflict, view_of
 from bot.services.outbox import OutboxUseCases
-from bot.services.types import Actor, GroupChange, GroupView, Revision, SaveResult
+from bot.services.types import (
+    Actor,
+    GroupChange,
+    GroupSummary,
+    GroupView,
+    Revision,
+    SaveResult,
+)
 from bot.storage.mapping import group_from_json, group_of, ids_of
-from bot.storage.models import GroupRecord, GroupRevisionRecord
+from bot.storage.models import GroupRecord, GroupRevisionRecord, NumberKind
 from bot.storage.unit_of_work import UnitOfWork
 
 
@@ -38,6 +46,39 @@ class GroupUseCases(OutboxUseCases):
             names = uow.directory.member_names(account)
             pending = uow.outbox.pending_groups(account)
             return [view_of(group, names, pending) for group in stored]
+
+    def group_summaries(self, team_id: str) -> list[GroupSummary]:
+        """Every group, by name, as ``/group list`` and App Home show them: a few column
+        queries and no ``Group`` validation (the rows were validated when saved). Use
+        ``list_groups`` when the whole groups are needed."""
+        with self._uow() as uow:
+            account = self._account(uow, team_id)
+            rows = uow.groups.summaries(account)
+            pending = uow.outbox.pending_groups(account)
+        features: dict[str, Features] = {}  # most groups share a few feature settings
+        summaries = []
+        for row in rows:
+            key = json.dumps(row.features, sort_keys=True)
+            if key not in features:
+                features[key] = Features.model_validate(row.features)
+            by_kind: dict[str, list[str]] = {}
+            for kind, number in row.numbers:
+                by_kind.setdefault(kind, []).append(number)
+            summaries.append(
+                GroupSummary(
+                    id=row.id,
+                    version=row.version,
+                    name=row.name,
+                    extension=by_kind[NumberKind.EXTENSION][0],
+                    extra_extensions=tuple(by_kind.get(NumberKind.EXTRA_EXTENSION, ())),
+                    numbers=tuple(by_kind.get(NumberKind.NUMBER, ())),
+                    member_count=row.member_count,
+                    features=features[key],
+                    leads=row.leads | {row.created_by},
+                    pbx_pending=row.pbx_group_id in pending,
+                )
+            )
+        return summaries
 
     def get_group(self, team_id: str, ref: str) -> GroupView:
         """By name (case-insensitive) or any of its extensions; ``NotFound`` says
@@ -63,7 +104,7 @@ class GroupUseCases(OutboxUseCases):
             slack_names = uow.directory.slack_names(account, mentioned)
             return [_revision(row, slack_names) for row in rows]
 
-    def can_change(self, actor: Actor, view: GroupView) -> bool:
+    def can_change(self, actor: Actor, view: GroupView | GroupSummary) -> bool:
         return actor.is_admin or actor.user_id in view.leads
 
     def not_available(self, feature: str) -> None:

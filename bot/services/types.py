@@ -8,7 +8,7 @@ from datetime import datetime
 
 from bot.engine.directory import Directory
 from bot.engine.documents import PbxIds
-from bot.engine.model import Group
+from bot.engine.model import Features, Group
 
 
 @dataclass(frozen=True)
@@ -34,6 +34,46 @@ class GroupView:
     updated_by: str
     pbx_pending: bool  # an outbox entry for this group has not reached the PBX yet
     member_names: dict[str, str] = field(default_factory=dict)  # PBX user id -> name
+
+    @property
+    def name(self) -> str:
+        return self.group.name
+
+    @property
+    def extension(self) -> str:
+        return self.group.extension
+
+    def summary(self) -> GroupSummary:
+        group = self.group
+        return GroupSummary(
+            id=self.id,
+            version=self.version,
+            name=group.name,
+            extension=group.extension,
+            extra_extensions=group.extra_extensions,
+            numbers=group.numbers,
+            member_count=len(group.members),
+            features=group.features,
+            leads=self.leads,
+            pbx_pending=self.pbx_pending,
+        )
+
+
+@dataclass(frozen=True)
+class GroupSummary:
+    """A stored group as lists show it (``/group list``, App Home): one line and its
+    buttons. Read without building (or re-validating) the whole ``Group``."""
+
+    id: int  # our database id
+    version: int
+    name: str
+    extension: str
+    extra_extensions: tuple[str, ...]
+    numbers: tuple[str, ...]
+    member_count: int
+    features: Features
+    leads: frozenset[str]  # Slack user ids (the creator included)
+    pbx_pending: bool
 
 
 @dataclass(frozen=True)

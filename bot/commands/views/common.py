@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime
 from typing import Any, TypedDict
 
-from bot.services import GroupView
+from bot.services import GroupSummary, GroupView
 
 Block = dict[str, Any]
 View = dict[str, Any]
@@ -54,8 +54,8 @@ class GroupRef:
         return json.dumps({"group_id": self.group_id, "version": self.version, "ref": self.ref})
 
     @classmethod
-    def of(cls, view: GroupView) -> GroupRef:
-        return cls(group_id=view.id, version=view.version, ref=view.group.extension)
+    def of(cls, view: GroupView | GroupSummary) -> GroupRef:
+        return cls(group_id=view.id, version=view.version, ref=view.extension)
 
     @classmethod
     def decode(cls, value: str) -> GroupRef:

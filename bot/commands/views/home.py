@@ -20,15 +20,15 @@ from bot.commands.views.common import (
 )
 from bot.commands.views.common import Block as BlockDict
 from bot.commands.views.messages import group_buttons, group_summary
-from bot.services import GroupView
+from bot.services import GroupSummary, GroupView
 
 STORAGE_NOT_AVAILABLE = "Storage reports are not available yet."
 
 
 def home_view(
-    groups: Sequence[GroupView],
+    groups: Sequence[GroupView | GroupSummary],
     *,
-    can_change: Callable[[GroupView], bool] | None = None,
+    can_change: Callable[[GroupView | GroupSummary], bool] | None = None,
     can_create: bool = True,
     storage: str | None = None,
 ) -> View:
@@ -65,7 +65,7 @@ def home_view(
         )
     rest = groups[fits:]
     if rest:
-        names = ", ".join(f"{escape(v.group.name)} ({v.group.extension})" for v in rest)
+        names = ", ".join(f"{escape(v.name)} ({v.extension})" for v in rest)
         blocks.append(
             context([clip(f"…and {len(rest)} more: {names}. `/group list` shows them all.", 3000)])
         )

@@ -33,7 +33,7 @@ from bot.commands.views.common import (
 from bot.commands.views.timeline import member_entries, timeline_text
 from bot.engine.directory import Directory
 from bot.engine.documents import GroupDocuments, PbxIds
-from bot.services import GroupView, Revision
+from bot.services import GroupSummary, GroupView, Revision
 
 # Slack refuses a message whose blocks hold much more than ~12k characters of text.
 MESSAGE_TEXT_BUDGET = 11_000
@@ -55,18 +55,18 @@ def members_count(count: int) -> str:
     return "1 member" if count == 1 else f"{count} members"
 
 
-def delete_confirm(view: GroupView) -> BlockDict:
-    name = escape(view.group.name)
+def delete_confirm(view: GroupView | GroupSummary) -> BlockDict:
+    name = escape(view.name)
     return confirm_dialog(
-        f"Delete {clip(view.group.name, 80)}?",
-        f"This removes *{name}* (ext {view.group.extension}) and every document it owns "
+        f"Delete {clip(view.name, 80)}?",
+        f"This removes *{name}* (ext {view.extension}) and every document it owns "
         "on the PBX. Calls to its numbers will no longer ring anyone.",
         "Delete group",
     )
 
 
 def group_buttons(
-    view: GroupView,
+    view: GroupView | GroupSummary,
     *,
     can_change: bool = True,
     which: Sequence[Action] = GROUP_BUTTONS,
@@ -92,23 +92,23 @@ def group_buttons(
     return elements
 
 
-def group_summary(view: GroupView) -> str:
+def group_summary(view: GroupView | GroupSummary) -> str:
     """One mrkdwn line: name, extension, other numbers, member count, feature badges."""
-    group = view.group
-    parts = [f"*{escape(group.name)}*", f"ext `{group.extension}`"]
-    others = [*group.extra_extensions, *group.numbers]
+    line = view.summary() if isinstance(view, GroupView) else view
+    parts = [f"*{escape(line.name)}*", f"ext `{line.extension}`"]
+    others = [*line.extra_extensions, *line.numbers]
     if others:
         parts.append(clip(", ".join(others), 300))
-    parts.append(members_count(len(group.members)))
-    badges = feature_badges(group.features)
+    parts.append(members_count(line.member_count))
+    badges = feature_badges(line.features)
     if badges:
         parts.append(badges)
-    if view.pbx_pending:
+    if line.pbx_pending:
         parts.append("⏳ not on the PBX yet")
     return " · ".join(parts)
 
 
-def list_message(groups: Sequence[GroupView]) -> Message:
+def list_message(groups: Sequence[GroupView | GroupSummary]) -> Message:
     """``/group list``: one line per group with a Show button; summarised beyond 50 blocks."""
     if not groups:
         text = "No ring groups yet. Create one with `/group create`."
@@ -122,7 +122,7 @@ def list_message(groups: Sequence[GroupView]) -> Message:
         blocks.append(section(group_summary(view), suffixed(Block.GROUP, view.id), show))
     rest = groups[len(shown) :]
     if rest:
-        names = ", ".join(f"{escape(v.group.name)} ({v.group.extension})" for v in rest)
+        names = ", ".join(f"{escape(v.name)} ({v.extension})" for v in rest)
         blocks.append(
             section(
                 clip(f"…and {len(rest)} more: {names}. Use `/group show <name>` for one.", 3000),
@@ -130,7 +130,7 @@ def list_message(groups: Sequence[GroupView]) -> Message:
             )
         )
     return {
-        "text": title + ": " + clip(escape(", ".join(v.group.name for v in groups)), 3000),
+        "text": title + ": " + clip(escape(", ".join(v.name for v in groups)), 3000),
         "blocks": blocks,
     }
 

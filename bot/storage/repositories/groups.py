@@ -6,14 +6,31 @@ import builtins
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from bot.engine.documents import PbxIds
 from bot.engine.model import Group, NextActionKind
 from bot.storage.mapping import StoredGroup, group_from, ids_of, name_key, numbers_of
 from bot.storage.models import AccountNumber, GroupLead, GroupMember, GroupRecord, PbxUser
+
+
+@dataclass(frozen=True)
+class SummaryRow:
+    """What a list shows of a stored group, straight from its columns (validated when
+    it was saved, so not again): no ``Group``, no members, only how many."""
+
+    id: int
+    pbx_group_id: str
+    name: str
+    features: dict[str, Any]
+    version: int
+    created_by: str
+    numbers: builtins.list[tuple[str, str]]  # (kind, number), in their order
+    member_count: int
+    leads: frozenset[str]
 
 
 @dataclass(frozen=True)
@@ -97,6 +114,60 @@ class Groups:
                 leads=frozenset(leads[row.id]),
                 updated_at=row.updated_at,
                 updated_by=row.updated_by,
+            )
+            for row in rows
+        ]
+
+    def summaries(self, account_id: str) -> builtins.list[SummaryRow]:
+        """Every group of the account, by name, as a list shows it: four column queries
+        (groups, member counts, numbers, leads), however many groups there are."""
+        in_account = GroupRecord.account_id == account_id
+        group_ids = select(GroupRecord.id).where(in_account)
+        rows = self.session.execute(
+            select(
+                GroupRecord.id,
+                GroupRecord.pbx_group_id,
+                GroupRecord.name,
+                GroupRecord.features,
+                GroupRecord.version,
+                GroupRecord.created_by,
+            )
+            .where(in_account)
+            .order_by(GroupRecord.name_key)
+        ).all()
+        counts: dict[int, int] = {
+            group_id: count
+            for group_id, count in self.session.execute(
+                select(GroupMember.group_id, func.count())
+                .where(GroupMember.group_id.in_(group_ids))
+                .group_by(GroupMember.group_id)
+            )
+        }
+        numbers: dict[int | None, builtins.list[tuple[str, str]]] = defaultdict(builtins.list)
+        for owner, kind, number in self.session.execute(
+            select(AccountNumber.group_id, AccountNumber.kind, AccountNumber.number)
+            .where(AccountNumber.account_id == account_id, AccountNumber.group_id.is_not(None))
+            .order_by(AccountNumber.group_id, AccountNumber.position)
+        ):
+            numbers[owner].append((kind, number))
+        leads: dict[int, set[str]] = defaultdict(set)
+        for group_id, slack_user in self.session.execute(
+            select(GroupLead.group_id, GroupLead.slack_user).where(
+                GroupLead.group_id.in_(group_ids)
+            )
+        ):
+            leads[group_id].add(slack_user)
+        return [
+            SummaryRow(
+                id=row.id,
+                pbx_group_id=row.pbx_group_id,
+                name=row.name,
+                features=row.features,
+                version=row.version,
+                created_by=row.created_by,
+                numbers=numbers[row.id],
+                member_count=counts.get(row.id, 0),
+                leads=frozenset(leads[row.id]),
             )
             for row in rows
         ]
