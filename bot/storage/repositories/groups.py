@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import Select, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from bot.engine.documents import PbxIds
@@ -83,20 +83,8 @@ class Groups:
             .order_by(GroupMember.group_id, GroupMember.position)
         ):
             members[group_id].append((user_id, start, end))
-        numbers: dict[int | None, builtins.list[tuple[str, str]]] = defaultdict(builtins.list)
-        for owner, kind, number in self.session.execute(
-            select(AccountNumber.group_id, AccountNumber.kind, AccountNumber.number)
-            .where(AccountNumber.account_id == account_id, AccountNumber.group_id.is_not(None))
-            .order_by(AccountNumber.group_id, AccountNumber.position)
-        ):
-            numbers[owner].append((kind, number))
-        leads: dict[int, set[str]] = defaultdict(set)
-        for group_id, slack_user in self.session.execute(
-            select(GroupLead.group_id, GroupLead.slack_user).where(
-                GroupLead.group_id.in_(group_ids)
-            )
-        ):
-            leads[group_id].add(slack_user)
+        numbers = self._numbers_by_group(account_id)
+        leads = self._leads_by_group(group_ids)
         return [
             StoredGroup(
                 id=row.id,
@@ -143,20 +131,8 @@ class Groups:
                 .group_by(GroupMember.group_id)
             )
         }
-        numbers: dict[int | None, builtins.list[tuple[str, str]]] = defaultdict(builtins.list)
-        for owner, kind, number in self.session.execute(
-            select(AccountNumber.group_id, AccountNumber.kind, AccountNumber.number)
-            .where(AccountNumber.account_id == account_id, AccountNumber.group_id.is_not(None))
-            .order_by(AccountNumber.group_id, AccountNumber.position)
-        ):
-            numbers[owner].append((kind, number))
-        leads: dict[int, set[str]] = defaultdict(set)
-        for group_id, slack_user in self.session.execute(
-            select(GroupLead.group_id, GroupLead.slack_user).where(
-                GroupLead.group_id.in_(group_ids)
-            )
-        ):
-            leads[group_id].add(slack_user)
+        numbers = self._numbers_by_group(account_id)
+        leads = self._leads_by_group(group_ids)
         return [
             SummaryRow(
                 id=row.id,
@@ -171,6 +147,29 @@ class Groups:
             )
             for row in rows
         ]
+
+    def _numbers_by_group(
+        self, account_id: str
+    ) -> dict[int | None, builtins.list[tuple[str, str]]]:
+        """(kind, number) of every group of the account, in each group's order."""
+        numbers: dict[int | None, builtins.list[tuple[str, str]]] = defaultdict(builtins.list)
+        for owner, kind, number in self.session.execute(
+            select(AccountNumber.group_id, AccountNumber.kind, AccountNumber.number)
+            .where(AccountNumber.account_id == account_id, AccountNumber.group_id.is_not(None))
+            .order_by(AccountNumber.group_id, AccountNumber.position)
+        ):
+            numbers[owner].append((kind, number))
+        return numbers
+
+    def _leads_by_group(self, group_ids: Select[int]) -> dict[int, set[str]]:
+        leads: dict[int, set[str]] = defaultdict(set)
+        for group_id, slack_user in self.session.execute(
+            select(GroupLead.group_id, GroupLead.slack_user).where(
+                GroupLead.group_id.in_(group_ids)
+            )
+        ):
+            leads[group_id].add(slack_user)
+        return leads
 
     def sending_to(self, account_id: str, pbx_group_id: str) -> builtins.list[str]:
         """The names of the other groups whose next action is the group ``pbx_group_id``."""
