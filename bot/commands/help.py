@@ -166,9 +166,12 @@ _SPECS = (
     Spec(
         "forward",
         "forward <group> allow|deny",
-        "whether members' call-forwarding applies to group calls",
+        "whether a ringing phone may forward the call (its Forward key; off by default)",
         ("forward sales allow", "forward sales deny"),
         (c.SetForward,),
+        # Kazoo's ignore_forward is about SIP redirects from the ringing phone, not the
+        # users' own call-forward settings (kazoo-smartpbx.md §c.2).
+        "Kazoo ignores a phone's forward by default; allow lets a member forward a group call.",
     ),
     Spec(
         "prepend",
