@@ -60,3 +60,21 @@ def error_text(message: Mapping[str, Any]) -> str | None:
         if block.get("block_id") == Block.ERROR:
             return as_shown(str(block["text"]["text"]))
     return None
+
+
+def mention(user_id: str) -> str:
+    """A mention as Slack sends it with should_escape: ``<@U1|u1>``."""
+    return f"<@{user_id}|{user_id.lower()}>"
+
+
+def text_of(reply: Mapping[str, Any]) -> str:
+    """Everything a reply says: its text and the text of its blocks (markup as sent)."""
+    parts = [str(reply.get("text") or "")]
+    for block in reply.get("blocks") or []:
+        text = block.get("text")
+        if isinstance(text, dict):
+            parts.append(str(text.get("text", "")))
+        for element in block.get("fields") or block.get("elements") or []:
+            if isinstance(element, dict) and isinstance(element.get("text"), str):
+                parts.append(element["text"])
+    return "\n".join(parts)

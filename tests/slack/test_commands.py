@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from typing import Any
 
 import pytest
 
@@ -11,26 +10,9 @@ from bot.commands.help import SPECS
 from bot.commands.ids import Action, Block, Callback, group_action_id
 from bot.slackemu.server import RESPONSE_URL
 from tests.slack.conftest import ADMIN, CHANNEL, EXTRA, LEAD, LISTED_ADMIN, MEMBER, OUTSIDER, Slack
-from tests.slack.shown import error_text, shown
+from tests.slack.shown import error_text, mention, shown, text_of
 
 pytestmark = pytest.mark.slow
-
-
-def mention(user_id: str) -> str:
-    return f"<@{user_id}|{user_id.lower()}>"
-
-
-def text_of(reply: dict[str, Any]) -> str:
-    """Everything a reply says: its text and the text of its blocks."""
-    parts = [str(reply.get("text") or "")]
-    for block in reply.get("blocks") or []:
-        text = block.get("text")
-        if isinstance(text, dict):
-            parts.append(str(text.get("text", "")))
-        for element in block.get("fields") or block.get("elements") or []:
-            if isinstance(element, dict) and isinstance(element.get("text"), str):
-                parts.append(element["text"])
-    return "\n".join(parts)
 
 
 def create_sales(slack: Slack) -> None:

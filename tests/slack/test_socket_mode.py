@@ -23,6 +23,7 @@ from bot.services import Services
 from bot.slackemu.driver import Driver
 from bot.slackemu.server import RESPONSE_URL, SlackEmulator
 from tests.slack.conftest import ADMIN, CHANNEL, EXTRA, LEAD, PEOPLE, SECRET, TOKEN, directory_yaml
+from tests.slack.shown import mention, text_of
 
 pytestmark = pytest.mark.slow
 
@@ -78,22 +79,6 @@ def socket_app(tmp_path: Path) -> Iterator[Socket]:
             yield Socket(emu, Driver(emu, SECRET), handler, services, team)
         finally:
             handler.close()  # type: ignore[no-untyped-call]
-
-
-def mention(user_id: str) -> str:
-    return f"<@{user_id}|{user_id.lower()}>"
-
-
-def text_of(reply: dict[str, Any]) -> str:
-    parts = [str(reply.get("text") or "")]
-    for block in reply.get("blocks") or []:
-        text = block.get("text")
-        if isinstance(text, dict):
-            parts.append(str(text.get("text", "")))
-        for element in block.get("fields") or block.get("elements") or []:
-            if isinstance(element, dict) and isinstance(element.get("text"), str):
-                parts.append(element["text"])
-    return "\n".join(parts)
 
 
 def test_the_app_connects_with_its_app_token(socket_app: Socket) -> None:
