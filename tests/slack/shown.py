@@ -44,6 +44,11 @@ def shown(message: Mapping[str, Any]) -> str:
 
 def block_shown(block: Mapping[str, Any]) -> str:
     """What one block shows: a section's text and fields, a context's texts."""
+    return as_shown("\n".join(_block_texts(block)))
+
+
+def _block_texts(block: Mapping[str, Any]) -> list[str]:
+    """The mrkdwn or plain texts of a block, as sent."""
     parts = []
     text = block.get("text")
     if isinstance(text, Mapping):
@@ -51,7 +56,7 @@ def block_shown(block: Mapping[str, Any]) -> str:
     for element in block.get("fields") or block.get("elements") or []:
         if isinstance(element, Mapping) and isinstance(element.get("text"), str):
             parts.append(element["text"])
-    return as_shown("\n".join(parts))
+    return parts
 
 
 def error_text(message: Mapping[str, Any]) -> str | None:
@@ -71,10 +76,5 @@ def text_of(reply: Mapping[str, Any]) -> str:
     """Everything a reply says: its text and the text of its blocks (markup as sent)."""
     parts = [str(reply.get("text") or "")]
     for block in reply.get("blocks") or []:
-        text = block.get("text")
-        if isinstance(text, dict):
-            parts.append(str(text.get("text", "")))
-        for element in block.get("fields") or block.get("elements") or []:
-            if isinstance(element, dict) and isinstance(element.get("text"), str):
-                parts.append(element["text"])
+        parts += _block_texts(block)
     return "\n".join(parts)
