@@ -43,8 +43,8 @@ from bot.commands.views import ModalMeta
 from bot.config import Settings
 from bot.engine.model import Group
 from bot.services import Actor, Services, WorkspaceSettings
-from bot.slackemu.driver import Driver
-from bot.slackemu.payloads import (
+from slackemu.driver import Driver
+from slackemu.payloads import (
     Context,
     SignedRequest,
     Signer,
@@ -52,7 +52,7 @@ from bot.slackemu.payloads import (
     interaction_body,
     view_submission_payload,
 )
-from bot.slackemu.server import RESPONSE_URL, SlackEmulator
+from slackemu.server import RESPONSE_URL, SlackEmulator
 
 ROOT = Path(__file__).resolve().parent.parent
 SECRET = "bench-signing-secret"

@@ -56,3 +56,27 @@ def test_package_imports_point_inward(package: str) -> None:
             if any(name == bad or name.startswith(bad + ".") for bad in FORBIDDEN[package]):
                 offences.append(f"{path.relative_to(BOT.parent)} imports {name}")
     assert offences == []
+
+
+EMULATOR = BOT.parent / "slackemu"
+
+
+def test_the_slack_emulator_stays_outside_the_product() -> None:
+    """The emulator is a sibling package: only the shell plays Slack with it, and it knows
+    nothing of groupbot, so the product never depends on a test tool."""
+    offences = []
+    for path in sorted(BOT.rglob("*.py")):
+        if path.is_relative_to(BOT / "shell"):
+            continue
+        offences += [
+            f"{path.relative_to(BOT.parent)} imports {name}"
+            for name in imported_modules(path)
+            if name == "slackemu" or name.startswith("slackemu.")
+        ]
+    for path in sorted(EMULATOR.rglob("*.py")):
+        offences += [
+            f"{path.relative_to(BOT.parent)} imports {name}"
+            for name in imported_modules(path)
+            if name == "bot" or name.startswith("bot.")
+        ]
+    assert offences == []

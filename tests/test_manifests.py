@@ -12,7 +12,7 @@ import pytest
 import yaml
 from referencing import Registry, Resource
 
-from bot.slackemu import DEFAULT_BOT_SCOPES
+from slackemu import DEFAULT_BOT_SCOPES
 from tests.shared_files import require_shared
 
 MANIFESTS = Path(__file__).resolve().parent.parent / "manifests"

@@ -1,7 +1,7 @@
 """The Slack side of the shell: the real Bolt app, driven through signed requests, against
 the built-in Web API emulator.
 
-Every line becomes the request body Slack would post (``bot.slackemu.payloads``), signed
+Every line becomes the request body Slack would post (``slackemu.payloads``), signed
 with the app's secret and handed to ``app.dispatch``, the path a real request takes
 after the HTTP adapter. What the app does in answer is read back from where Slack would
 show it: the HTTP body of the ack (a command's ephemeral reply, a modal's
@@ -43,7 +43,7 @@ from bot.shell.observe import observe
 from bot.shell.render import Choice
 from bot.shell.replies import HOME, Posted, Reply, is_error_message
 from bot.shell.workspace import Channel, Person, Workspace
-from bot.slackemu.payloads import (
+from slackemu.payloads import (
     JSON,
     Context,
     SignedRequest,
@@ -55,7 +55,7 @@ from bot.slackemu.payloads import (
     view_closed_payload,
     view_submission_payload,
 )
-from bot.slackemu.server import SlackEmulator
+from slackemu.server import SlackEmulator
 
 COMMAND = "/group"
 # A listener still busy after this long is reported, and the shell goes on.

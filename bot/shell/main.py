@@ -24,7 +24,7 @@ from bot.shell.session import Job, Session
 from bot.shell.terminal import PipedLines, TerminalLines, shown_path
 from bot.shell.text import Style
 from bot.shell.workspace import Channel, Person
-from bot.slackemu.server import SlackEmulator
+from slackemu.server import SlackEmulator
 
 # Fixed credentials of the in-process emulator: nothing leaves 127.0.0.1.
 SIGNING_SECRET = "groupbot-shell-signing-secret"

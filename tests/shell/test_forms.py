@@ -8,7 +8,7 @@ import pytest
 
 from bot.shell.forms import Form, questions
 from bot.shell.workspace import AnswerError, Channel, Person, Workspace
-from bot.slackemu.payloads import fill_state
+from slackemu.payloads import fill_state
 
 PEOPLE = Workspace(
     people=(

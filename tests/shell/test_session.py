@@ -25,7 +25,7 @@ from bot.shell.replies import ERROR_BLOCK, is_error_message
 from bot.shell.session import Session
 from bot.shell.terminal import PipedLines
 from bot.shell.workspace import Channel, Person, escape_mentions
-from bot.slackemu.server import SlackEmulator
+from slackemu.server import SlackEmulator
 
 SECRET = "test-signing-secret"
 TOKEN = "xoxb-test"

@@ -248,3 +248,36 @@ def test_an_unknown_mention_is_named_before_anything_is_sent(shell: Shell, tmp_p
     )
     assert "Slack" not in result.stdout  # not the app's advice about Slack's mention list
     assert documents(tmp_path) == {}
+
+
+# What `pip install -e .` (the README's first command) does not install: the shell must not
+# need any of it, even with ../shared beside the repository.
+TEST_ONLY = ("jsonschema", "referencing", "hypothesis", "pytest")
+
+
+def test_the_shell_runs_without_the_test_dependencies(tmp_path: Path) -> None:
+    hide = "".join(f"sys.modules[{name!r}] = None; " for name in TEST_ONLY)
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("SLACK_", "KAZOO_", "PBX_")) and key != "DATABASE_URL"
+    }
+    env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'groupbot.db'}"
+    env["PBX_EXPORT_DIR"] = str(tmp_path / "callflows")
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            f'import sys; {hide}from bot.cli import main; sys.exit(main(["shell"]))',
+        ],
+        input="/group create Sales 201 @alice @bob\n/group show Sales\n",
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env={**env, "PYTHONSAFEPATH": "1"},
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Created Sales" in done.stdout
+    assert (tmp_path / "callflows" / "groups").is_dir()

@@ -19,9 +19,9 @@ import pytest
 from bot.app import build_services, create_app, wsgi_app
 from bot.config import Settings
 from bot.services import Services
-from bot.slackemu.driver import Driver
-from bot.slackemu.payloads import SignedRequest
-from bot.slackemu.server import RESPONSE_URL, SlackEmulator
+from slackemu.driver import Driver
+from slackemu.payloads import SignedRequest
+from slackemu.server import RESPONSE_URL, SlackEmulator
 from tests.slack import live
 
 SECRET = "e2e-signing-secret"

@@ -8,7 +8,7 @@ import pytest
 
 from bot.commands.help import SPECS
 from bot.commands.ids import Action, Block, Callback, group_action_id
-from bot.slackemu.server import RESPONSE_URL
+from slackemu.server import RESPONSE_URL
 from tests.slack.conftest import ADMIN, CHANNEL, EXTRA, LEAD, LISTED_ADMIN, MEMBER, OUTSIDER, Slack
 from tests.slack.shown import error_text, mention, shown, text_of
 

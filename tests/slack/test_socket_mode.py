@@ -20,8 +20,8 @@ from slack_bolt.adapter.socket_mode import SocketModeHandler
 from bot.app import build_services, build_socket_handler
 from bot.config import Settings
 from bot.services import Services
-from bot.slackemu.driver import Driver
-from bot.slackemu.server import RESPONSE_URL, SlackEmulator
+from slackemu.driver import Driver
+from slackemu.server import RESPONSE_URL, SlackEmulator
 from tests.slack.conftest import ADMIN, CHANNEL, EXTRA, LEAD, PEOPLE, SECRET, TOKEN, directory_yaml
 from tests.slack.shown import mention, text_of
 

@@ -13,8 +13,8 @@ import pytest
 
 from bot.app import build_services, create_app, wsgi_app
 from bot.config import Settings
-from bot.slackemu.driver import Driver
-from bot.slackemu.server import RESPONSE_URL, SlackEmulator
+from slackemu.driver import Driver
+from slackemu.server import RESPONSE_URL, SlackEmulator
 from tests.slack import live
 from tests.slack.conftest import ADMIN, CHANNEL, LEAD, MEMBER, SECRET, Slack, directory_yaml, settle
 

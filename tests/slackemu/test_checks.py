@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from bot.slackemu import check_message, check_view
-from bot.slackemu import schema as schema_module
+from slackemu import check_message, check_view
+from slackemu import schema as schema_module
 from tests.shared_files import require_shared
 
 

@@ -20,8 +20,8 @@ from slack_sdk.http_retry.builtin_handlers import (
 from slack_sdk.http_retry.builtin_interval_calculators import FixedValueRetryIntervalCalculator
 from slack_sdk.webhook import WebhookClient
 
-from bot.slackemu import ManualClock, SlackEmulator
-from bot.slackemu.views import TRIGGER_TTL
+from slackemu import ManualClock, SlackEmulator
+from slackemu.views import TRIGGER_TTL
 
 TOKEN = "xoxb-test-token"
 

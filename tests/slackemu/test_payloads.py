@@ -9,7 +9,7 @@ import pytest
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
-from bot.slackemu import Driver, SignedRequest, SlackEmulator, fill_state, input_fields
+from slackemu import Driver, SignedRequest, SlackEmulator, fill_state, input_fields
 
 SECRET = "emulator-signing-secret"
 

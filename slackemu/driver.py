@@ -13,7 +13,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from bot.slackemu.payloads import (
+from slackemu.payloads import (
     JSON,
     Context,
     SignedRequest,
@@ -28,7 +28,7 @@ from bot.slackemu.payloads import (
     view_closed_payload,
     view_submission_payload,
 )
-from bot.slackemu.server import SlackEmulator
+from slackemu.server import SlackEmulator
 
 
 class Driver:

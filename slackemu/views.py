@@ -14,8 +14,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.slackemu.checks import check_view, format_error
-from bot.slackemu.state import ApiError, Clock, Identity, Ids, invalid
+from slackemu.checks import check_view, format_error
+from slackemu.state import ApiError, Clock, Identity, Ids, invalid
 
 TRIGGER_TTL = 3.0
 MAX_STACK = 3

@@ -9,9 +9,9 @@ would; ``payloads`` builds what Slack's client sends; ``Driver`` combines the tw
 with a running emulator to drive a Bolt app.
 """
 
-from bot.slackemu.checks import check_message, check_view
-from bot.slackemu.driver import Driver
-from bot.slackemu.payloads import (
+from slackemu.checks import check_message, check_view
+from slackemu.driver import Driver
+from slackemu.payloads import (
     Context,
     Field,
     SignedRequest,
@@ -19,9 +19,9 @@ from bot.slackemu.payloads import (
     fill_state,
     input_fields,
 )
-from bot.slackemu.server import SlackEmulator
-from bot.slackemu.state import DEFAULT_BOT_SCOPES, Call, Identity, ManualClock
-from bot.slackemu.views import SubmissionOutcome
+from slackemu.server import SlackEmulator
+from slackemu.state import DEFAULT_BOT_SCOPES, Call, Identity, ManualClock
+from slackemu.views import SubmissionOutcome
 
 __all__ = [
     "DEFAULT_BOT_SCOPES",

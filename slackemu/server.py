@@ -20,9 +20,9 @@ from types import TracebackType
 from typing import Any
 from urllib.parse import urlsplit
 
-from bot.slackemu.methods import METHODS, ApiRequest, parse_basic
-from bot.slackemu.socket_mode import SocketModeServer
-from bot.slackemu.state import (
+from slackemu.methods import METHODS, ApiRequest, parse_basic
+from slackemu.socket_mode import SocketModeServer
+from slackemu.state import (
     DEFAULT_BOT_SCOPES,
     ApiError,
     Call,
@@ -31,9 +31,9 @@ from bot.slackemu.state import (
     Identity,
     User,
 )
-from bot.slackemu.transport import HttpServer, Reply, decode_args, decode_json, json_reply
-from bot.slackemu.views import SubmissionOutcome
-from bot.slackemu.workspace import Upload, Workspace
+from slackemu.transport import HttpServer, Reply, decode_args, decode_json, json_reply
+from slackemu.views import SubmissionOutcome
+from slackemu.workspace import Upload, Workspace
 
 RESPONSE_URL = "response_url"  # the method name under which response_url posts are recorded
 UPLOAD = "upload"  # ... and raw file uploads

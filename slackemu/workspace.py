@@ -8,9 +8,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.slackemu.checks import check_message
-from bot.slackemu.socket_mode import SocketModeServer
-from bot.slackemu.state import (
+from slackemu.checks import check_message
+from slackemu.socket_mode import SocketModeServer
+from slackemu.state import (
     ApiError,
     Clock,
     Directory,
@@ -19,7 +19,7 @@ from bot.slackemu.state import (
     Message,
     invalid,
 )
-from bot.slackemu.views import ViewStore
+from slackemu.views import ViewStore
 
 # Slack's documented budget for a response_url: five posts within thirty minutes.
 RESPONSE_URL_USES = 5

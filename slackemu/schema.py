@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 SCHEMA_FILE = "block-kit.schema.json"
-_REPO = Path(__file__).resolve().parent.parent.parent
+_REPO = Path(__file__).resolve().parent.parent
 
 
 class _SchemaError(Protocol):

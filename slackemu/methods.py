@@ -14,8 +14,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from bot.slackemu.state import ApiError, Message
-from bot.slackemu.workspace import Workspace
+from slackemu.state import ApiError, Message
+from slackemu.workspace import Workspace
 
 
 @dataclass
