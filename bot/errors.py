@@ -6,15 +6,7 @@ logged with a reference id (see ``bot.commands.errors``).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-
-
-class UserError(Exception):
-    """Something the user can fix; ``str(err)`` is the message they see."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+from bot.engine.errors import FieldErrors, UserError
 
 
 class NotFound(UserError):
@@ -37,17 +29,12 @@ class PbxUnavailable(UserError):
     """The change is stored but the PBX has not taken it yet (it stays in the outbox)."""
 
 
-class FieldErrors(UserError):
-    """Rejections keyed by the field they concern (``"members.2.end"``, ``"extension"``).
-
-    Modals turn the keys into input ``block_id``s; the command line shows them as a list.
-    """
-
-    def __init__(self, errors: Mapping[str, str]) -> None:
-        self.errors = dict(errors)
-        super().__init__(self._text(self.errors.items()))
-
-    @staticmethod
-    def _text(items: Iterable[tuple[str, str]]) -> str:
-        lines = [message for _, message in items]
-        return lines[0] if len(lines) == 1 else "\n".join(f"• {line}" for line in lines)
+__all__ = [
+    "Conflict",
+    "FieldErrors",
+    "Forbidden",
+    "NotAvailableYet",
+    "NotFound",
+    "PbxUnavailable",
+    "UserError",
+]

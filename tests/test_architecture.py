@@ -23,6 +23,9 @@ FORBIDDEN = {
         "bot.services",
         "bot.app",
         "bot.shell",
+        "bot.errors",
+        "bot.config",
+        "matplotlib",  # drawing is the views' business
     ),
     "storage": ("slack_bolt", "bot.commands", "bot.services", "bot.app", "bot.pbx", "bot.shell"),
     "pbx": (
@@ -79,4 +82,14 @@ def test_the_slack_emulator_stays_outside_the_product() -> None:
             for name in imported_modules(path)
             if name == "bot" or name.startswith("bot.")
         ]
+    assert offences == []
+
+
+def test_the_engine_imports_nothing_of_ours_outside_itself() -> None:
+    offences = [
+        f"{path.relative_to(BOT.parent)} imports {name}"
+        for path in sorted((BOT / "engine").rglob("*.py"))
+        for name in imported_modules(path)
+        if name.startswith("bot.") and not name.startswith("bot.engine")
+    ]
     assert offences == []

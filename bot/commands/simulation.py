@@ -17,10 +17,9 @@ from slack_sdk.errors import SlackApiError
 from bot.commands import people, views
 from bot.commands.grammar import commands as c
 from bot.commands.roles import Deps
-from bot.commands.views import Message
+from bot.commands.views import Message, call_picture, call_text
 from bot.commands.views.common import escape
 from bot.engine import simulator as sim
-from bot.engine import timeline_chart, timeline_text
 from bot.engine.compiler import CompileError, compile_group
 from bot.engine.directory import Directory
 from bot.engine.documents import GroupDocuments, PbxIds
@@ -55,11 +54,11 @@ def simulation(
     )
     message = views.simulate_message(
         shown.group.name,
-        timeline_text.render_text(trace),
-        outcome=timeline_text.render_outcome(trace.outcome),
+        call_text.render_text(trace),
+        outcome=call_text.render_outcome(trace.outcome),
         picture=PICTURE_WHERE,
     )
-    return message, timeline_chart.render_png(trace)
+    return message, call_picture.render_png(trace)
 
 
 def draft_timeline(group: Group, ids: PbxIds, directory: Directory) -> str:
@@ -67,7 +66,7 @@ def draft_timeline(group: Group, ids: PbxIds, directory: Directory) -> str:
 
     ``CompileError`` or ``sim.SimulationError`` when the draft cannot be walked."""
     documents = compile_group(group, ids, directory)
-    return timeline_text.render_text(call_trace(documents, ids, directory))
+    return call_text.render_text(call_trace(documents, ids, directory))
 
 
 DRAFT_ERRORS = (CompileError, sim.SimulationError)

@@ -34,7 +34,6 @@ from bot.engine.simulator import (
     SimulationError,
     simulate,
 )
-from bot.engine.timeline_text import render_text
 from bot.engine.validation import (
     GroupRejected,
     check_in_account,
@@ -82,7 +81,6 @@ __all__ = [
     "distributed",
     "lint",
     "parse_group",
-    "render_text",
     "simulate",
     "stored_ring_timeout",
 ]

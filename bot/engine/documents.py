@@ -14,7 +14,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-from bot.errors import UserError
+from bot.engine.errors import UserError
 
 JsonDoc = dict[str, Any]
 

@@ -12,8 +12,8 @@ from typing import Any
 from pydantic import ValidationError
 
 from bot.engine.directory import Directory
+from bot.engine.errors import FieldErrors
 from bot.engine.model import DID, Group, ItemError, NextActionKind, RingbackKind
-from bot.errors import FieldErrors
 
 # pydantic's own wording, said the way a form would say it
 _TYPE_MESSAGES = {

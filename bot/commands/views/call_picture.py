@@ -13,8 +13,8 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
+from bot.commands.views.call_text import render_outcome
 from bot.engine.simulator import CallTrace, Leg
-from bot.engine.timeline_text import render_outcome
 
 COLOURS = {"rang": "#2eb67d", "cancelled": "#9ad9bd", "answered": "#1264a3", "busy": "#e01e5a"}
 ROW_INCHES, BASE_INCHES, WIDTH_INCHES, DPI = 0.34, 1.9, 11.0, 100

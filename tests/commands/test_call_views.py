@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import struct
 
+from bot.commands.views.call_picture import render_png
+from bot.commands.views.call_text import describe_event, render_text
 from bot.engine.simulator import Answer, CallTrace, DirectoryUser, Scenario, simulate
-from bot.engine.timeline_chart import render_png
-from bot.engine.timeline_text import describe_event, render_text
 from tests.engine.calls import base, load_example, member, person, run, sales_directory
 
 FIFTEEN = [f"member{i:02d}" for i in range(15)]
