@@ -47,7 +47,10 @@ from bot.pbx import PbxRejected, PbxUnreachable
 
 CONNECT_TIMEOUT_S = 3.0
 READ_TIMEOUT_S = 10.0
-_NUMBER_TAKEN = re.compile(r"^(?:Number|Pattern) (?P<what>.+?) exists in callflow (?P<id>\S+) ?(?P<name>.*)$")
+# cb_callflows.erl 278-287: "Number 201 exists in callflow <id> <name>"
+_NUMBER_TAKEN = re.compile(
+    r"^(?:Number|Pattern) (?P<what>.+?) exists in callflow (?P<id>\S+) ?(?P<name>.*)$"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,7 +126,10 @@ class CrossbarClient:
         return self
 
     def __exit__(
-        self, kind: type[BaseException] | None, error: BaseException | None, tb: TracebackType | None
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        tb: TracebackType | None,
     ) -> None:
         self.close()
 
@@ -244,9 +250,7 @@ def _error(method: str, path: str, status: int, envelope: Mapping[str, Any]) -> 
     if status >= 500 or status == 429:
         return PbxUnreachable(f"the PBX answered {status} ({error}) to {method} {path}")
     if path == "/api_auth":
-        return KazooAuthFailed(
-            "The PBX did not accept this API key", status=status, error=error
-        )
+        return KazooAuthFailed("The PBX did not accept this API key", status=status, error=error)
     fields = _field_errors(data) if status == 400 else ()
     if fields:
         message = "; ".join(f.plain() for f in fields)
@@ -384,10 +388,22 @@ def _taken_by_itself(error: KazooRejected, doc_id: str) -> bool:
 class KazooAccountBinder:
     """``AccountBinder`` for Kazoo: the account an API key authenticates as."""
 
-    def __init__(self, base_url: str, **timeouts: float) -> None:
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        connect_timeout: float = CONNECT_TIMEOUT_S,
+        read_timeout: float = READ_TIMEOUT_S,
+    ) -> None:
         self.base_url = base_url
-        self.timeouts = timeouts
+        self.connect_timeout, self.read_timeout = connect_timeout, read_timeout
 
     def confirm_account(self, credentials: str) -> str:
-        with CrossbarClient(self.base_url, credentials, **self.timeouts) as client:
+        """The account ``credentials`` (an API key) authenticate as; a one-off session."""
+        with CrossbarClient(
+            self.base_url,
+            credentials,
+            connect_timeout=self.connect_timeout,
+            read_timeout=self.read_timeout,
+        ) as client:
             return client.authenticate()

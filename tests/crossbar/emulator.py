@@ -26,6 +26,7 @@ crossbar does for what groupbot uses (docs/kazoo.md says where each rule comes f
 from __future__ import annotations
 
 import base64
+import contextlib
 import copy
 import json
 import re
@@ -56,7 +57,7 @@ DEFAULT_PAGE_SIZE = 50  # crossbar.pagination_page_size (cb_context.erl 131)
 _REQUIRED = re.compile(r"^'(.+)' is a required property$")
 
 
-class Reply(Exception):  # noqa: N818 - a control-flow signal, not an error
+class Reply(Exception):
     """Answer the request now with a crossbar error envelope."""
 
     def __init__(self, status: int, message: str, data: Any) -> None:
@@ -185,9 +186,7 @@ class CrossbarEmulator:
     def count(self, method: str | None = None, path: str = "") -> int:
         """Requests received, optionally of one verb and with ``path`` in their path."""
         with self.lock:
-            return sum(
-                1 for m, p in self.requests if method in (None, m) and path in p
-            )
+            return sum(1 for m, p in self.requests if method in (None, m) and path in p)
 
     def expire_tokens(self) -> None:
         with self.lock:
@@ -295,9 +294,11 @@ class CrossbarEmulator:
         current = _load(docs, collection, doc_id)
         if method == "GET":
             return _envelope(self._read(collection, docs, current), token, current)
-        if method == "DELETE":
+        if method == "DELETE":  # soft unless asked (crossbar_doc.erl 540-577)
             current["pvt_deleted"] = True
             _bump(current)
+            if query.get("should_soft_delete") == "false":
+                del docs[doc_id]
             deleted = {**_public(current), "id": doc_id, "_read_only": {"deleted": True}}
             return _envelope(deleted, token, current)
         data = _data(body)
@@ -432,13 +433,17 @@ class _Handler(BaseHTTPRequestHandler):
             return
         if fault is not None and fault.kind == "status":
             name, text = SYSTEM_ERRORS.get(fault.status, ("unspecified_fault", "unknown failure"))
-            self._answer(fault.status, _error_envelope(Reply(fault.status, name, {"message": text}), None))
+            self._answer(
+                fault.status, _error_envelope(Reply(fault.status, name, {"message": text}), None)
+            )
             return
         try:
             body = json.loads(raw) if raw else None
         except ValueError:
             invalid = {"json": {"invalid": {"message": "failed to parse JSON", "target": "body"}}}
-            self._answer(400, _error_envelope(Reply(400, "invalid request envelope", invalid), None))
+            self._answer(
+                400, _error_envelope(Reply(400, "invalid request envelope", invalid), None)
+            )
             return
         query = dict(parse_qsl(parts.query))
         token = self.headers.get("X-Auth-Token")
@@ -464,17 +469,15 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _cut(self) -> None:
         self.close_connection = True
-        try:
+        with contextlib.suppress(OSError):
             self.connection.shutdown(socket.SHUT_RDWR)
-        except OSError:
-            pass
 
 
 # -- documents ------------------------------------------------------------------------
 
 
 def normalize(number: str) -> str:
-    """Kazoo's default e164 converters (knm_converters.erl 26-31)."""
+    """Kazoo's default e164 converters (knm_converter_regex.erl 26-31)."""
     if match := re.fullmatch(r"(\+?1)?([2-9][0-9]{2}[2-9][0-9]{6})", number):
         return "+1" + match[2]
     if match := re.fullmatch(r"011(\d{5,})|00(\d{5,})", number):
@@ -584,6 +587,7 @@ def _passes(doc: Mapping[str, Any], query: Mapping[str, str]) -> bool:
     def text(value: Any) -> str:
         return json.dumps(value) if not isinstance(value, str) else value
 
+    must_have = {"has_key": True, "key_missing": False}
     for key, wanted in query.items():
         if key.startswith("filter_not_"):
             if text(at(key.removeprefix("filter_not_"))) == wanted:
@@ -592,9 +596,7 @@ def _passes(doc: Mapping[str, Any], query: Mapping[str, str]) -> bool:
             value = at(key.removeprefix("filter_"))
             if value is missing or text(value) != wanted:
                 return False
-        elif key == "has_key" and at(wanted) is missing:
-            return False
-        elif key == "key_missing" and at(wanted) is not missing:
+        elif key in must_have and (at(wanted) is not missing) != must_have[key]:
             return False
     return True
 
@@ -639,7 +641,9 @@ def _schema_errors(name: str, doc: Any, prefix: tuple[Any, ...] = ()) -> list[tu
         path = [*prefix, *error.absolute_path]
         rule = str(error.validator)
         if rule == "required" and (missing := _REQUIRED.match(error.message)):
-            errors.append((_key([*path, missing[1]]), rule, {"message": "Field is required but missing"}))
+            errors.append(
+                (_key([*path, missing[1]]), rule, {"message": "Field is required but missing"})
+            )
             continue
         target = error.validator_value
         template = _MESSAGES.get(rule, "failed to validate")
@@ -656,7 +660,7 @@ def _flow_errors(flow: Any) -> list[tuple[str, str, Any]]:
         return []
     errors = []
     for path, node in flow_nodes(flow):
-        where = tuple(path.split(".")) + ("data",)
+        where = (*path.split("."), "data")
         data = node.get("data", {})
         errors += _schema_errors(f"callflows.{node.get('module')}", data, where)
         if node.get("module") == "record_call" and "url" in data:
