@@ -35,7 +35,7 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from types import TracebackType
 from typing import Any
@@ -324,7 +324,7 @@ class KazooPbx:
 
     def delete(self, collection: str, doc_id: str) -> None:
         try:
-            self.client.delete(self.path(collection, doc_id))
+            _once_more_on_conflict(lambda: self.client.delete(self.path(collection, doc_id)))
         except KazooRejected as error:
             if error.status != 404:
                 raise
@@ -357,19 +357,24 @@ class KazooPbx:
         self.delete("groups", ids.group_id)
 
     def _replace(self, collection: str, doc_id: str, document: JsonDoc) -> None:
-        path = self.path(collection, doc_id)
+        _once_more_on_conflict(lambda: self.client.post(self.path(collection, doc_id), document))
+
+
+def _once_more_on_conflict(write: Callable[[], object]) -> None:
+    """A 409 on a write to an existing document is another write landing between
+    crossbar's read of the revision and its save: try once more, then leave it to the
+    outbox's retry."""
+    try:
+        write()
+    except KazooRejected as error:
+        if error.status != 409:
+            raise
         try:
-            self.client.post(path, document)
-        except KazooRejected as error:
-            if error.status != 409:
+            write()
+        except KazooRejected as again:
+            if again.status != 409:
                 raise
-            # another write got in between crossbar's read and save: once more, on top
-            try:
-                self.client.post(path, document)
-            except KazooRejected as again:
-                if again.status != 409:
-                    raise
-                raise PbxUnreachable(str(again)) from again
+            raise PbxUnreachable(str(again)) from again
 
 
 def _taken_by_itself(error: KazooRejected, doc_id: str) -> bool:

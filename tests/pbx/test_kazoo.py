@@ -196,6 +196,10 @@ def test_a_write_conflict_is_tried_once_more_then_left_to_the_retry(
     with pytest.raises(PbxUnreachable, match="conflicting write"):
         pbx.put("groups", ids.group_id, documents.group | {"name": "Twice"})
 
+    crossbar.fail(409, method="DELETE")
+    pbx.delete("groups", ids.group_id)
+    assert crossbar.is_deleted(ids.group_id)
+
 
 def test_an_answer_slower_than_the_timeout_is_unreachable(
     crossbar: CrossbarEmulator, pbx: KazooPbx
