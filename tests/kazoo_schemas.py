@@ -32,7 +32,7 @@ def _registry(folder: Path) -> Registry[Any]:
 
 
 @cache
-def _validator(name: str) -> Draft4Validator | None:
+def validator_for(name: str) -> Draft4Validator | None:
     folder = require_shared("kazoo", "schemas")
     registry = _registry(folder)
     if name not in registry:
@@ -41,7 +41,7 @@ def _validator(name: str) -> Draft4Validator | None:
 
 
 def _errors(name: str, doc: object, where: str) -> list[str]:
-    validator = _validator(name)
+    validator = validator_for(name)
     if validator is None:
         return [f"{where}: Kazoo has no schema {name!r}, so crossbar refuses it"]
     return [

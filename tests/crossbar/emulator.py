@@ -42,7 +42,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-from tests.kazoo_schemas import _validator, flow_nodes
+from tests.kazoo_schemas import flow_nodes, validator_for
 
 PVT_TYPES = {
     "groups": "group",
@@ -632,7 +632,7 @@ def _key(path: list[Any]) -> str:
 
 
 def _schema_errors(name: str, doc: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[str, str, Any]]:
-    validator = _validator(name)
+    validator = validator_for(name)
     if validator is None:
         message = f"unable to find callflow schema for module {name.split('.', 1)[-1]}"
         return [(_key([*prefix[:-1], "module"]), "error", {"message": message})]
