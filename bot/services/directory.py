@@ -57,7 +57,7 @@ class DirectoryUseCases(ServiceBase):
         now = self._clock()
         with self._uow() as uow:
             if team_id is None:
-                account = self.options.default_account_id
+                account = self._default_account()
                 uow.workspaces.ensure_account(account, now)
             else:
                 account = self._account_for_write(uow, team_id, now)
@@ -81,9 +81,7 @@ class DirectoryUseCases(ServiceBase):
     def ensure_directory(self, team_id: str | None = None) -> bool:
         """Load the demo directory when the account has none; True if it did."""
         with self._uow() as uow:
-            account = (
-                self.options.default_account_id if team_id is None else self._account(uow, team_id)
-            )
+            account = self._default_account() if team_id is None else self._account(uow, team_id)
             if not uow.directory.is_empty(account):
                 return False
         self.import_directory(team_id, demo_directory_text())

@@ -23,7 +23,7 @@ from bot.engine.documents import GroupDocuments, PbxIds
 from bot.engine.model import Features, Group, Member
 from bot.engine.validation import GroupRejected, parse_group
 from bot.errors import FieldErrors
-from bot.services import GroupView, Revision, SaveResult
+from bot.services import AccountBinding, GroupView, Revision, SaveResult
 from tests.shared_files import require_shared
 
 # ---------------------------------------------------------------- schema checks
@@ -809,6 +809,7 @@ class Settings:
     warn_percent: int = 80
     critical_percent: int = 95
     full_percent: int = 100
+    binding: AccountBinding = AccountBinding.TYPED
 
 
 def test_setup_modal_round_trips_the_settings(schema: Any) -> None:
@@ -837,7 +838,7 @@ def test_setup_errors_land_on_their_inputs() -> None:
     with pytest.raises(FieldErrors) as caught:
         views.read_setup(submitted(view, {Block.WARN: "8.5"}))
     assert views.errors_for_view(Callback.SETUP, caught.value.errors) == {
-        Block.WARN: "a threshold is a whole number of percent, like 80"
+        Block.WARN: "The warn threshold must be a whole percentage from 1 to 1,000."
     }
     assert views.errors_for_view(
         Callback.SETUP, {"storage_limit_bytes": "> 0", "time_zone": "?", "account_id": "hex"}
