@@ -104,9 +104,11 @@ def actor(context: BoltContext, client: WebClient, body: Mapping[str, Any]) -> A
     ours = {team_id, enterprise_of(context, body) or team_id}
     if user_teams_of(body) - ours:
         return Actor(team_id=team_id, user_id=user_id, is_admin=False, outsider=True)
-    is_admin = user_id in wired.settings.groupbot_admins
-    if not is_admin:
-        is_admin = wired.users.get(client, team_id, user_id).is_admin
+    # users.info too: a slash command does not always say whose team its user is of
+    person = wired.users.get(client, team_id, user_id)
+    if person.team_id and person.team_id not in ours:
+        return Actor(team_id=team_id, user_id=user_id, is_admin=False, outsider=True)
+    is_admin = person.is_admin or user_id in wired.settings.groupbot_admins
     return Actor(team_id=team_id, user_id=user_id, is_admin=is_admin)
 
 
@@ -117,6 +119,11 @@ def require_admin(who: Actor, what: str) -> None:
 
 def require_change(services: Services, who: Actor, view: GroupView, what: str) -> None:
     """Refuse before opening a modal whose submission would be refused anyway."""
+    if not services.can_change(who, view) and who.outsider:
+        raise Forbidden(
+            f"You are from another Slack organisation: you can look at {view.group.name} "
+            f"but not {what}."
+        )
     if not services.can_change(who, view):
         raise Forbidden(
             f"Only an admin or a lead of {view.group.name} can {what}. "

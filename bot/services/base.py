@@ -92,6 +92,11 @@ class ServiceBase:
         leads = {lead.slack_user for lead in record.leads} | {record.created_by}
         if actor.is_admin or actor.leads(leads):
             return
+        if actor.outsider:
+            raise Forbidden(
+                f"You are from another Slack organisation: you can look at {record.name} "
+                "but not change it."
+            )
         who = ", ".join(f"<@{u}>" for u in sorted(leads))
         raise Forbidden(
             f"Only admins and the leads of {record.name} ({who}) can change it; "

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from bot.engine.directory import Directory
 from bot.engine.model import Group, NextActionKind, RingbackKind
-from bot.errors import Forbidden, UserError
+from bot.errors import Forbidden, NotFound
 from bot.services.base import ServiceBase
 from bot.services.types import Actor, DirectoryImport
 from bot.storage.directory_file import (
@@ -34,7 +34,7 @@ class DirectoryUseCases(ServiceBase):
                 user = uow.directory.user_for_email(account, email)
             if user is None:
                 known = f" ({email})" if email else ""
-                raise UserError(
+                raise NotFound(
                     f"<@{slack_user_id}>{known} has no PBX user: no user of the PBX directory "
                     "is linked to them or has their email."
                 )

@@ -236,8 +236,8 @@ def setup_modal(meta: ModalMeta, current: SetupValues | None = None) -> View:
     return modal(Callback.SETUP, "Workspace setup", blocks, meta)
 
 
-_DECIMAL = re.compile(r"(\d+)(?:\.(\d+))?")
-_WHOLE = re.compile(r"\d+")
+_DECIMAL = re.compile(r"(-?)([0-9]+)(?:\.([0-9]+))?")
+_WHOLE = re.compile(r"[0-9]+")
 # Digits beyond these are out of range whatever they say: refused before any conversion.
 _GB_DIGITS = len(str(STORAGE_LIMIT_GB[1]))
 _PERCENT_DIGITS = len(str(PERCENT_RANGE[1]))
@@ -248,8 +248,8 @@ def _storage_bytes(typed: str) -> int | str:
     found = _DECIMAL.fullmatch(typed)
     if found is None:
         return "The storage limit must be a number of GB, like 50."
-    whole, fraction = found.group(1).lstrip("0"), found.group(2) or ""
-    if len(whole) > _GB_DIGITS or len(fraction) > 9:
+    sign, whole, fraction = found.group(1), found.group(2).lstrip("0"), found.group(3) or ""
+    if sign or len(whole) > _GB_DIGITS or len(fraction) > 9:
         return storage_limit_refusal()
     size = Decimal(f"{whole or 0}.{fraction or 0}")
     low, high = STORAGE_LIMIT_GB
