@@ -833,6 +833,35 @@ def test_setup_modal_round_trips_the_settings(schema: Any) -> None:
     assert check_view(schema, views.setup_modal(META)) == []
 
 
+def test_setup_modal_in_a_multi_workspace_install_never_takes_a_typed_account(
+    schema: Any,
+) -> None:
+    local = views.setup_modal(META, Settings(account_id="c" * 32, binding=AccountBinding.LOCAL))
+    assert check_view(schema, local) == []
+    inputs = [b["block_id"] for b in local["blocks"] if b["type"] == "input"]
+    assert Block.ACCOUNT_ID not in inputs and Block.API_KEY not in inputs
+    assert "c" * 32 in all_text(local)
+
+    unbound = views.setup_modal(META, Settings(account_id="", binding=AccountBinding.CREDENTIALS))
+    assert check_view(schema, unbound) == []
+    key = block(unbound, Block.API_KEY)
+    assert key["type"] == "input" and not key.get("optional")
+    assert "initial_value" not in key["element"]
+    assert Block.ACCOUNT_ID not in [
+        b["block_id"] for b in unbound["blocks"] if b["type"] == "input"
+    ]
+    assert views.read_api_key(submitted(unbound, {Block.API_KEY: " k3y "})) == "k3y"
+
+    bound = views.setup_modal(
+        META, Settings(account_id="d" * 32, binding=AccountBinding.CREDENTIALS)
+    )
+    assert check_view(schema, bound) == []
+    assert block(bound, Block.API_KEY).get("optional") is True
+    assert "d" * 32 in all_text(bound)
+    errors = views.errors_for_view(Callback.SETUP, {"api_key": "no", "": "?"}, submitted(bound, {}))
+    assert errors == {Block.API_KEY: "no; ?"}
+
+
 def test_setup_errors_land_on_their_inputs() -> None:
     view = views.setup_modal(META)
     with pytest.raises(FieldErrors) as caught:

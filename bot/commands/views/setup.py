@@ -162,7 +162,7 @@ def _account_blocks(current: SetupValues | None) -> list[dict[str, Any]]:
         return [input_block(Block.ACCOUNT_ID, "PBX account id", typed, hint=hint)]
     if binding is AccountBinding.LOCAL:
         said = f"*PBX account* `{account}`: made by groupbot for this workspace (local PBX)."
-        return [context([said], block_id=Block.ACCOUNT_ID)]
+        return [context([said])]
     shown = (
         f"*PBX account* `{account}`, connected by its API key."
         if account
@@ -176,7 +176,7 @@ def _account_blocks(current: SetupValues | None) -> list[dict[str, Any]]:
     if account:
         hint += " Leave it empty to keep the account connected now."
     return [
-        context([shown], block_id=Block.ACCOUNT_ID),
+        context([shown]),
         input_block(Block.API_KEY, "PBX API key", key, optional=bool(account), hint=hint),
     ]
 
