@@ -839,13 +839,15 @@ def test_setup_modal_in_a_multi_workspace_install_never_takes_a_typed_account(
     local = views.setup_modal(META, Settings(account_id="c" * 32, binding=AccountBinding.LOCAL))
     assert check_view(schema, local) == []
     inputs = [b["block_id"] for b in local["blocks"] if b["type"] == "input"]
-    assert Block.ACCOUNT_ID not in inputs and Block.API_KEY not in inputs
+    assert Block.ACCOUNT_ID not in inputs
+    assert Block.API_KEY not in inputs
     assert "c" * 32 in all_text(local)
 
     unbound = views.setup_modal(META, Settings(account_id="", binding=AccountBinding.CREDENTIALS))
     assert check_view(schema, unbound) == []
     key = block(unbound, Block.API_KEY)
-    assert key["type"] == "input" and not key.get("optional")
+    assert key["type"] == "input"
+    assert not key.get("optional")
     assert "initial_value" not in key["element"]
     assert Block.ACCOUNT_ID not in [
         b["block_id"] for b in unbound["blocks"] if b["type"] == "input"
