@@ -119,13 +119,14 @@ def require_admin(who: Actor, what: str) -> None:
 
 def require_change(services: Services, who: Actor, view: GroupView, what: str) -> None:
     """Refuse before opening a modal whose submission would be refused anyway."""
-    if not services.can_change(who, view) and who.outsider:
+    if services.can_change(who, view):
+        return
+    if who.outsider:
         raise Forbidden(
             f"You are from another Slack organisation: you can look at {view.group.name} "
             f"but not {what}."
         )
-    if not services.can_change(who, view):
-        raise Forbidden(
-            f"Only an admin or a lead of {view.group.name} can {what}. "
-            f"Ask <@{view.created_by}> or a workspace admin."
-        )
+    raise Forbidden(
+        f"Only an admin or a lead of {view.group.name} can {what}. "
+        f"Ask <@{view.created_by}> or a workspace admin."
+    )

@@ -40,8 +40,12 @@ class Workspaces:
         """The workspace row of ``team_id``, made with ``account_id`` (and that account)
         if it has none yet; of two callers making it at once, the first one's stands."""
         self.ensure_account(account_id, now)
-        values = {"team_id": team_id, "account_id": account_id, "created_at": now}
-        values["updated_at"] = now
+        values = {
+            "team_id": team_id,
+            "account_id": account_id,
+            "created_at": now,
+            "updated_at": now,
+        }
         if self.session.get_bind().dialect.name == "postgresql":
             self.session.execute(
                 pg_insert(Workspace)
