@@ -12,7 +12,7 @@ import os
 import sys
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from slack_bolt import App, BoltContext
 from slack_bolt.oauth.oauth_settings import OAuthSettings
@@ -28,7 +28,7 @@ from bot.commands.people import SlackUsers
 from bot.commands.roles import DEPS_KEY, Deps
 from bot.config import Settings
 from bot.errors import FieldErrors, UserError
-from bot.pbx import Pbx
+from bot.pbx import AccountBinder, Pbx
 from bot.services import Clock, Services
 
 if TYPE_CHECKING:
@@ -247,10 +247,14 @@ def cli_shell(args: argparse.Namespace) -> int:
 # ---- storage, PBX and services ---------------------------------------------------------
 
 
-def default_account_id(settings: Settings) -> str:
-    """The PBX account of a workspace not yet set up: KAZOO_ACCOUNT_ID, else a local one."""
+def default_account_id(settings: Settings) -> str | None:
+    """The PBX account of a one-workspace install (until an admin names another in
+    /group setup): KAZOO_ACCOUNT_ID, else a local one. None in a multi-workspace (OAuth)
+    install, which shares no account: each workspace is bound to its own."""
     import uuid
 
+    if settings.oauth_enabled:
+        return None
     if settings.kazoo_account_id:
         return settings.kazoo_account_id
     return uuid.uuid5(uuid.NAMESPACE_URL, "groupbot:local-pbx-account").hex
@@ -272,10 +276,34 @@ def build_pbx(settings: Settings) -> Pbx:
     return LocalPbx(settings.pbx_export_dir)
 
 
+def account_binder(
+    settings: Settings, pbx: Pbx, binder: AccountBinder | None = None
+) -> AccountBinder | None:
+    """Who confirms a workspace's PBX account in a multi-workspace install over Kazoo:
+    ``binder``, else the PBX adapter itself when it can (``confirm_account``). None
+    elsewhere: a one-workspace install names its account, and over the local PBX each
+    workspace gets a new one."""
+    if not settings.oauth_enabled or settings.pbx_backend == "file":
+        return None
+    if binder is not None:
+        return binder
+    if callable(getattr(pbx, "confirm_account", None)):
+        return cast("AccountBinder", pbx)
+    raise SystemExit(
+        "groupbot: a multi-workspace install needs a PBX that confirms API keys "
+        f"(PBX_BACKEND={settings.pbx_backend} does not)"
+    )
+
+
 def build_services(
-    settings: Settings, *, pbx: Pbx | None = None, clock: Clock | None = None
+    settings: Settings,
+    *,
+    pbx: Pbx | None = None,
+    clock: Clock | None = None,
+    binder: AccountBinder | None = None,
 ) -> Services:
-    """Services over DATABASE_URL (SQLite upgraded first) and the PBX of PBX_BACKEND."""
+    """Services over DATABASE_URL (SQLite upgraded first) and the PBX of PBX_BACKEND;
+    ``binder`` stands for the PBX's confirmation of API keys (see ``account_binder``)."""
     from datetime import UTC, datetime
 
     from bot.services import ServiceOptions
@@ -284,11 +312,16 @@ def build_services(
 
     prepare_database(settings)
     engine = make_engine(settings.database_url)
+    adapter = pbx if pbx is not None else build_pbx(settings)
+    options = ServiceOptions(
+        default_account_id=default_account_id(settings),
+        binder=account_binder(settings, adapter, binder),
+    )
     return Services(
         unit_of_work_factory(make_session_factory(engine)),
-        pbx if pbx is not None else build_pbx(settings),
+        adapter,
         clock or (lambda: datetime.now(UTC)),
-        ServiceOptions(default_account_id=default_account_id(settings)),
+        options,
     )
 
 

@@ -127,7 +127,10 @@ class Driver:
     def _context(self, user_id: str) -> Context:
         user = self.emu.workspace.directory.users.get(user_id)
         me = self.emu.identity
-        return Context(me.team_id, me.app_id, user_id, user.name if user else user_id)
+        name = user.name if user else user_id
+        return Context(
+            me.team_id, me.app_id, user_id, name, user_team=user.home_team if user else None
+        )
 
     def _now(self) -> float:
         return self.emu.workspace.clock()

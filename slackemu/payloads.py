@@ -177,10 +177,12 @@ class Context:
     user_id: str
     user_name: str = ""
     team_domain: str = "groupbot-dev"
+    user_team: str | None = None  # an external user's own team (a shared channel)
 
     def user(self) -> dict[str, Any]:
         name = self.user_name or self.user_id
-        return {"id": self.user_id, "username": name, "name": name, "team_id": self.team_id}
+        team = self.user_team or self.team_id
+        return {"id": self.user_id, "username": name, "name": name, "team_id": team}
 
     def team(self) -> dict[str, Any]:
         return {"id": self.team_id, "domain": self.team_domain}

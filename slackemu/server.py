@@ -11,6 +11,7 @@ emulator simple and is plenty for tests and a one-person shell.
 
 from __future__ import annotations
 
+import copy
 import json
 import threading
 import time
@@ -83,6 +84,9 @@ class SlackEmulator:
             client_secret=client_secret,
         )
         self.workspace.views.home_tab_enabled = home_tab_enabled
+        # every workspace this server plays, by team id (``add_team``); the first is ours
+        self._teams: dict[str, Workspace] = {self.identity.team_id: self.workspace}
+        self._root = self
         self._clock = clock
         self._address = (host, port)
         self._lock = threading.Condition()
@@ -94,9 +98,13 @@ class SlackEmulator:
     # -- lifecycle ------------------------------------------------------------------
 
     def start(self) -> SlackEmulator:
+        if self._root is not self:
+            self._root.start()
+            return self
         if self._server is None:
             self._server = HttpServer(self._address, self._serve)
-            self.workspace.root_url = self.url
+            for workspace in self._teams.values():
+                workspace.root_url = self.url
             self._thread = threading.Thread(
                 target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
             )
@@ -104,6 +112,9 @@ class SlackEmulator:
         return self
 
     def stop(self) -> None:
+        if self._root is not self:
+            self._root.stop()
+            return
         self.workspace.socket_mode.stop()
         if self._server is not None:
             self._server.shutdown()
@@ -126,9 +137,10 @@ class SlackEmulator:
     @property
     def url(self) -> str:
         """The server root, e.g. ``http://127.0.0.1:54321/``."""
-        if self._server is None:
+        server = self._root._server
+        if server is None:
             raise RuntimeError("the emulator is not started")
-        host, port = self._server.server_address[:2]
+        host, port = server.server_address[:2]
         return f"http://{host!s}:{port}/"
 
     @property
@@ -137,6 +149,32 @@ class SlackEmulator:
         return self.url + "api/"
 
     # -- the workspace --------------------------------------------------------------
+
+    def add_team(self, identity: Identity) -> SlackEmulator:
+        """Another Slack workspace on this same server, as for one app installed in two
+        workspaces: its own users, channels, views, messages, OAuth codes and tokens
+        (only those its codes give out); the server, recorded calls and faults are
+        shared. Returns its handle, used like the emulator (``Driver(handle, secret)``
+        plays its users); Web API calls reach the workspace whose token they carry."""
+        with self._lock:
+            if identity.team_id in self._teams:
+                raise ValueError(f"team {identity.team_id} is already served")
+            first = self._root.workspace
+            handle = copy.copy(self)
+            handle.identity = identity
+            handle.workspace = Workspace(
+                identity,
+                self._clock,
+                seed=len(self._teams),
+                tokens=(),
+                scopes=first.default_scopes,
+                client_id=first.client_id,
+                client_secret=first.client_secret,
+            )
+            handle.workspace.root_url = first.root_url
+            handle.workspace.views.home_tab_enabled = first.views.home_tab_enabled
+            self._teams[identity.team_id] = handle.workspace
+            return handle
 
     def add_user(
         self,
@@ -148,9 +186,13 @@ class SlackEmulator:
         is_owner: bool = False,
         tz: str = "America/New_York",
         real_name: str = "",
+        home_team: str | None = None,
     ) -> None:
+        """A member; ``home_team`` makes them an external one, from that organisation's
+        team, as in a channel shared with it (Slack Connect)."""
         with self._lock:
             user = User(user_id, name, email, is_admin, is_owner, tz, real_name)
+            user.home_team = home_team
             self.workspace.directory.users[user_id] = user
 
     def add_channel(
@@ -326,10 +368,16 @@ class SlackEmulator:
             elif fault is not None:
                 reply = _fault_reply(fault)
             elif method == RESPONSE_URL:
-                status, body = self.workspace.respond(route[len("/webhook/") :], args)
+                url_id = route[len("/webhook/") :]
+                workspace = self._teams.get(url_id.split("/", 1)[0], self.workspace)
+                status, body = workspace.respond(url_id, args)
                 reply = json_reply(status, body)
             elif method == UPLOAD:
-                status, text = self.workspace.receive_upload(args["file_id"], raw)
+                workspace = next(
+                    (w for w in self._teams.values() if args["file_id"] in w.uploads),
+                    self.workspace,
+                )
+                status, text = workspace.receive_upload(args["file_id"], raw)
                 reply = Reply(status, text.encode(), "text/plain")
             else:
                 reply = self._api(method, args, headers)
@@ -342,20 +390,26 @@ class SlackEmulator:
             return json_reply(200, {"ok": False, "error": "unknown_method", "req_method": method})
         authorization = headers.get("authorization", "")
         extra_headers: dict[str, str] = {}
+        workspace = self.workspace
         try:
             if spec.basic_auth:
                 request = ApiRequest(args, frozenset(), client=parse_basic(authorization))
+                code = str(args.get("code", ""))
+                workspace = next(
+                    (w for w in self._teams.values() if code in w.oauth_codes), workspace
+                )
             else:
                 token = authorization[7:] if authorization.startswith("Bearer ") else ""
                 token = token or str(args.get("token") or "")
                 if not token:
                     raise ApiError("not_authed")
-                scopes = self.workspace.scopes_for(token)
+                workspace = next((w for w in self._teams.values() if token in w.tokens), workspace)
+                scopes = workspace.scopes_for(token)
                 extra_headers["x-oauth-scopes"] = ",".join(sorted(scopes))
                 request = ApiRequest(args, scopes)
                 if spec.scope:
                     request.need(spec.scope)
-            body = {"ok": True, **spec.handler(self.workspace, request)}
+            body = {"ok": True, **spec.handler(workspace, request)}
             status = 200
         except ApiError as refused:
             status, body = refused.status, refused.body()

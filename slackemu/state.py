@@ -88,9 +88,13 @@ class User:
     real_name: str = ""
     is_bot: bool = False
     deleted: bool = False
+    # another organisation's team: an external member of a shared channel, whose
+    # is_admin and is_owner are about their own organisation
+    home_team: str | None = None
 
     def to_api(self, team_id: str, now: float, *, with_email: bool) -> dict[str, Any]:
         """The ``user`` object of users.info / users.list / users.lookupByEmail."""
+        team_id = self.home_team or team_id
         offset, label = _tz_details(self.tz, now)
         real_name = self.real_name or self.name
         profile: dict[str, Any] = {

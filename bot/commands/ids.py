@@ -69,6 +69,7 @@ class Block(StrEnum):
     DELETE_CONFIRM = "delete_confirm"
     # Setup modal
     ACCOUNT_ID = "account_id"
+    API_KEY = "pbx_api_key"
     STORAGE_LIMIT = "storage_limit"
     ALERT_CHANNEL = "alert_channel"
     TIME_ZONE = "time_zone"
@@ -129,6 +130,7 @@ class Action(StrEnum):
     DELETE_CONFIRM = "delete_confirm"
     # Setup modal
     ACCOUNT_ID = "account_id"
+    API_KEY = "pbx_api_key"
     STORAGE_LIMIT = "storage_limit"
     ALERT_CHANNEL = "alert_channel"
     TIME_ZONE = "time_zone"

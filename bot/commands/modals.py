@@ -110,7 +110,9 @@ def setup(
     roles.require_admin(who, "change the workspace setup")
     typed = views.read_setup(state)
     saved = roles.deps(context).services.setup_workspace(
-        who, WorkspaceSettings(team_id=who.team_id, configured=True, **typed)
+        who,
+        WorkspaceSettings(team_id=who.team_id, configured=True, **typed),
+        api_key=views.read_api_key(state),
     )
     _after(
         context,

@@ -19,7 +19,7 @@ from slack_sdk.errors import SlackApiError
 from bot.commands.grammar.commands import UserRef
 from bot.engine.directory import Directory
 from bot.engine.model import Group
-from bot.errors import FieldErrors, UserError
+from bot.errors import FieldErrors, NotFound, UserError
 from bot.services import Services
 
 # users.info is Tier 4 (100+/min per workspace). Every request builds a fresh Actor, but
@@ -32,8 +32,9 @@ class SlackUser:
     id: str
     name: str  # what to call them in a reply: real name, else display name, else the id
     email: str | None
-    is_admin: bool  # workspace admin, owner or primary owner
+    is_admin: bool  # workspace admin, owner or primary owner (of their own team)
     is_bot: bool = False
+    team_id: str | None = None  # their own team: another organisation's when external
 
 
 def _from_users_info(user: dict[str, Any]) -> SlackUser:
@@ -51,6 +52,7 @@ def _from_users_info(user: dict[str, Any]) -> SlackUser:
         email=profile.get("email") or None,
         is_admin=bool(user.get("is_admin") or user.get("is_owner") or user.get("is_primary_owner")),
         is_bot=bool(user.get("is_bot")),
+        team_id=str(user["team_id"]) if user.get("team_id") else None,
     )
 
 
@@ -76,7 +78,7 @@ class SlackUsers:
             response = client.users_info(user=user_id)
         except SlackApiError as error:
             if error.response.get("error") == "user_not_found":
-                raise UserError(f"<@{user_id}> is not a user of this Slack workspace") from None
+                raise NotFound(f"<@{user_id}> is not a user of this Slack workspace") from None
             raise
         user = _from_users_info(response["user"])
         with self._lock:
@@ -109,8 +111,8 @@ def pbx_user(
     person = users.get(client, team_id, slack_user_id)
     try:
         return services.pbx_user_for(team_id, slack_user_id, person.email)
-    except UserError:
-        raise UserError(_no_pbx_user(person)) from None
+    except NotFound:
+        raise NotFound(_no_pbx_user(person)) from None
 
 
 def pbx_users(
@@ -128,7 +130,7 @@ def pbx_users(
     for slack_user_id in slack_user_ids:
         try:
             found.append(pbx_user(services, users, client, team_id, slack_user_id))
-        except UserError as error:
+        except NotFound as error:  # not e.g. a workspace with no PBX account: that is said once
             missing.append(error.message)
     if missing:
         raise FieldErrors({field: _join(missing)})

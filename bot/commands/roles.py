@@ -1,8 +1,9 @@
 """Who is acting, established afresh on every command, button and submission.
 
 An admin is a Slack workspace owner or admin (users.info) or anyone listed in
-``GROUPBOT_ADMINS``. The services take the ``Actor`` and check rights themselves; the
-surface also refuses early where it would otherwise open a modal the user cannot submit.
+``GROUPBOT_ADMINS``, unless they come from another Slack organisation (an outsider).
+The services take the ``Actor`` and check rights themselves; the surface also refuses
+early where it would otherwise open a modal the user cannot submit.
 """
 
 from __future__ import annotations
@@ -64,16 +65,50 @@ def user_of(body: Mapping[str, Any]) -> str:
     return str(body.get("user_id", ""))
 
 
+def user_teams_of(body: Mapping[str, Any]) -> set[str]:
+    """The Slack team(s) the payload says the acting user belongs to: ``user.team_id`` of
+    interactions, ``user_team`` of commands and events from a shared channel."""
+    teams: set[str] = set()
+    user = body.get("user")
+    if isinstance(user, Mapping) and user.get("team_id"):
+        teams.add(str(user["team_id"]))
+    event = body.get("event")
+    for source in (body, event if isinstance(event, Mapping) else {}):
+        if source.get("user_team"):
+            teams.add(str(source["user_team"]))
+    return teams
+
+
+def enterprise_of(context: BoltContext, body: Mapping[str, Any]) -> str | None:
+    enterprise = body.get("enterprise")
+    if isinstance(enterprise, Mapping) and enterprise.get("id"):
+        return str(enterprise["id"])
+    found = context.enterprise_id or body.get("enterprise_id")
+    return str(found) if found else None
+
+
 def actor(context: BoltContext, client: WebClient, body: Mapping[str, Any]) -> Actor:
-    """The ``Actor`` of this very request: whoever sent it, with their rights now."""
+    """The ``Actor`` of this very request: whoever sent it, with their rights now.
+
+    A user of another Slack organisation (in a channel shared with it: their team is
+    neither this workspace nor its Enterprise org) is an outsider with everyone else's
+    rights. Their users.info ``is_admin`` is about their own organisation, and
+    GROUPBOT_ADMINS names users of this install's workspaces, so neither makes them an
+    admin here; nor does being named lead of a group.
+    """
     wired = deps(context)
     team_id = context.team_id or team_of(body)
     user_id = context.user_id or user_of(body)
     if not user_id:
         raise Forbidden("This request does not say who sent it.")
-    is_admin = user_id in wired.settings.groupbot_admins
-    if not is_admin:
-        is_admin = wired.users.get(client, team_id, user_id).is_admin
+    ours = {team_id, enterprise_of(context, body) or team_id}
+    if user_teams_of(body) - ours:
+        return Actor(team_id=team_id, user_id=user_id, is_admin=False, outsider=True)
+    # users.info too: a slash command does not always say whose team its user is of
+    person = wired.users.get(client, team_id, user_id)
+    if person.team_id and person.team_id not in ours:
+        return Actor(team_id=team_id, user_id=user_id, is_admin=False, outsider=True)
+    is_admin = person.is_admin or user_id in wired.settings.groupbot_admins
     return Actor(team_id=team_id, user_id=user_id, is_admin=is_admin)
 
 
@@ -84,8 +119,14 @@ def require_admin(who: Actor, what: str) -> None:
 
 def require_change(services: Services, who: Actor, view: GroupView, what: str) -> None:
     """Refuse before opening a modal whose submission would be refused anyway."""
-    if not services.can_change(who, view):
+    if services.can_change(who, view):
+        return
+    if who.outsider:
         raise Forbidden(
-            f"Only an admin or a lead of {view.group.name} can {what}. "
-            f"Ask <@{view.created_by}> or a workspace admin."
+            f"You are from another Slack organisation: you can look at {view.group.name} "
+            f"but not {what}."
         )
+    raise Forbidden(
+        f"Only an admin or a lead of {view.group.name} can {what}. "
+        f"Ask <@{view.created_by}> or a workspace admin."
+    )

@@ -2,7 +2,9 @@
 
 Adapters (``bot.pbx.local`` for ``PBX_BACKEND=file``; a Kazoo crossbar client later)
 implement ``Pbx``. Collections are crossbar's (``groups``, ``callflows``); documents are
-the ``data`` object of a request.
+the ``data`` object of a request. A backend whose accounts need credentials (Kazoo) also
+implements ``AccountBinder``, through which a workspace of a multi-workspace install is
+bound to its own account.
 """
 
 from __future__ import annotations
@@ -30,3 +32,20 @@ class Pbx(Protocol):
 
     def delete(self, collection: str, doc_id: str) -> None:
         """Remove the document; removing one that is already gone is not an error."""
+
+
+class AccountBinder(Protocol):
+    """How a multi-workspace install learns which PBX account a workspace may use: from
+    credentials the PBX itself confirms, never from an account id someone typed.
+
+    For Kazoo the credentials are an API key, and the account is the one the key
+    authenticates as (crossbar ``PUT /v2/api_auth`` answers ``data.account_id``).
+    """
+
+    def confirm_account(self, credentials: str) -> str:
+        """The 32-hex id of the account ``credentials`` authenticate as.
+
+        ``PbxRejected`` when the PBX does not accept them (a wrong or revoked key; its
+        message is for the admin: "The PBX did not accept this API key"),
+        ``PbxUnreachable`` when the PBX cannot be asked.
+        """

@@ -37,6 +37,7 @@ from __future__ import annotations
 from bot.services.directory import DirectoryUseCases
 from bot.services.portable import PortableUseCases
 from bot.services.types import (
+    AccountBinding,
     Actor,
     Clock,
     DirectoryImport,
@@ -49,7 +50,15 @@ from bot.services.types import (
     ServiceOptions,
     WorkspaceSettings,
 )
-from bot.services.workspace import WorkspaceUseCases
+from bot.services.workspace import (
+    BYTES_PER_GB,
+    PERCENT_RANGE,
+    STORAGE_LIMIT_GB,
+    THRESHOLDS,
+    WorkspaceUseCases,
+    percent_refusal,
+    storage_limit_refusal,
+)
 
 
 class Services(PortableUseCases, DirectoryUseCases, WorkspaceUseCases):
@@ -58,6 +67,11 @@ class Services(PortableUseCases, DirectoryUseCases, WorkspaceUseCases):
 
 
 __all__ = [
+    "BYTES_PER_GB",
+    "PERCENT_RANGE",
+    "STORAGE_LIMIT_GB",
+    "THRESHOLDS",
+    "AccountBinding",
     "Actor",
     "Clock",
     "DirectoryImport",
@@ -70,4 +84,6 @@ __all__ = [
     "ServiceOptions",
     "Services",
     "WorkspaceSettings",
+    "percent_refusal",
+    "storage_limit_refusal",
 ]

@@ -4,15 +4,20 @@ rights, and turning rows into views."""
 from __future__ import annotations
 
 import difflib
+import secrets
 import threading
 from datetime import datetime
 
-from bot.errors import Conflict, Forbidden, NotFound
+from bot.errors import Conflict, Forbidden, NotFound, UserError
 from bot.pbx import Pbx
-from bot.services.types import Actor, Clock, GroupView, ServiceOptions
+from bot.services.types import AccountBinding, Actor, Clock, GroupView, ServiceOptions
 from bot.storage.mapping import StoredGroup, stored_of
 from bot.storage.models import GroupRecord
 from bot.storage.unit_of_work import UnitOfWork, UnitOfWorkFactory
+
+NOT_CONNECTED = (
+    "This workspace is not connected to a PBX account yet; an admin can connect it in /group setup."
+)
 
 
 class ServiceBase:
@@ -29,8 +34,41 @@ class ServiceBase:
         self._push_lock = threading.Lock()
 
     def _account(self, uow: UnitOfWork, team_id: str) -> str:
+        """The PBX account of ``team_id``'s workspace: every group, directory and outbox
+        read or write goes through here, so a request only reaches its own workspace's
+        account. A multi-workspace install shares no account: a workspace has the one
+        bound to it, or (local PBX) a new one of its own from its first request, or
+        (Kazoo) none until an admin connects it in /group setup."""
         row = uow.workspaces.get(team_id)
-        return row.account_id if row is not None else self.options.default_account_id
+        binding = self.options.binding
+        if row is not None and (binding is not AccountBinding.CREDENTIALS or row.pbx_api_key):
+            return row.account_id
+        if self.options.default_account_id is not None:
+            return self.options.default_account_id
+        if not team_id:
+            raise UserError("This request does not say which Slack workspace it comes from.")
+        if binding is AccountBinding.LOCAL:
+            return self._claim_local_account(team_id)
+        raise UserError(NOT_CONNECTED)
+
+    def _default_account(self) -> str:
+        """The account of what the operator runs naming no workspace (the CLI, the shell):
+        there is one only in a one-workspace install."""
+        if self.options.default_account_id is None:
+            raise UserError(
+                "Each Slack workspace of this install has its own PBX account: "
+                "name the workspace (--workspace T…)."
+            )
+        return self.options.default_account_id
+
+    def _claim_local_account(self, team_id: str) -> str:
+        """A new local account for a workspace seen for the first time, committed at once
+        (whatever the caller's transaction does) so it is the same on every request."""
+        with self._uow() as uow:
+            row = uow.workspaces.claim(team_id, secrets.token_hex(16), self._clock())
+            account = row.account_id
+            uow.commit()
+            return account
 
     def _account_for_write(self, uow: UnitOfWork, team_id: str, now: datetime) -> str:
         account = self._account(uow, team_id)
@@ -52,8 +90,13 @@ class ServiceBase:
 
     def _require_lead(self, actor: Actor, record: GroupRecord) -> None:
         leads = {lead.slack_user for lead in record.leads} | {record.created_by}
-        if actor.is_admin or actor.user_id in leads:
+        if actor.is_admin or actor.leads(leads):
             return
+        if actor.outsider:
+            raise Forbidden(
+                f"You are from another Slack organisation: you can look at {record.name} "
+                "but not change it."
+            )
         who = ", ".join(f"<@{u}>" for u in sorted(leads))
         raise Forbidden(
             f"Only admins and the leads of {record.name} ({who}) can change it; "

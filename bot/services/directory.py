@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from bot.engine.directory import Directory
 from bot.engine.model import Group, NextActionKind, RingbackKind
-from bot.errors import Forbidden, UserError
+from bot.errors import Forbidden, NotFound
 from bot.services.base import ServiceBase
 from bot.services.types import Actor, DirectoryImport
 from bot.storage.directory_file import (
@@ -34,7 +34,7 @@ class DirectoryUseCases(ServiceBase):
                 user = uow.directory.user_for_email(account, email)
             if user is None:
                 known = f" ({email})" if email else ""
-                raise UserError(
+                raise NotFound(
                     f"<@{slack_user_id}>{known} has no PBX user: no user of the PBX directory "
                     "is linked to them or has their email."
                 )
@@ -57,7 +57,7 @@ class DirectoryUseCases(ServiceBase):
         now = self._clock()
         with self._uow() as uow:
             if team_id is None:
-                account = self.options.default_account_id
+                account = self._default_account()
                 uow.workspaces.ensure_account(account, now)
             else:
                 account = self._account_for_write(uow, team_id, now)
@@ -81,9 +81,7 @@ class DirectoryUseCases(ServiceBase):
     def ensure_directory(self, team_id: str | None = None) -> bool:
         """Load the demo directory when the account has none; True if it did."""
         with self._uow() as uow:
-            account = (
-                self.options.default_account_id if team_id is None else self._account(uow, team_id)
-            )
+            account = self._default_account() if team_id is None else self._account(uow, team_id)
             if not uow.directory.is_empty(account):
                 return False
         self.import_directory(team_id, demo_directory_text())

@@ -105,7 +105,7 @@ class GroupUseCases(OutboxUseCases):
             return [_revision(row, slack_names) for row in rows]
 
     def can_change(self, actor: Actor, view: GroupView | GroupSummary) -> bool:
-        return actor.is_admin or actor.user_id in view.leads
+        return actor.is_admin or actor.leads(view.leads)
 
     def not_available(self, feature: str) -> None:
         """``/group sync``, ``drift`` and ``storage`` are not in this release."""

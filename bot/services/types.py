@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from enum import StrEnum
 
 from bot.engine.directory import Directory
 from bot.engine.documents import PbxIds
 from bot.engine.model import Features, Group
+from bot.pbx import AccountBinder
 
 
 @dataclass(frozen=True)
@@ -18,6 +20,13 @@ class Actor:
     team_id: str
     user_id: str  # Slack user id
     is_admin: bool  # workspace owner/admin (users.info) or listed in GROUPBOT_ADMINS
+    # from another Slack organisation (a shared channel): everyone else's rights, never
+    # an admin's or a lead's, whatever list their id is on
+    outsider: bool = False
+
+    def leads(self, leads: Collection[str]) -> bool:
+        """Whether this actor is one of ``leads`` (an outsider never is)."""
+        return not self.outsider and self.user_id in leads
 
 
 @dataclass(frozen=True)
@@ -98,12 +107,21 @@ class SaveResult:
     summary: str = ""
 
 
+class AccountBinding(StrEnum):
+    """How a workspace comes by its PBX account (``ServiceOptions.binding``)."""
+
+    TYPED = "typed"  # one-workspace install: the admin names it (KAZOO_ACCOUNT_ID by default)
+    LOCAL = "local"  # multi-workspace, local PBX: a new account of its own, made on first sight
+    CREDENTIALS = "credentials"  # multi-workspace, Kazoo: the account its API key is of
+
+
 @dataclass(frozen=True)
 class WorkspaceSettings:
-    """What ``/group setup`` shows and saves. Field names key ``FieldErrors``."""
+    """What ``/group setup`` shows and saves. Field names key ``FieldErrors``; a PBX API
+    key is taken by ``setup_workspace`` apart, and never given back."""
 
     team_id: str
-    account_id: str
+    account_id: str  # "" while a workspace to be bound by credentials is not connected
     storage_limit_bytes: int | None = None
     alert_channel: str | None = None
     time_zone: str = "UTC"
@@ -111,6 +129,7 @@ class WorkspaceSettings:
     critical_percent: int = 95
     full_percent: int = 100
     configured: bool = False  # False: nothing saved yet, these are the defaults
+    binding: AccountBinding = AccountBinding.TYPED
 
 
 @dataclass(frozen=True)
@@ -134,10 +153,24 @@ class OutboxPush:
 
 @dataclass(frozen=True)
 class ServiceOptions:
-    """What the services take from ``Settings``."""
+    """What the services take from ``Settings``: where a workspace's PBX account comes from.
 
-    # the PBX account of a workspace that has not been set up (KAZOO_ACCOUNT_ID or a local one)
-    default_account_id: str
+    One-workspace install: ``default_account_id`` (KAZOO_ACCOUNT_ID or a local one) until
+    an admin names another in /group setup. Multi-workspace (OAuth) install: no account
+    is shared (``default_account_id`` None); with a ``binder`` (Kazoo) a workspace has
+    the account the PBX confirms for the API key its admin gives in /group setup, and
+    none until then; without one (the local PBX) each workspace gets a new account of
+    its own when it is first seen.
+    """
+
+    default_account_id: str | None = None
+    binder: AccountBinder | None = None
+
+    @property
+    def binding(self) -> AccountBinding:
+        if self.default_account_id is not None:
+            return AccountBinding.TYPED
+        return AccountBinding.LOCAL if self.binder is None else AccountBinding.CREDENTIALS
 
 
 GroupChange = Callable[[Group, Directory], Group]
@@ -147,6 +180,7 @@ stored version inside the transaction."""
 Clock = Callable[[], datetime]
 
 __all__ = [
+    "AccountBinding",
     "Actor",
     "Clock",
     "DirectoryImport",

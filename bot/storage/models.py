@@ -41,6 +41,10 @@ class Workspace(Base):
     id: Mapped[intpk]
     team_id: Mapped[str32] = mapped_column(unique=True)
     account_id: Mapped[str32] = mapped_column(ForeignKey("accounts.id"), index=True)
+    # Multi-workspace Kazoo install: the API key the PBX confirmed ``account_id`` by.
+    # Never shown back; a workspace bound otherwise (local PBX, one-workspace install)
+    # has none.
+    pbx_api_key: Mapped[str128 | None]
     storage_limit_bytes: Mapped[bigint | None]
     alert_channel: Mapped[str32 | None]
     time_zone: Mapped[str128] = mapped_column(default="UTC")

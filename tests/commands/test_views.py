@@ -23,7 +23,7 @@ from bot.engine.documents import GroupDocuments, PbxIds
 from bot.engine.model import Features, Group, Member
 from bot.engine.validation import GroupRejected, parse_group
 from bot.errors import FieldErrors
-from bot.services import GroupView, Revision, SaveResult
+from bot.services import AccountBinding, GroupView, Revision, SaveResult
 from tests.shared_files import require_shared
 
 # ---------------------------------------------------------------- schema checks
@@ -809,6 +809,7 @@ class Settings:
     warn_percent: int = 80
     critical_percent: int = 95
     full_percent: int = 100
+    binding: AccountBinding = AccountBinding.TYPED
 
 
 def test_setup_modal_round_trips_the_settings(schema: Any) -> None:
@@ -832,12 +833,43 @@ def test_setup_modal_round_trips_the_settings(schema: Any) -> None:
     assert check_view(schema, views.setup_modal(META)) == []
 
 
+def test_setup_modal_in_a_multi_workspace_install_never_takes_a_typed_account(
+    schema: Any,
+) -> None:
+    local = views.setup_modal(META, Settings(account_id="c" * 32, binding=AccountBinding.LOCAL))
+    assert check_view(schema, local) == []
+    inputs = [b["block_id"] for b in local["blocks"] if b["type"] == "input"]
+    assert Block.ACCOUNT_ID not in inputs
+    assert Block.API_KEY not in inputs
+    assert "c" * 32 in all_text(local)
+
+    unbound = views.setup_modal(META, Settings(account_id="", binding=AccountBinding.CREDENTIALS))
+    assert check_view(schema, unbound) == []
+    key = block(unbound, Block.API_KEY)
+    assert key["type"] == "input"
+    assert not key.get("optional")
+    assert "initial_value" not in key["element"]
+    assert Block.ACCOUNT_ID not in [
+        b["block_id"] for b in unbound["blocks"] if b["type"] == "input"
+    ]
+    assert views.read_api_key(submitted(unbound, {Block.API_KEY: " k3y "})) == "k3y"
+
+    bound = views.setup_modal(
+        META, Settings(account_id="d" * 32, binding=AccountBinding.CREDENTIALS)
+    )
+    assert check_view(schema, bound) == []
+    assert block(bound, Block.API_KEY).get("optional") is True
+    assert "d" * 32 in all_text(bound)
+    errors = views.errors_for_view(Callback.SETUP, {"api_key": "no", "": "?"}, submitted(bound, {}))
+    assert errors == {Block.API_KEY: "no; ?"}
+
+
 def test_setup_errors_land_on_their_inputs() -> None:
     view = views.setup_modal(META)
     with pytest.raises(FieldErrors) as caught:
         views.read_setup(submitted(view, {Block.WARN: "8.5"}))
     assert views.errors_for_view(Callback.SETUP, caught.value.errors) == {
-        Block.WARN: "a threshold is a whole number of percent, like 80"
+        Block.WARN: "The warn threshold must be a whole percentage from 1 to 1,000."
     }
     assert views.errors_for_view(
         Callback.SETUP, {"storage_limit_bytes": "> 0", "time_zone": "?", "account_id": "hex"}

@@ -20,7 +20,7 @@ from slack_sdk.http_retry.builtin_handlers import (
 from slack_sdk.http_retry.builtin_interval_calculators import FixedValueRetryIntervalCalculator
 from slack_sdk.webhook import WebhookClient
 
-from slackemu import ManualClock, SlackEmulator
+from slackemu import Identity, ManualClock, SlackEmulator
 from slackemu.views import TRIGGER_TTL
 
 TOKEN = "xoxb-test-token"
@@ -422,6 +422,36 @@ def test_oauth_code_exchange(emu: SlackEmulator) -> None:
         anonymous.oauth_v2_access, client_id=emu.workspace.client_id, client_secret="no", code=code
     )
     assert wrong["error"] == "bad_client_secret"
+
+
+def test_a_second_team_has_its_own_users_and_tokens(emu: SlackEmulator) -> None:
+    """One app installed in two workspaces: each install's token reaches its own team."""
+    beta = emu.add_team(Identity(team_id="T0BETA", team_name="beta"))
+    beta.add_user("U0BEA", "bea", "bea@beta.example", is_admin=True)
+    anonymous = WebClient(base_url=emu.base_url)
+    client_id, secret = emu.workspace.client_id, emu.workspace.client_secret
+    installed = anonymous.oauth_v2_access(
+        client_id=client_id, client_secret=secret, code=beta.issue_oauth_code("U0BEA")
+    )
+    assert installed["team"]["id"] == "T0BETA"
+    theirs = WebClient(base_url=emu.base_url, token=installed["access_token"])
+    assert theirs.auth_test()["team_id"] == "T0BETA"
+    assert theirs.users_info(user="U0BEA")["user"]["team_id"] == "T0BETA"
+    assert error_of(theirs.users_info, user="U0ALICE")["error"] == "user_not_found"
+    ours = WebClient(base_url=emu.base_url, token=TOKEN)
+    assert error_of(ours.users_info, user="U0BEA")["error"] == "user_not_found"
+    # its response_urls post into its own channels
+    beta.add_channel("C0BETA", "beta-general")
+    url = beta.issue_response_url("C0BETA", "U0BEA")
+    assert WebhookClient(url).send(text="hello beta").status_code == 200
+    assert [m["text"] for m in beta.messages_to("C0BETA")] == ["hello beta"]
+    assert emu.messages_to("C0BETA") == []
+
+
+def test_an_external_member_is_of_their_own_team(emu: SlackEmulator, client: WebClient) -> None:
+    emu.add_user("U0XENA", "xena", "xena@partner.example", is_admin=True, home_team="T0PARTNER")
+    user = client.users_info(user="U0XENA")["user"]
+    assert (user["team_id"], user["is_admin"]) == ("T0PARTNER", True)
 
 
 # -- faults and recording ---------------------------------------------------------------

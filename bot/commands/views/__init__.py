@@ -28,7 +28,7 @@ from bot.commands.views.messages import (
     simulate_message,
 )
 from bot.commands.views.settings import read_settings, settings_modal
-from bot.commands.views.setup import read_setup, setup_modal
+from bot.commands.views.setup import read_api_key, read_setup, setup_modal
 from bot.commands.views.status import (
     done_message,
     error_message,
@@ -68,6 +68,7 @@ __all__ = [
     "member_rows",
     "members_modal",
     "notice_modal",
+    "read_api_key",
     "read_create",
     "read_delete",
     "read_features",

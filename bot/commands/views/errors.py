@@ -58,9 +58,10 @@ _FIELDS: dict[str, dict[str, Sequence[str]]] = {
     Callback.DELETE: {
         "": (Block.DELETE_CONFIRM,),
     },
-    Callback.SETUP: {  # WorkspaceSettings field names
-        "": (Block.ACCOUNT_ID,),
-        "account_id": (Block.ACCOUNT_ID,),
+    Callback.SETUP: {  # WorkspaceSettings field names, and the API key
+        "": (Block.ACCOUNT_ID, Block.API_KEY, Block.STORAGE_LIMIT),
+        "account_id": (Block.ACCOUNT_ID, Block.API_KEY, Block.STORAGE_LIMIT),
+        "api_key": (Block.API_KEY, Block.STORAGE_LIMIT),
         "storage_limit_bytes": (Block.STORAGE_LIMIT,),
         "alert_channel": (Block.ALERT_CHANNEL,),
         "time_zone": (Block.TIME_ZONE,),

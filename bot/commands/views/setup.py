@@ -2,11 +2,18 @@
 
 Field names are those of ``services.WorkspaceSettings`` (``account_id``,
 ``storage_limit_bytes``, ``alert_channel``, ``time_zone``, ``warn_percent``,
-``critical_percent``, ``full_percent``), which also key its ``FieldErrors``.
+``critical_percent``, ``full_percent``), which also key its ``FieldErrors``; ``api_key``
+keys the PBX API key's.
+
+The PBX account part depends on how the install binds accounts (``binding``): typed in
+a one-workspace install; shown, not typed, in a multi-workspace one, where over Kazoo
+an API key input connects it (the key is never shown back).
 """
 
 from __future__ import annotations
 
+import re
+from decimal import Decimal
 from typing import Any, Protocol
 
 from bot.commands.ids import Action, Block, Callback
@@ -14,6 +21,7 @@ from bot.commands.views import state as st
 from bot.commands.views.common import (
     ModalMeta,
     View,
+    context,
     input_block,
     modal,
     number_input,
@@ -22,8 +30,15 @@ from bot.commands.views.common import (
     text_input,
 )
 from bot.errors import FieldErrors
-
-BYTES_PER_GB = 1_000_000_000  # storage is sold in decimal gigabytes
+from bot.services import (
+    BYTES_PER_GB,
+    PERCENT_RANGE,
+    STORAGE_LIMIT_GB,
+    THRESHOLDS,
+    AccountBinding,
+    percent_refusal,
+    storage_limit_refusal,
+)
 
 COMMON_TIME_ZONES = (
     "UTC",
@@ -115,20 +130,55 @@ class SetupValues(Protocol):
     def critical_percent(self) -> int: ...
     @property
     def full_percent(self) -> int: ...
+    @property
+    def binding(self) -> AccountBinding: ...
 
 
 def _gigabytes(size: int | None) -> str | None:
-    if size is None:
-        return None
+    low, high = STORAGE_LIMIT_GB
+    if size is None or not low * BYTES_PER_GB <= size <= high * BYTES_PER_GB:
+        return None  # an initial value outside the input's bounds would be refused
     return f"{size / BYTES_PER_GB:.3f}".rstrip("0").rstrip(".")
 
 
 def _percent(block_id: str, action_id: str, label: str, value: int) -> dict[str, Any]:
+    low, high = PERCENT_RANGE
     return input_block(
         block_id,
         label,
-        number_input(action_id, value, minimum=1, maximum=1000),
+        number_input(action_id, value, minimum=low, maximum=high),
     )
+
+
+def _account_blocks(current: SetupValues | None) -> list[dict[str, Any]]:
+    """The PBX account: typed (one-workspace install), or shown with how it was bound."""
+    binding = current.binding if current else AccountBinding.TYPED
+    account = current.account_id if current else ""
+    if binding is AccountBinding.TYPED:
+        typed = text_input(
+            Action.ACCOUNT_ID, account or None, placeholder="32 hex characters", max_length=32
+        )
+        hint = "The Kazoo account that holds the ring groups."
+        return [input_block(Block.ACCOUNT_ID, "PBX account id", typed, hint=hint)]
+    if binding is AccountBinding.LOCAL:
+        said = f"*PBX account* `{account}`: made by groupbot for this workspace (local PBX)."
+        return [context([said])]
+    shown = (
+        f"*PBX account* `{account}`, connected by its API key."
+        if account
+        else "*PBX account*: not connected yet. Paste its API key below to connect it."
+    )
+    key = text_input(Action.API_KEY, placeholder="the account's API key", max_length=128)
+    hint = (
+        "The PBX says which account the key belongs to; groupbot keeps the key and never "
+        "shows it again."
+    )
+    if account:
+        hint += " Leave it empty to keep the account connected now."
+    return [
+        context([shown]),
+        input_block(Block.API_KEY, "PBX API key", key, optional=bool(account), hint=hint),
+    ]
 
 
 def setup_modal(meta: ModalMeta, current: SetupValues | None = None) -> View:
@@ -145,25 +195,17 @@ def setup_modal(meta: ModalMeta, current: SetupValues | None = None) -> View:
     }
     if current and current.alert_channel:
         channel["initial_conversation"] = current.alert_channel
+    low, high = STORAGE_LIMIT_GB
     blocks = [
-        input_block(
-            Block.ACCOUNT_ID,
-            "PBX account id",
-            text_input(
-                Action.ACCOUNT_ID,
-                current.account_id if current else None,
-                placeholder="32 hex characters",
-                max_length=32,
-            ),
-            hint="The Kazoo account that holds the ring groups.",
-        ),
+        *_account_blocks(current),
         input_block(
             Block.STORAGE_LIMIT,
             "Recording storage limit (GB)",
             number_input(
                 Action.STORAGE_LIMIT,
                 _gigabytes(current.storage_limit_bytes) if current else None,
-                minimum=0.001,
+                minimum=low,
+                maximum=high,
                 decimal=True,
             ),
             optional=True,
@@ -194,27 +236,63 @@ def setup_modal(meta: ModalMeta, current: SetupValues | None = None) -> View:
     return modal(Callback.SETUP, "Workspace setup", blocks, meta)
 
 
+_DECIMAL = re.compile(r"(-?)([0-9]+)(?:\.([0-9]+))?")
+_WHOLE = re.compile(r"[0-9]+")
+# Digits beyond these are out of range whatever they say: refused before any conversion.
+_GB_DIGITS = len(str(STORAGE_LIMIT_GB[1]))
+_PERCENT_DIGITS = len(str(PERCENT_RANGE[1]))
+
+
+def _storage_bytes(typed: str) -> int | str:
+    """The limit in bytes, or the refusal: checked on the text before it is converted."""
+    found = _DECIMAL.fullmatch(typed)
+    if found is None:
+        return "The storage limit must be a number of GB, like 50."
+    sign, whole, fraction = found.group(1), found.group(2).lstrip("0"), found.group(3) or ""
+    if sign or len(whole) > _GB_DIGITS or len(fraction) > 9:
+        return storage_limit_refusal()
+    size = Decimal(f"{whole or 0}.{fraction or 0}")
+    low, high = STORAGE_LIMIT_GB
+    if not low <= size <= high:
+        return storage_limit_refusal()
+    return int(size * BYTES_PER_GB)
+
+
+def _whole_percent(typed: str | None, label: str) -> int | str:
+    if typed is None or not _WHOLE.fullmatch(typed):
+        return percent_refusal(label)
+    digits = typed.lstrip("0")
+    if len(digits) > _PERCENT_DIGITS:
+        return percent_refusal(label)
+    value = int(digits or 0)
+    low, high = PERCENT_RANGE
+    return value if low <= value <= high else percent_refusal(label)
+
+
 def read_setup(state: st.StateValues) -> dict[str, Any]:
     """``WorkspaceSettings`` fields (all but ``team_id``); ``FieldErrors`` for numbers
-    that are not numbers."""
+    that are not numbers or are out of range, each under its own input."""
     errors: dict[str, str] = {}
-    limit = st.decimal(state, Block.STORAGE_LIMIT, Action.STORAGE_LIMIT)
+    limit = st.text(state, Block.STORAGE_LIMIT, Action.STORAGE_LIMIT)
     size: int | None = None
-    if isinstance(limit, str):
-        errors["storage_limit_bytes"] = "the storage limit must be a number of GB, like 50"
-    elif limit is not None:
-        size = round(limit * BYTES_PER_GB)
+    if limit is not None:
+        read = _storage_bytes(limit)
+        if isinstance(read, str):
+            errors["storage_limit_bytes"] = read
+        else:
+            size = read
     percents: dict[str, int] = {}
-    for name, block_id, action_id in (
-        ("warn_percent", Block.WARN, Action.WARN),
-        ("critical_percent", Block.CRITICAL, Action.CRITICAL),
-        ("full_percent", Block.FULL, Action.FULL),
-    ):
-        value = st.number(state, block_id, action_id)
+    blocks = {
+        "warn_percent": (Block.WARN, Action.WARN),
+        "critical_percent": (Block.CRITICAL, Action.CRITICAL),
+        "full_percent": (Block.FULL, Action.FULL),
+    }
+    for name, label in THRESHOLDS:
+        value = _whole_percent(st.text(state, *blocks[name]), label)
         if isinstance(value, int):
             percents[name] = value
         else:
-            errors[name] = "a threshold is a whole number of percent, like 80"
+            errors[name] = value
     if errors:
         raise FieldErrors(errors)
     return {
@@ -224,3 +302,8 @@ def read_setup(state: st.StateValues) -> dict[str, Any]:
         "time_zone": st.selected(state, Block.TIME_ZONE, Action.TIME_ZONE) or "UTC",
         **percents,
     }
+
+
+def read_api_key(state: st.StateValues) -> str | None:
+    """The PBX API key typed in, if the modal asks for one and it was filled in."""
+    return st.text(state, Block.API_KEY, Action.API_KEY)

@@ -36,6 +36,41 @@ class Workspaces:
         else:
             self.session.execute(sqlite_insert(Account).values(values).on_conflict_do_nothing())
 
+    def claim(self, team_id: str, account_id: str, now: datetime) -> Workspace:
+        """The workspace row of ``team_id``, made with ``account_id`` (and that account)
+        if it has none yet; of two callers making it at once, the first one's stands."""
+        self.ensure_account(account_id, now)
+        values = {
+            "team_id": team_id,
+            "account_id": account_id,
+            "created_at": now,
+            "updated_at": now,
+        }
+        if self.session.get_bind().dialect.name == "postgresql":
+            self.session.execute(
+                pg_insert(Workspace)
+                .values(values)
+                .on_conflict_do_nothing(index_elements=["team_id"])
+            )
+        else:
+            self.session.execute(
+                sqlite_insert(Workspace)
+                .values(values)
+                .on_conflict_do_nothing(index_elements=["team_id"])
+            )
+        row = self.get(team_id)
+        assert row is not None
+        return row
+
+    def others_on(self, account_id: str, team_id: str) -> list[str]:
+        """The other workspaces bound to ``account_id``."""
+        found = self.session.scalars(
+            select(Workspace.team_id).where(
+                Workspace.account_id == account_id, Workspace.team_id != team_id
+            )
+        )
+        return list(found)
+
     def add(self, workspace: Workspace) -> Workspace:
         self.session.add(workspace)
         self.session.flush()
