@@ -287,6 +287,10 @@ def account_binder(
         return None
     if binder is not None:
         return binder
+    if settings.pbx_backend == "kazoo" and settings.kazoo_url:
+        from bot.pbx.kazoo import KazooAccountBinder
+
+        return KazooAccountBinder(settings.kazoo_url)
     if callable(getattr(pbx, "confirm_account", None)):
         return cast("AccountBinder", pbx)
     raise SystemExit(

@@ -20,7 +20,7 @@ from typing import Any
 
 import pytest
 
-from bot.app import build_services, create_app, wsgi_app
+from bot.app import account_binder, build_services, create_app, wsgi_app
 from bot.commands.ids import Action, Block, Callback
 from bot.config import Settings
 from bot.pbx import AccountBinder, PbxRejected, PbxUnreachable
@@ -29,6 +29,7 @@ from bot.services import Services
 from slackemu import Identity
 from slackemu.driver import Driver
 from slackemu.server import SlackEmulator
+from tests.crossbar.emulator import CrossbarEmulator
 from tests.db import *  # noqa: F403  (the backend and fresh_url fixtures)
 from tests.slack import live
 from tests.slack.conftest import ADMIN, CHANNEL, PEOPLE, SECRET, Slack, directory_yaml
@@ -382,3 +383,27 @@ def test_people_from_another_organisation_have_everyone_elses_rights(shared: Sla
 
     after = shared.group("Support")
     assert (after.group, after.version) == (before.group, before.version)
+
+
+def test_setup_binds_the_account_crossbar_confirms_for_the_key(
+    tmp_path: Path, fresh_url: str
+) -> None:
+    """The same Setup, with the binder ``groupbot serve`` builds for PBX_BACKEND=kazoo,
+    against the crossbar emulator: the workspace gets the account the key authenticates as."""
+    with CrossbarEmulator(validate=False) as crossbar:
+        beta_account = crossbar.add_account()
+        settings = Settings(
+            slack_client_id="1.2",
+            slack_client_secret="s",
+            pbx_backend="kazoo",
+            kazoo_url=crossbar.url,
+        )
+        binder = account_binder(settings, LocalPbx(tmp_path / "unused"))
+        assert binder is not None
+        with two_workspaces(tmp_path, fresh_url, binder) as install:
+            assert setup_errors(install.beta, BEA, "0" * 64) == {
+                Block.API_KEY: "The PBX did not accept this API key; check it and paste it again."
+            }
+            assert setup_errors(install.beta, BEA, beta_account.api_key) == {}
+            assert install.services.workspace(BETA.team_id).account_id == beta_account.account_id
+            assert crossbar.count("PUT", "/api_auth") == 2
