@@ -25,6 +25,7 @@ from bot.storage.directory_file import (
     load_directory_yaml,
 )
 from bot.storage.directory_import import replace_directory
+from bot.storage.unit_of_work import UnitOfWork
 
 
 class NoPbxDirectory(UserError):
@@ -99,7 +100,7 @@ class DirectoryUseCases(ServiceBase):
                 uow.workspaces.ensure_account(account, now)
             else:
                 account = self._account_for_write(uow, team_id, now)
-            before = uow.directory.load(account)
+            before, rows_before = uow.directory.load(account), _rows(uow, account)
             if isinstance(data, PbxDirectory):
                 if data.account_id != account:
                     raise UserError(
@@ -121,7 +122,7 @@ class DirectoryUseCases(ServiceBase):
             )
             if errors:
                 raise DirectoryInUse(errors)  # leaving the block rolls the import back
-            changed = after != before
+            changed = _rows(uow, account) != rows_before
             if changed or not from_pbx:
                 uow.commit()  # a sync that finds nothing new writes nothing
         return DirectoryImport(
@@ -258,6 +259,27 @@ def still_used(
                     else f"{subject} {gone}: {use.fix} first, or put {use.pronoun} back"
                 )
     return errors, warnings
+
+
+def _rows(uow: UnitOfWork, account: str) -> tuple[list[tuple[object, ...]], ...]:
+    """Everything the account's directory rows say, to tell whether a sync changed any."""
+    directory = uow.directory
+    users = directory.users(account)
+    pbx_ids = {user.id: user.pbx_id for user in users}
+    # pbx ids are unique per kind, so sorting never compares the Nones after them
+    return (
+        sorted(
+            (u.pbx_id, u.name, u.email, u.slack_user, u.main_callflow_id, u.extension)
+            for u in users
+        ),
+        sorted(
+            (d.pbx_id, d.name, pbx_ids.get(d.owner_id or 0), d.enabled, d.do_not_disturb)
+            for d in directory.devices(account)
+        ),
+        sorted((b.pbx_id, b.name, b.mailbox) for b in directory.vmboxes(account)),
+        sorted((m.pbx_id, m.name, m.callflow_id) for m in directory.menus(account)),
+        sorted((m.pbx_id, m.name) for m in directory.media(account)),
+    )
 
 
 def _from_pbx(read: PbxDirectory, links: Mapping[str, str | None]) -> DirectoryData:

@@ -9,7 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from bot.app import build_services, directory_at_start
 from bot.cli import main
+from bot.config import Settings
 from bot.engine.directory import Directory, MenuFact, UserFact
 from bot.engine.model import Group, Member
 from bot.jobs import JobFailed, run_job
@@ -63,6 +65,16 @@ def directory_in(db: Path, account: str) -> Directory:
     uow = unit_of_work_factory(make_session_factory(make_engine(f"sqlite:///{db}")))
     services = Services(uow, FakePbx(), FakeClock(), ServiceOptions(default_account_id=account))
     return services.directory(TEAM)
+
+
+def devices_in(db: Path, account: str) -> dict[str, tuple[str | None, bool]]:
+    """Each phone's owner and whether it rings, as groupbot keeps them."""
+    uow = unit_of_work_factory(make_session_factory(make_engine(f"sqlite:///{db}")))()
+    with uow:
+        owners = {user.id: user.pbx_id for user in uow.directory.users(account)}
+        return {
+            d.name: (owners.get(d.owner_id or 0), d.enabled) for d in uow.directory.devices(account)
+        }
 
 
 def remove_on_the_pbx(crossbar: CrossbarEmulator, collection: str, doc_id: str) -> None:
@@ -153,6 +165,22 @@ def test_what_changed_on_the_pbx_comes_across(
     directory = directory_in(env / "cli.db", crossbar.account_id)
     assert "Erin Moss" in {user.name for user in directory.users.values()}
     assert RINGBACK not in directory.media
+
+
+def test_a_phone_switched_on_and_given_an_owner_on_the_pbx_comes_across(
+    env: Path, crossbar: CrossbarEmulator, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["directory", "sync"]) == 0
+    devices = crossbar.documents("devices").items()
+    [(phone, softphone)] = [(i, d) for i, d in devices if d["name"] == "Bob softphone"]
+    crossbar.seed("devices", {"id": phone, **softphone, "enabled": True, "owner_id": CAROL})
+    capsys.readouterr()
+
+    assert main(["directory", "sync"]) == 0
+
+    assert capsys.readouterr().out.endswith(f"from PBX account {crossbar.account_id}.\n")
+    phones = devices_in(env / "cli.db", crossbar.account_id)
+    assert phones["Bob softphone"] == (CAROL, True)
 
 
 def test_a_user_removed_on_the_pbx_whom_a_group_still_rings_is_refused_by_name(
@@ -253,3 +281,50 @@ def test_the_job_has_nothing_to_read_on_the_file_backend(
     assert run_job("directory-sync", services, NOW) == (
         "nothing to read: the local PBX has no directory (groupbot directory import)"
     )
+
+
+# -- at start (serve, socket, shell) ----------------------------------------------------------
+
+
+@pytest.fixture
+def kazoo_settings(tmp_path: Path, crossbar: CrossbarEmulator) -> Settings:
+    return Settings(
+        database_url=f"sqlite:///{tmp_path / 'start.db'}",
+        pbx_backend="kazoo",
+        kazoo_url=crossbar.url,
+        kazoo_api_key=crossbar.api_key,
+        kazoo_account_id=crossbar.account_id,
+    )
+
+
+def test_at_start_an_empty_directory_is_read_from_kazoo_and_only_then(
+    kazoo_settings: Settings, crossbar: CrossbarEmulator
+) -> None:
+    services = build_services(kazoo_settings)
+
+    directory_at_start(kazoo_settings, services)
+
+    assert len(services.directory(TEAM).users) == 4
+    reads = crossbar.count("GET")
+    directory_at_start(kazoo_settings, services)
+    assert crossbar.count("GET") == reads
+
+
+def test_at_start_a_pbx_that_cannot_be_read_is_one_line(
+    kazoo_settings: Settings, crossbar: CrossbarEmulator, capsys: pytest.CaptureFixture[str]
+) -> None:
+    services = build_services(kazoo_settings)
+    crossbar.fail(503, method="GET", times=None)
+
+    directory_at_start(kazoo_settings, services)  # serve and socket go on
+    with pytest.raises(SystemExit) as stopped:
+        directory_at_start(kazoo_settings, services, required=True)  # the shell stops
+
+    assert stopped.value.code == 2
+    line = (
+        "groupbot: the PBX directory was not read: Could not read the directory from the "
+        f"PBX: the PBX answered 503 (datastore_unreachable) to GET /accounts/"
+        f"{crossbar.account_id}/users\n"
+    )
+    assert capsys.readouterr().err == line + line
+    assert services.directory(TEAM).users == {}
