@@ -541,7 +541,13 @@ def _summary(collection: str, doc: Mapping[str, Any]) -> dict[str, Any]:
     """The ``crossbar_listing`` view row (core/kazoo_apps/priv/couchdb/account/*.json)."""
     doc_id = doc["_id"]
     if collection == "callflows":
-        modules = list(dict.fromkeys(n["module"] for n in _nodes(doc.get("flow"))))
+        modules = list(
+            dict.fromkeys(
+                n["module"]
+                for n in _nodes(doc.get("flow"))
+                if n.get("module") and (n.get("data") or {}).get("skip_module") is not True
+            )
+        )
         return {
             "id": doc_id,
             "name": doc.get("name"),

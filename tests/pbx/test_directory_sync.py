@@ -328,3 +328,26 @@ def test_at_start_a_pbx_that_cannot_be_read_is_one_line(
     )
     assert capsys.readouterr().err == line + line
     assert services.directory(TEAM).users == {}
+
+
+def test_a_pbx_user_given_a_groups_extension_is_refused_by_name(
+    kazoo_services: Services, crossbar: CrossbarEmulator
+) -> None:
+    run_job("directory-sync", kazoo_services, NOW)
+    crossbar.down()  # the group is saved, not yet on the PBX
+    desk = Group(name="Desk", extension="301", members=(Member(user_id=ALICE),))
+    assert kazoo_services.create_group(ADMIN, desk).pbx_error
+    crossbar.up()
+    erin = crossbar.seed("users", {"first_name": "Erin", "last_name": "Moss"})
+    crossbar.seed(
+        "callflows",
+        {"type": "mainUserCallflow", "owner_id": erin, "numbers": ["301"], "flow": {}},
+    )
+
+    with pytest.raises(JobFailed) as failed:
+        run_job("directory-sync", kazoo_services, NOW)
+
+    assert str(failed.value) == (
+        "the directory was left as it was: Erin Moss has extension 301 on the PBX, which "
+        "groupbot has for group Desk: change the extension of group Desk or of Erin Moss first"
+    )
