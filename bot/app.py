@@ -12,7 +12,7 @@ import os
 import sys
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, NoReturn, cast
 
 from slack_bolt import App, BoltContext
 from slack_bolt.oauth.oauth_settings import OAuthSettings
@@ -29,7 +29,7 @@ from bot.commands.roles import DEPS_KEY, Deps
 from bot.config import Settings
 from bot.errors import FieldErrors, UserError
 from bot.pbx import AccountBinder, Pbx
-from bot.services import Clock, Services
+from bot.services import Clock, DirectoryImport, Services
 
 if TYPE_CHECKING:
     from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
@@ -188,6 +188,7 @@ def cli_serve(args: argparse.Namespace) -> int:
     if not settings.slack_signing_secret:
         print("groupbot serve: SLACK_SIGNING_SECRET is not set", file=sys.stderr)
         return 2
+    directory_at_start(settings)  # before the workers fork: one reader, a clear start error
 
     class Server(BaseApplication):  # type: ignore[misc]
         def load_config(self) -> None:
@@ -221,7 +222,9 @@ def cli_socket(args: argparse.Namespace) -> int:
         print("groupbot socket: SLACK_APP_TOKEN is not set", file=sys.stderr)
         return 2
     logging.basicConfig(level=logging.INFO)
-    handler = build_socket_handler(settings, build_services(settings))
+    services = build_services(settings)
+    directory_at_start(settings, services)
+    handler = build_socket_handler(settings, services)
     freeze_startup_heap()  # serving next: keep full GCs off start-up's objects
     handler.start()  # type: ignore[no-untyped-call]
     return 0
@@ -229,12 +232,14 @@ def cli_socket(args: argparse.Namespace) -> int:
 
 def cli_shell(args: argparse.Namespace) -> int:
     """`groupbot shell`: this app in a terminal, against the built-in Slack emulator, with
-    DATABASE_URL, the local PBX folder (PBX_EXPORT_DIR) and the demo directory."""
+    DATABASE_URL and the PBX of PBX_BACKEND: the local folder (PBX_EXPORT_DIR) and the
+    demo directory, or Kazoo and its directory."""
     from bot.jobs import bound_jobs
     from bot.shell.main import run, shell_settings
 
     settings = shell_settings(Settings())
     services = build_services(settings)
+    directory_at_start(settings, services, required=True)
     return run(
         settings,
         services,
@@ -269,10 +274,13 @@ def prepare_database(settings: Settings) -> None:
 
 
 def build_pbx(settings: Settings) -> Pbx:
+    """The PBX adapter of PBX_BACKEND. For ``kazoo``, a missing or wrong KAZOO_URL,
+    KAZOO_API_KEY or KAZOO_ACCOUNT_ID stops the process (exit 2) with one line naming
+    the variable: the key is tried once against the PBX here, at start."""
+    if settings.pbx_backend == "kazoo":
+        return _kazoo_pbx(settings)
     from bot.pbx.local import LocalPbx
 
-    if settings.pbx_backend != "file":
-        raise SystemExit("groupbot: PBX_BACKEND=kazoo is not available yet; use PBX_BACKEND=file")
     return LocalPbx(settings.pbx_export_dir)
 
 
@@ -297,6 +305,88 @@ def account_binder(
         "groupbot: a multi-workspace install needs a PBX that confirms API keys "
         f"(PBX_BACKEND={settings.pbx_backend} does not)"
     )
+
+
+_KAZOO_NEEDS = {
+    "KAZOO_URL": "the PBX's crossbar address, like https://pbx.example.com:8443",
+    "KAZOO_API_KEY": "the API key of the PBX account",
+    "KAZOO_ACCOUNT_ID": "the id of the PBX account whose groups groupbot manages",
+}
+
+
+def _kazoo_pbx(settings: Settings) -> Pbx:
+    """A ``KazooPbx`` for KAZOO_ACCOUNT_ID, its API key accepted by the PBX.
+
+    KAZOO_ACCOUNT_ID must be the account the key belongs to, or an account below it
+    that crossbar lets the key act on (a reseller's key and a client's account):
+    crossbar answers 403 for any other (docs/kazoo.md, "Error shapes"), so one
+    request to the account tells."""
+    import re
+    from urllib.parse import urlsplit
+
+    from bot.pbx import PbxUnreachable
+    from bot.pbx.kazoo import CrossbarClient, KazooAuthFailed, KazooPbx, KazooRejected
+
+    given = {
+        "KAZOO_URL": (settings.kazoo_url or "").strip(),
+        "KAZOO_API_KEY": (settings.kazoo_api_key or "").strip(),
+        "KAZOO_ACCOUNT_ID": (settings.kazoo_account_id or "").strip(),
+    }
+    for name, value in given.items():
+        if not value:
+            _stop(f"PBX_BACKEND=kazoo needs {name} ({_KAZOO_NEEDS[name]}); it is not set")
+    url, key, account = given.values()
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        _stop(f"KAZOO_URL must be {_KAZOO_NEEDS['KAZOO_URL']}, not {url!r}")
+    if url.rstrip("/").endswith("/v2"):
+        _stop(f"KAZOO_URL is the address without /v2, which groupbot adds: not {url!r}")
+    if not re.fullmatch(r"[0-9a-f]{32}", account):
+        _stop(f"KAZOO_ACCOUNT_ID must be a Kazoo account id (32 lowercase hex), not {account!r}")
+    client, own = CrossbarClient(url, key), "?"
+    try:
+        own = client.authenticate()
+        if account != own:
+            client.request("GET", f"/accounts/{account}/callflows", params={"page_size": "1"})
+    except KazooAuthFailed:
+        _stop(f"KAZOO_API_KEY was not accepted by the PBX at KAZOO_URL ({url})")
+    except KazooRejected as refused:
+        if refused.status == 404:
+            _stop(f"KAZOO_ACCOUNT_ID {account}: the PBX at {url} has no such account")
+        _stop(
+            f"KAZOO_ACCOUNT_ID {account} is neither the account of KAZOO_API_KEY ({own}) "
+            "nor an account below it that the key may act on"
+        )
+    except PbxUnreachable as error:
+        _stop(f"KAZOO_URL ({url}) does not answer as a Kazoo crossbar API: {error}")
+    return KazooPbx(client, account)
+
+
+def _stop(line: str) -> NoReturn:
+    """A configuration that cannot work: one line, exit status 2, before anything runs."""
+    print(f"groupbot: {line}", file=sys.stderr)
+    raise SystemExit(2)
+
+
+def directory_at_start(
+    settings: Settings, services: Services | None = None, *, required: bool = False
+) -> None:
+    """With PBX_BACKEND=kazoo, read the PBX's directory when groupbot has none yet (at
+    the start of serve, socket and shell). A directory that cannot be read is said in
+    one line; then serve and socket go on (the directory-sync job tries again), and
+    what ``required`` it (the shell) stops with exit status 2."""
+    if settings.pbx_backend != "kazoo":
+        return
+    services = services or build_services(settings)
+    try:
+        if services.ensure_directory():
+            log.info("read the PBX directory (the directory was empty)")
+    except UserError as error:
+        lines = error.errors.values() if isinstance(error, FieldErrors) else [error.message]
+        for line in lines:
+            print(f"groupbot: the PBX directory was not read: {line}", file=sys.stderr)
+        if required:
+            raise SystemExit(2) from None
 
 
 def build_services(
@@ -368,12 +458,12 @@ def _read_file(path: str) -> str | None:
         return None
 
 
-def _print_user_error(command: str, error: UserError) -> int:
+def _print_user_error(command: str, error: UserError, nothing: str = "imported") -> int:
     lines = list(error.errors.values()) if isinstance(error, FieldErrors) else [error.message]
     if len(lines) == 1:
-        print(f"groupbot {command}: {lines[0]} (nothing was imported)", file=sys.stderr)
+        print(f"groupbot {command}: {lines[0]} (nothing was {nothing})", file=sys.stderr)
         return 1
-    print(f"groupbot {command}: nothing was imported", file=sys.stderr)
+    print(f"groupbot {command}: nothing was {nothing}", file=sys.stderr)
     for line in lines:
         print(f"  {line}", file=sys.stderr)
     return 1
@@ -396,6 +486,13 @@ def cli_directory_import(args: argparse.Namespace) -> int:
         result = services.import_directory(args.workspace, parsed)
     except UserError as error:
         return _print_user_error("directory import", error)
+    print(f"Imported {_directory_counts(result)} into PBX account {result.account_id}.")
+    for warning in result.warnings:
+        print(f"  warning: {warning}")
+    return 0
+
+
+def _directory_counts(result: DirectoryImport) -> str:
     counts = ", ".join(
         [
             _count(result.users, "user", "users"),
@@ -404,8 +501,27 @@ def cli_directory_import(args: argparse.Namespace) -> int:
             _count(result.menus, "menu", "menus"),
         ]
     )
-    media = _count(result.media, "media file", "media files")
-    print(f"Imported {counts} and {media} into PBX account {result.account_id}.")
+    return f"{counts} and {_count(result.media, 'media file', 'media files')}"
+
+
+def cli_directory_sync(args: argparse.Namespace) -> int:
+    """`groupbot directory sync [--workspace T…]`: the PBX's directory replaces groupbot's;
+    refused, naming each group and what it uses, when the PBX no longer has it."""
+    settings = Settings()
+    if settings.pbx_backend != "kazoo":
+        print(
+            "groupbot directory sync: the local PBX backend (PBX_BACKEND=file) has no "
+            "directory to read; load one with groupbot directory import <file.yaml>",
+            file=sys.stderr,
+        )
+        return 2
+    services = build_services(settings)
+    try:
+        result = services.sync_directory(args.workspace)
+    except UserError as error:
+        return _print_user_error("directory sync", error, nothing="changed")
+    read = f"Read {_directory_counts(result)} from PBX account {result.account_id}"
+    print(f"{read}." if result.changed else f"{read}: no change.")
     for warning in result.warnings:
         print(f"  warning: {warning}")
     return 0

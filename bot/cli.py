@@ -32,11 +32,13 @@ def _parser() -> argparse.ArgumentParser:
     sync = sub.add_parser("sync", help="push pending changes to the PBX")
     sync.add_argument("--dry-run", action="store_true")
 
-    directory = sub.add_parser("directory", help="the PBX directory for the local backend")
+    directory = sub.add_parser("directory", help="the PBX directory: users, devices, …")
     dir_sub = directory.add_subparsers(dest="directory_command", required=True, metavar="ACTION")
     dir_import = dir_sub.add_parser("import", help="load users, devices, boxes, menus, media")
     dir_import.add_argument("file")
     dir_import.add_argument("--workspace", metavar="TEAM_ID")
+    dir_sync = dir_sub.add_parser("sync", help="read them from the PBX (PBX_BACKEND=kazoo)")
+    dir_sync.add_argument("--workspace", metavar="TEAM_ID")
 
     export = sub.add_parser("export", help="print every group as portable YAML")
     export.add_argument("--workspace", metavar="TEAM_ID")

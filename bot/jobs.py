@@ -8,6 +8,10 @@ of its work did not happen (the scheduler logs it and tries again at the next ru
 - ``pbx-outbox``, every minute: push every pending PBX outbox entry of every account,
   so a change that reached the database while the PBX was down reaches the PBX once it
   is back, with or without another change in the account.
+- ``directory-sync``, every 15 minutes: read the directory from the PBX (``PBX_BACKEND=
+  kazoo``), so users, devices, boxes, menus and media made on the PBX reach groupbot.
+  What a group still uses is never dropped: the job then changes nothing and fails
+  naming each group and what it uses.
 """
 
 from __future__ import annotations
@@ -52,6 +56,40 @@ def push_pbx_outbox(services: Services, now: datetime, workspace: str | None = N
     return done or "nothing to push: the PBX has every change"
 
 
+def sync_directory(services: Services, now: datetime, workspace: str | None = None) -> str:
+    """``directory-sync``: the PBX's directory replaces groupbot's (nothing to do for a
+    PBX without one)."""
+    from bot.errors import FieldErrors, UserError
+    from bot.services.directory import NoPbxDirectory
+
+    try:
+        result = services.sync_directory(workspace)
+    except NoPbxDirectory:
+        return "nothing to read: the local PBX has no directory (groupbot directory import)"
+    except UserError as error:
+        lines = error.errors.values() if isinstance(error, FieldErrors) else [error.message]
+        raise JobFailed("the directory was left as it was: " + "; ".join(lines)) from error
+    read = ", ".join(
+        _counted(count, what)
+        for count, what in (
+            (result.users, "user"),
+            (result.devices, "device"),
+            (result.voicemail_boxes, "voicemail box"),
+            (result.menus, "menu"),
+            (result.media, "media file"),
+        )
+    )
+    if not result.changed:
+        return f"no change: the PBX has the same {read}"
+    log.info("directory-sync at %s: %s", now.isoformat(timespec="seconds"), read)
+    said = f"read {read} from PBX account {result.account_id}"
+    return "; ".join([said, *(f"warning: {w}" for w in result.warnings)])
+
+
+def _counted(count: int, what: str) -> str:
+    return f"{count} {what}" if count == 1 else f"{count} {what}{'es' if what[-1] == 'x' else 's'}"
+
+
 def _changes(count: int) -> str:
     return f"{count} change" if count == 1 else f"{count} changes"
 
@@ -65,7 +103,10 @@ class ScheduledJob:
 
 JOBS: Mapping[str, ScheduledJob] = {
     job.name: job
-    for job in (ScheduledJob("pbx-outbox", push_pbx_outbox, {"trigger": "interval", "minutes": 1}),)
+    for job in (
+        ScheduledJob("pbx-outbox", push_pbx_outbox, {"trigger": "interval", "minutes": 1}),
+        ScheduledJob("directory-sync", sync_directory, {"trigger": "interval", "minutes": 15}),
+    )
 }
 
 

@@ -104,7 +104,9 @@ def test_pbx_outbox_for_one_workspace_leaves_the_others(services: Services, pbx:
 
 
 def test_an_unknown_job_names_the_known_ones(services: Services) -> None:
-    with pytest.raises(UnknownJob, match=r"no job 'storage-report'; the jobs are: pbx-outbox"):
+    with pytest.raises(
+        UnknownJob, match=r"no job 'storage-report'; the jobs are: directory-sync, pbx-outbox"
+    ):
         run_job("storage-report", services, NOW)
 
 
@@ -115,7 +117,7 @@ def test_bound_jobs_are_what_the_shell_runs(services: Services, pbx: FakePbx) ->
 
     jobs = bound_jobs(services, clock=lambda: NOW)
 
-    assert sorted(jobs) == ["pbx-outbox"]
+    assert sorted(jobs) == ["directory-sync", "pbx-outbox"]
     assert jobs["pbx-outbox"]() == "pushed 1 change: Sales"
 
 
@@ -127,7 +129,8 @@ def test_schedule_jobs_registers_every_job_under_its_id() -> None:
 
     schedule_jobs(scheduler, services=None)  # type: ignore[arg-type]
 
-    assert [job.id for job in scheduler.get_jobs()] == ["pbx-outbox"] == list(JOBS)
+    assert [job.id for job in scheduler.get_jobs()] == ["pbx-outbox", "directory-sync"]
+    assert list(JOBS) == ["pbx-outbox", "directory-sync"]
 
 
 def test_schedule_jobs_again_replaces_and_times_pbx_outbox_every_minute(
@@ -139,8 +142,12 @@ def test_schedule_jobs_again_replaces_and_times_pbx_outbox_every_minute(
         schedule_jobs(scheduler, services)
         schedule_jobs(scheduler, services)  # a restarted clock: still one of each
 
-        [job] = scheduler.get_jobs()
+        job, directory = scheduler.get_jobs()
         assert job.id == "pbx-outbox"
+        assert (directory.id, directory.trigger.interval) == (
+            "directory-sync",
+            timedelta(minutes=15),
+        )
         assert job.trigger.interval == timedelta(minutes=1)
         assert (job.max_instances, job.coalesce) == (1, True)
 

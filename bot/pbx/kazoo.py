@@ -25,6 +25,8 @@ as compiled, and no mapping is needed. What the services can call:
 - ``push_group(documents, ids)`` / ``delete_group(ids)``: the three documents in
   SmartPBX's order (group → baseGroup → userGroup; removal in reverse).
 - ``read(collection, id)`` and ``list(collection, **filters)`` for drift and adoption.
+- ``read_directory()``: the account's users, devices, voicemail boxes, menus and media
+  (``bot.pbx.directory``), from crossbar's listings.
 
 ``DeletedOnPbx`` (a ``KazooRejected``) means the id belongs to a document deleted on the
 PBX: crossbar only marks deleted documents, so the id can never be created again and
@@ -35,7 +37,7 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from types import TracebackType
 from typing import Any
@@ -44,6 +46,14 @@ import httpx
 
 from bot.engine.documents import GroupDocuments, JsonDoc, PbxIds
 from bot.pbx import PbxRejected, PbxUnreachable
+from bot.pbx.directory import (
+    DirectoryDevice,
+    DirectoryMedia,
+    DirectoryMenu,
+    DirectoryUser,
+    DirectoryVoicemailBox,
+    PbxDirectory,
+)
 
 CONNECT_TIMEOUT_S = 3.0
 READ_TIMEOUT_S = 10.0
@@ -358,6 +368,102 @@ class KazooPbx:
 
     def _replace(self, collection: str, doc_id: str, document: JsonDoc) -> None:
         _once_more_on_conflict(lambda: self.client.post(self.path(collection, doc_id), document))
+
+    def read_directory(self) -> PbxDirectory:
+        """The account's directory from crossbar's listings, every page (``DirectoryReader``).
+
+        The rows are the listing views' (docs/kazoo.md, "Paging and listings"), so a
+        user's extension and main callflow come from the callflow listing: SmartPBX
+        makes each user one callflow with ``type: "mainUserCallflow"`` and the user as
+        ``owner_id``, holding the user's extensions. A device's own do-not-disturb is
+        not in its row; the owner's is (the user row's ``features``), and Kazoo applies
+        the owner's to every device of the user. A menu is reached through a callflow
+        whose flow has a ``menu`` node for it (SmartPBX's main menu: the callflow
+        numbered ``MainOpenHoursMenu``); those callflows are read whole, as the listing
+        does not say which menu a node runs. A menu no callflow runs cannot be a next
+        action's target and is left out.
+        """
+        users = self.list("users")
+        callflows = self.list("callflows")
+        main_flows: dict[str, JsonDoc] = {}
+        for row in callflows:
+            owner = row.get("owner_id")
+            if row.get("type") == "mainUserCallflow" and isinstance(owner, str):
+                main_flows.setdefault(owner, row)
+        dnd = {row["id"] for row in users if "do_not_disturb" in (row.get("features") or [])}
+        return PbxDirectory(
+            account_id=self.account_id,
+            users=tuple(_user(row, main_flows.get(row["id"])) for row in users),
+            devices=tuple(
+                DirectoryDevice(
+                    id=row["id"],
+                    name=_text(row.get("name")) or row["id"],
+                    owner_id=row.get("owner_id") or None,
+                    enabled=row.get("enabled") is not False,
+                    do_not_disturb=row.get("owner_id") in dnd,
+                )
+                for row in self.list("devices")
+            ),
+            voicemail_boxes=tuple(
+                DirectoryVoicemailBox(
+                    id=row["id"],
+                    name=_text(row.get("name")) or row["id"],
+                    mailbox=_text(row.get("mailbox")),
+                )
+                for row in self.list("vmboxes")
+            ),
+            menus=self._menus(callflows),
+            media=tuple(
+                DirectoryMedia(id=row["id"], name=_text(row.get("name")) or row["id"])
+                for row in self.list("media")
+            ),
+        )
+
+    def _menus(self, callflows: Sequence[JsonDoc]) -> tuple[DirectoryMenu, ...]:
+        runs: dict[str, str] = {}  # menu id -> the callflow that runs it
+        candidates = [row for row in callflows if "menu" in (row.get("modules") or [])]
+        # SmartPBX's main menu callflow first, so it wins over any other running its menu
+        candidates.sort(key=lambda row: (row.get("numbers") or [""])[0] != "MainOpenHoursMenu")
+        for row in candidates:
+            callflow = self.read("callflows", row["id"])
+            for node in _nodes(callflow.get("flow") if callflow else None):
+                menu_id = (node.get("data") or {}).get("id")
+                if node.get("module") == "menu" and isinstance(menu_id, str):
+                    runs.setdefault(menu_id, row["id"])
+        return tuple(
+            DirectoryMenu(id=row["id"], name=_text(row.get("name")) or row["id"], callflow_id=flow)
+            for row in self.list("menus")
+            if (flow := runs.get(row["id"])) is not None
+        )
+
+
+def _user(row: JsonDoc, main_flow: JsonDoc | None) -> DirectoryUser:
+    name = " ".join(
+        part for part in (_text(row.get("first_name")), _text(row.get("last_name"))) if part
+    )
+    email = _text(row.get("email")) or _text(row.get("username"))
+    numbers = (main_flow or {}).get("numbers") or []
+    # SmartPBX tells an extension from a phone number by length alone (< 7 characters)
+    short = (n for n in numbers if isinstance(n, str) and n.isdigit() and len(n) < 7)
+    extension = next(short, None)
+    return DirectoryUser(
+        id=row["id"],
+        name=name or _text(row.get("username")) or row["id"],
+        email=email.lower() if "@" in email else None,
+        extension=extension,
+        main_callflow_id=main_flow["id"] if main_flow else None,
+    )
+
+
+def _text(value: object) -> str:
+    return value.strip() if isinstance(value, str) else ""
+
+
+def _nodes(flow: object) -> Iterator[Mapping[str, Any]]:
+    if isinstance(flow, Mapping):
+        yield flow
+        for child in (flow.get("children") or {}).values():
+            yield from _nodes(child)
 
 
 def _once_more_on_conflict(write: Callable[[], object]) -> None:

@@ -141,6 +141,7 @@ class DirectoryImport:
     menus: int
     media: int
     warnings: Sequence[str] = ()
+    changed: bool = True  # False: the directory already was what was read or imported
 
 
 @dataclass(frozen=True)

@@ -34,8 +34,8 @@ ADMIN = Person("U0ADMIN", "admin", "Workspace Admin")
 
 
 def shell_settings(base: Settings) -> Settings:
-    """``base`` (the environment: DATABASE_URL, PBX_EXPORT_DIR, …) for a shell session:
-    single-workspace credentials for the emulator and the local PBX folder."""
+    """``base`` (the environment: DATABASE_URL, PBX_BACKEND, PBX_EXPORT_DIR or KAZOO_…)
+    for a shell session: single-workspace credentials for the emulator."""
     return base.model_copy(
         update={
             "slack_bot_token": BOT_TOKEN,
@@ -44,7 +44,6 @@ def shell_settings(base: Settings) -> Settings:
             "slack_client_secret": None,
             "slack_state_secret": None,
             "slack_app_token": None,
-            "pbx_backend": "file",
         }
     )
 
@@ -137,7 +136,7 @@ def run(
             style=Style(
                 ansi=interactive and stdout.isatty(), channels={CHANNEL.channel_id: CHANNEL.name}
             ),
-            exports=settings.pbx_export_dir,
+            exports=settings.pbx_export_dir if settings.pbx_backend == "file" else None,
             jobs=jobs,
         )
         _banner(session, people, settings, loaded_demo=loaded_demo, interactive=interactive)
@@ -153,11 +152,16 @@ def _banner(
     interactive: bool,
 ) -> None:
     members = " ".join("@" + p.handle for p in people)
-    where = shown_path(settings.pbx_export_dir)
     session.say(f"groupbot shell: #{CHANNEL.name} with {members}.")
-    if loaded_demo:
-        session.say("Loaded the demo PBX directory (groupbot directory import replaces it).")
-    session.say(f"PBX documents are written to {where}/ (the local PBX backend).")
+    if settings.pbx_backend == "kazoo":
+        account = settings.kazoo_account_id
+        session.say("The PBX directory is Kazoo's (groupbot directory sync reads it again).")
+        session.say(f"PBX documents are sent to Kazoo at {settings.kazoo_url}, account {account}.")
+    else:
+        if loaded_demo:
+            session.say("Loaded the demo PBX directory (groupbot directory import replaces it).")
+        where = shown_path(settings.pbx_export_dir)
+        session.say(f"PBX documents are written to {where}/ (the local PBX backend).")
     session.say(f"You are {session.who(session.user)}.")
     if interactive:
         session.say("Type /group help for the bot, /help for the shell, /quit to leave.")

@@ -32,10 +32,16 @@ def _user_key(user: UserEntry) -> str:
     return user.email or user.name
 
 
-def replace_directory(uow: UnitOfWork, account_id: str, data: DirectoryData) -> ImportCounts:
+def replace_directory(
+    uow: UnitOfWork, account_id: str, data: DirectoryData, *, stand_ins: bool = True
+) -> ImportCounts:
     """Make the account's directory exactly ``data``; groups are left as they are.
 
-    ``DirectoryFileError`` when a user's extension is already a group's number.
+    ``DirectoryFileError`` when a user's extension is already a group's number. A
+    device's ``owner`` is a user's email or id. ``stand_ins``: a user or menu without
+    its callflow keeps the one it had, else gets a stable made-up id (the local PBX
+    has no callflows of its own); False for a directory read from the PBX, which names
+    every callflow there is.
     """
     directory = uow.directory
     errors: dict[str, str] = {}
@@ -64,25 +70,27 @@ def replace_directory(uow: UnitOfWork, account_id: str, data: DirectoryData) -> 
     directory.clear(account_id)
     user_flows = {key: (pbx_id, flow) for key, pbx_id, flow in old_user_rows}
 
-    user_ids_by_email: dict[str, int] = {}
+    owners: dict[str, int] = {}  # a user's email or PBX id -> its row
     for user in data.users:
         key = _user_key(user).casefold()
         old_id, old_flow = user_flows.get(key, (None, None))
         pbx_id = user.id or old_id or derived_id(account_id, "user", key)
+        main_callflow_id = user.main_callflow_id
+        if main_callflow_id is None and stand_ins:
+            # SmartPBX gives every user a mainUserCallflow; the local PBX gets a stand-in
+            main_callflow_id = old_flow or derived_id(account_id, "user-callflow", pbx_id)
         row = PbxUser(
             account_id=account_id,
             pbx_id=pbx_id,
             name=user.name,
             email=user.email,
             slack_user=user.slack_user,
-            # SmartPBX gives every user a mainUserCallflow; the local PBX gets a stable stand-in
-            main_callflow_id=user.main_callflow_id
-            or old_flow
-            or derived_id(account_id, "user-callflow", pbx_id),
+            main_callflow_id=main_callflow_id,
         )
         directory.add_user(account_id, row, user.extension)
+        owners[pbx_id] = row.id
         if user.email:
-            user_ids_by_email[user.email] = row.id
+            owners[user.email] = row.id
 
     def pbx_id_for(kind: str, given: str | None, name: str) -> str:
         return given or old_ids[kind].get(name.casefold()) or derived_id(account_id, kind, name)
@@ -93,7 +101,7 @@ def replace_directory(uow: UnitOfWork, account_id: str, data: DirectoryData) -> 
                 account_id=account_id,
                 pbx_id=pbx_id_for("device", device.id, device.name),
                 name=device.name,
-                owner_id=user_ids_by_email.get(device.owner) if device.owner else None,
+                owner_id=owners.get(device.owner) if device.owner else None,
                 enabled=device.enabled,
                 do_not_disturb=device.do_not_disturb,
             )
@@ -109,15 +117,13 @@ def replace_directory(uow: UnitOfWork, account_id: str, data: DirectoryData) -> 
         )
     for menu in data.menus:
         menu_id = pbx_id_for("menu", menu.id, menu.name)
+        flow = menu.callflow_id
+        if flow is None and stand_ins:
+            flow = old_menu_flows.get(menu_id) or derived_id(account_id, "menu-callflow", menu_id)
+        if flow is None:
+            continue  # not reachable as a next action without its callflow
         directory.add(
-            PbxMenu(
-                account_id=account_id,
-                pbx_id=menu_id,
-                name=menu.name,
-                callflow_id=menu.callflow_id
-                or old_menu_flows.get(menu_id)
-                or derived_id(account_id, "menu-callflow", menu_id),
-            )
+            PbxMenu(account_id=account_id, pbx_id=menu_id, name=menu.name, callflow_id=flow)
         )
     for media in data.media:
         directory.add(

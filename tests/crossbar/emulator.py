@@ -541,7 +541,13 @@ def _summary(collection: str, doc: Mapping[str, Any]) -> dict[str, Any]:
     """The ``crossbar_listing`` view row (core/kazoo_apps/priv/couchdb/account/*.json)."""
     doc_id = doc["_id"]
     if collection == "callflows":
-        modules = list(dict.fromkeys(n["module"] for n in _nodes(doc.get("flow"))))
+        modules = list(
+            dict.fromkeys(
+                n["module"]
+                for n in _nodes(doc.get("flow"))
+                if n.get("module") and (n.get("data") or {}).get("skip_module") is not True
+            )
+        )
         return {
             "id": doc_id,
             "name": doc.get("name"),
@@ -563,7 +569,58 @@ def _summary(collection: str, doc: Mapping[str, Any]) -> dict[str, Any]:
             "endpoints": len(doc.get("endpoints") or {}),
             "flags": doc.get("flags") or [],
         }
+    if collection in _LISTED:
+        row = {"id": doc_id, **{key: get(doc) for key, get in _LISTED[collection].items()}}
+        return {key: value for key, value in row.items() if value is not None}
     return {**_public(doc), "id": doc_id}
+
+
+def _user_features(doc: Mapping[str, Any]) -> list[str]:
+    features = list(doc.get("features") or [])
+    features += [f for f, v in (doc.get("smartpbx") or {}).items() if (v or {}).get("enabled")]
+    for key in ("hotdesk", "call_forward", "do_not_disturb"):
+        if (doc.get(key) or {}).get("enabled"):
+            features.append(key)
+    return features
+
+
+# The other listings' rows: users.json, vmboxes.json, media.json and the crossbar_listing
+# view's device and menu cases (core/kazoo_apps/priv/couchdb/account/). A key whose value
+# the document lacks is left out, as CouchDB leaves out undefined.
+_LISTED: dict[str, dict[str, Any]] = {
+    "users": {
+        "features": _user_features,
+        **{
+            key: (lambda doc, key=key: doc.get(key))
+            for key in ("username", "email", "first_name", "last_name", "priv_level")
+        },
+        "presence_id": lambda doc: doc.get("presence_id"),
+        "flags": lambda doc: doc.get("flags") or [],
+    },
+    "devices": {
+        "name": lambda doc: doc.get("name"),
+        "username": lambda doc: (doc.get("sip") or {}).get("username"),
+        "mac_address": lambda doc: doc.get("mac_address") or "",
+        "owner_id": lambda doc: doc.get("owner_id"),
+        "enabled": lambda doc: doc.get("enabled"),
+        "device_type": lambda doc: doc.get("device_type") or "sip_device",
+        "flags": lambda doc: doc.get("flags") or [],
+    },
+    "vmboxes": {
+        "name": lambda doc: doc.get("name"),
+        "mailbox": lambda doc: doc.get("mailbox"),
+        "owner_id": lambda doc: doc.get("owner_id"),
+        "messages": lambda doc: len(doc.get("messages") or []),
+        "flags": lambda doc: doc.get("flags") or [],
+    },
+    "menus": {"name": lambda doc: doc.get("name"), "flags": lambda doc: doc.get("flags") or []},
+    "media": {
+        "name": lambda doc: doc.get("name"),
+        "media_source": lambda doc: doc.get("media_source"),
+        "language": lambda doc: str(doc.get("language") or "").lower(),
+        "is_prompt": lambda doc: bool(doc.get("prompt_id")),
+    },
+}
 
 
 def _nodes(flow: Any) -> Iterator[dict[str, Any]]:

@@ -226,7 +226,7 @@ def test_jobs_run_an_unknown_job_lists_the_known_ones(
 ) -> None:
     assert main(["jobs", "run", "storage-report"]) == 2
     assert capsys.readouterr().err == (
-        "groupbot jobs run: no job 'storage-report'; the jobs are: pbx-outbox\n"
+        "groupbot jobs run: no job 'storage-report'; the jobs are: directory-sync, pbx-outbox\n"
     )
 
 
@@ -244,5 +244,5 @@ def test_clock_schedules_every_job_in_utc(env: Path, monkeypatch: pytest.MonkeyP
 
     [scheduler] = started
     assert str(scheduler.timezone) == "UTC"
-    assert [job.id for job in scheduler.get_jobs()] == ["pbx-outbox"]
+    assert [job.id for job in scheduler.get_jobs()] == ["pbx-outbox", "directory-sync"]
     assert list(handlers) == [signal.SIGTERM]  # stops the scheduler, then the process
