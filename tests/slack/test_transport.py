@@ -3,6 +3,8 @@ Web API retries, and the multi-workspace OAuth install."""
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 import re
 import time
@@ -44,6 +46,65 @@ def test_a_stale_timestamp_is_refused(slack: Slack) -> None:
     stale = int(time.time()) - 301
     answer = live.signed_post(slack.url, SECRET, body, live.FORM, timestamp=stale)
     assert answer.status == 401
+
+
+def _interaction(slack: Slack, *, from_message: bool) -> bytes:
+    """A button press naming a user, and (pressed in a message) a response_url."""
+    payload: dict[str, object] = {
+        "type": "block_actions",
+        "team": {"id": slack.team},
+        "user": {"id": ADMIN, "team_id": slack.team},
+        "api_app_id": "A0GROUPBOT",
+        "trigger_id": slack.emu.issue_trigger_id(ADMIN),
+        "actions": [{"action_id": "group_show", "block_id": "b", "type": "button", "value": "x"}],
+    }
+    if from_message:
+        payload["channel"] = {"id": CHANNEL}
+        payload["response_url"] = slack.emu.issue_response_url(CHANNEL, ADMIN)
+    else:
+        payload["view"] = {"id": "V0NONE", "type": "modal", "blocks": []}
+    return b"payload=" + urllib.parse.quote(json.dumps(payload)).encode()
+
+
+@pytest.mark.parametrize(
+    "timestamp",
+    ["abc", "", "1.5", None, "stale", " 1", "+1", "1_0", "\u0661\u0662"],
+    ids=["letters", "empty", "decimal", "missing", "stale", "space", "plus", "underscore", "indic"],
+)
+def test_a_request_with_a_bad_timestamp_is_refused_and_not_acted_on(
+    slack: Slack, timestamp: str | None
+) -> None:
+    """Whatever the timestamp header holds, an unverified request gets a 401 and nobody
+    hears from the app: no reply to the response_url it names, no message to its user."""
+    import socket
+
+    now = int(time.time())
+    stamp = str(now - 301) if timestamp == "stale" else timestamp
+    command = slack.driver.slash_command("list", user_id=ADMIN, channel_id=CHANNEL).body.encode()
+    requests = [
+        (command, live.FORM),
+        (_interaction(slack, from_message=True), live.FORM),
+        (_interaction(slack, from_message=False), live.FORM),
+    ]
+    before = len(slack.emu.calls())
+    host, port = urllib.parse.urlsplit(slack.url).netloc.split(":")
+    for body, content_type in requests:
+        # Signed with the right secret over the odd timestamp, as a forger would try.
+        base = b"v0:" + (stamp or "").encode() + b":" + body
+        digest = hmac.new(SECRET.encode(), base, hashlib.sha256).hexdigest()
+        head = (
+            f"POST /slack/events HTTP/1.1\r\nHost: {host}\r\nContent-Type: {content_type}\r\n"
+            f"Content-Length: {len(body)}\r\nX-Slack-Signature: v0={digest}\r\n"
+            "Connection: close\r\n"
+        ).encode()
+        if stamp is not None:
+            head += b"X-Slack-Request-Timestamp: " + stamp.encode() + b"\r\n"
+        with socket.create_connection((host, int(port)), timeout=5) as raw:
+            raw.sendall(head + b"\r\n" + body)
+            status_line = raw.makefile("rb").readline().decode()
+        assert " 401 " in status_line, (stamp, body[:40], status_line)
+    settle()
+    assert [c.method for c in slack.emu.calls()[before:]] == []
 
 
 def test_url_verification_echoes_the_challenge(slack: Slack) -> None:
