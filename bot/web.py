@@ -18,8 +18,10 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 
+import h11
 from slack_bolt import App, BoltRequest, BoltResponse
 from slack_sdk.signature import SignatureVerifier
+from uvicorn.protocols.http.h11_impl import H11Protocol
 
 if TYPE_CHECKING:
     from bot.config import Settings
@@ -38,6 +40,9 @@ MAX_BODY_BYTES = 1 << 20
 # Slack sends a whole payload in one go, in milliseconds; a body still incomplete after
 # this long is a stalled or hostile client, and waiting on it would only hold a socket.
 BODY_SECONDS = 5.0
+# A request's head (request line and headers) arrives in one packet from Slack; one not
+# complete this long after the connection opened, or after its first byte, is dropped.
+HEAD_SECONDS = 5.0
 # Idle time allowed between two requests on one connection (uvicorn's and gunicorn's
 # default); Slack opens a new connection for most requests anyway.
 KEEP_ALIVE_SECONDS = 5
@@ -234,11 +239,52 @@ async def _send(send: Send, status: int, headers: list[tuple[bytes, bytes]], bod
 # ---- the server ---------------------------------------------------------------------
 
 
+class HeadDeadlineProtocol(H11Protocol):
+    """uvicorn's h11 protocol, and a deadline on each request's head.
+
+    uvicorn closes a connection idle between requests (``timeout_keep_alive``) but waits
+    for a head that has started, or for the first byte of a new connection, forever. A
+    connection whose client is due a head (h11's IDLE) and has not finished it within
+    ``HEAD_SECONDS`` is closed. Body deadlines are ``SlackFront``'s.
+    """
+
+    _head_timer: asyncio.TimerHandle | None = None
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        super().connection_made(transport)  # type: ignore[arg-type]
+        self._watch_head()
+
+    def data_received(self, data: bytes) -> None:
+        super().data_received(data)
+        self._watch_head()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        if self._head_timer is not None:
+            self._head_timer.cancel()
+            self._head_timer = None
+        super().connection_lost(exc)
+
+    def _watch_head(self) -> None:
+        waiting = self.conn.their_state is h11.IDLE and not self.transport.is_closing()
+        if waiting and self._head_timer is None:
+            self._head_timer = self.loop.call_later(HEAD_SECONDS, self._head_overdue)
+        elif not waiting and self._head_timer is not None:
+            self._head_timer.cancel()
+            self._head_timer = None
+
+    def _head_overdue(self) -> None:
+        self._head_timer = None
+        if self.conn.their_state is h11.IDLE and not self.transport.is_closing():
+            self.transport.close()
+
+
 def uvicorn_options() -> dict[str, Any]:
     """How uvicorn runs the front, in ``groupbot serve``'s workers and in the tests alike."""
     return {
         "loop": "asyncio",
-        "http": "h11",  # pure Python, and bounds a request's head (16 kB by default)
+        # h11 (pure Python) bounds a request's head to 16 kB; httptools, uvicorn's faster
+        # choice, took a 190 MB header line into memory (docs/server.md)
+        "http": HeadDeadlineProtocol,
         "ws": "none",
         "lifespan": "on",
         "timeout_keep_alive": KEEP_ALIVE_SECONDS,

@@ -1,5 +1,6 @@
-"""``groupbot serve`` against clients that send a request's head and part of its body,
-then nothing: the server keeps answering everyone else, and drops them.
+"""``groupbot serve`` against clients that send a request's head and part of its body
+(or part of the head), then nothing: the server keeps answering everyone else, and drops
+them.
 
 The real server (``groupbot serve`` in a subprocess, one worker, on 127.0.0.1) and real
 sockets; every wait is bounded. The 2 s bounds are the task's (Slack gives an app 3 s).
@@ -19,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from bot.slackemu.server import RESPONSE_URL
-from bot.web import BODY_SECONDS, MAX_BODY_BYTES
+from bot.web import BODY_SECONDS, HEAD_SECONDS, MAX_BODY_BYTES
 from tests.slack import live
 from tests.slack.conftest import ADMIN, CHANNEL, SECRET, Slack
 
@@ -44,16 +45,22 @@ def groupbot_serve(slack: Slack, tmp_path: Path) -> Iterator[str]:
 
 
 def stall(
-    url: str, stack: ExitStack, declared: int = 1000, sent: bytes = b"x" * 10
+    url: str,
+    stack: ExitStack,
+    declared: int = 1000,
+    sent: bytes = b"x" * 10,
+    *,
+    mid_head: bool = False,
 ) -> socket.socket:
-    """A connection that sent a whole head, ``sent`` of a ``declared``-byte body, and stops."""
+    """A connection that sent a whole head and ``sent`` of a ``declared``-byte body (or,
+    ``mid_head``, part of the head) and stops."""
     host, port = urllib.parse.urlsplit(url).netloc.split(":")
     raw = stack.enter_context(socket.create_connection((host, int(port)), timeout=5))
     head = (
         "POST /slack/events HTTP/1.1\r\n"
-        f"Host: {host}\r\nContent-Type: {live.FORM}\r\nContent-Length: {declared}\r\n\r\n"
-    )
-    raw.sendall(head.encode() + sent)
+        f"Host: {host}\r\nContent-Type: {live.FORM}\r\nContent-Length: {declared}\r\n"
+    ).encode()
+    raw.sendall(head if mid_head else head + b"\r\n" + sent)
     return raw
 
 
@@ -83,11 +90,12 @@ def closed_within(sockets: list[socket.socket], seconds: float) -> dict[socket.s
     return closed
 
 
-def test_health_and_commands_are_answered_while_clients_stall_mid_body(
-    slack: Slack, tmp_path: Path
+@pytest.mark.parametrize("mid_head", [False, True], ids=["mid-body", "mid-head"])
+def test_health_and_commands_are_answered_while_clients_stall(
+    slack: Slack, tmp_path: Path, mid_head: bool
 ) -> None:
     with groupbot_serve(slack, tmp_path) as url, ExitStack() as stack:
-        stalled = [stall(url, stack) for _ in range(STALLED)]
+        stalled = [stall(url, stack, mid_head=mid_head) for _ in range(STALLED)]
         started = time.monotonic()
 
         health = live.get(url, "/healthz", timeout=5)
@@ -102,11 +110,13 @@ def test_health_and_commands_are_answered_while_clients_stall_mid_body(
         said = answer.json() if answer.body else slack.wait(RESPONSE_URL, replies)
         assert "/group" in json.dumps(said)
 
-        # and every stalled client is let go once its body is overdue
-        closed = closed_within(stalled, BODY_SECONDS + SLACK_SECONDS)
+        # and every stalled client is let go once its head or body is overdue
+        deadline = HEAD_SECONDS if mid_head else BODY_SECONDS
+        closed = closed_within(stalled, deadline + SLACK_SECONDS)
         assert len(closed) == STALLED
-        assert time.monotonic() - started > BODY_SECONDS - 1  # not at once: at the deadline
-        assert all(data.startswith(b"HTTP/1.1 408 ") for data in closed.values())
+        assert time.monotonic() - started > deadline - 1  # not at once: at the deadline
+        answers = set(closed.values()) if mid_head else {d[:13] for d in closed.values()}
+        assert answers == ({b""} if mid_head else {b"HTTP/1.1 408 "})
 
 
 def test_a_body_shorter_than_its_content_length_is_dropped_at_the_deadline(
