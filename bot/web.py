@@ -106,18 +106,21 @@ class SlackFront:
 
     async def _http(self, scope: Scope, receive: Receive, send: Send) -> None:
         path, method = scope["path"], scope["method"]
-        if path == HEALTH_PATH:
-            return await _plain(send, 200, "ok\n")
         headers = _headers(scope)
+        # Answered without reading the body: a body sent anyway closes the connection
+        # (else uvicorn would wait on the rest of it with no deadline).
+        unread = "content-length" in headers or "transfer-encoding" in headers
+        if path == HEALTH_PATH:
+            return await _plain(send, 200, "ok\n", close=unread)
         query = scope.get("query_string", b"").decode("latin-1")
         if method == "GET" and path in self.oauth:
             handle = self.oauth[path]
             page = await self._in_pool(
                 lambda: handle(BoltRequest(body="", query=query, headers=headers))
             )
-            return await _bolt(send, page)
+            return await _bolt(send, page, close=unread)
         if method != "POST" or path != EVENTS_PATH:
-            return await _plain(send, 404, "not found\n")
+            return await _plain(send, 404, "not found\n", close=unread)
 
         declared = _content_length(headers)
         if declared is None:
@@ -214,24 +217,26 @@ def _content_length(headers: Mapping[str, str | Sequence[str]]) -> int | None:
 
 async def _plain(send: Send, status: int, text: str, *, close: bool = False) -> None:
     headers = [(b"content-type", b"text/plain; charset=utf-8")]
-    if close:
-        # the body was not (all) read: the connection cannot carry another request
-        headers.append((b"connection", b"close"))
-    await _send(send, status, headers, text.encode())
+    await _send(send, status, headers, text.encode(), close)
 
 
-async def _bolt(send: Send, response: BoltResponse) -> None:
+async def _bolt(send: Send, response: BoltResponse, *, close: bool = False) -> None:
     headers = [
         (name.encode("latin-1"), value.encode("latin-1"))
         for name, values in response.headers.items()
-        if name.lower() != "content-length"
+        if name.lower() not in ("content-length", "connection")
         for value in values
     ]
-    await _send(send, response.status, headers, response.body.encode("utf-8"))
+    await _send(send, response.status, headers, response.body.encode("utf-8"), close)
 
 
-async def _send(send: Send, status: int, headers: list[tuple[bytes, bytes]], body: bytes) -> None:
+async def _send(
+    send: Send, status: int, headers: list[tuple[bytes, bytes]], body: bytes, close: bool
+) -> None:
     headers = [*headers, (b"content-length", str(len(body)).encode())]
+    if close:
+        # the body was not (all) read: the connection cannot carry another request
+        headers.append((b"connection", b"close"))
     await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": body})
 

@@ -169,6 +169,22 @@ def test_an_oversized_payload_is_refused_before_it_is_read(slack: Slack) -> None
     assert live.get(slack.url, "/healthz").status == 200
 
 
+@pytest.mark.parametrize("path", ["/healthz", "/nowhere", "/slack/install"])
+def test_a_body_nobody_reads_does_not_keep_the_connection(slack: Slack, path: str) -> None:
+    """A request answered without its body (health, not found) but sent with one that
+    never ends: answered, and the connection closed, not left waiting on the rest."""
+    import socket
+
+    host, port = urllib.parse.urlsplit(slack.url).netloc.split(":")
+    head = f"GET {path} HTTP/1.1\r\nHost: {host}\r\nContent-Length: 100000\r\n\r\n"
+    with socket.create_connection((host, int(port)), timeout=3) as raw:
+        raw.sendall(head.encode() + b"x" * 10)
+        received = b""
+        while chunk := raw.recv(4096):  # ends when the server closes; else times out
+            received += chunk
+    assert received.startswith((b"HTTP/1.1 200 ", b"HTTP/1.1 404 "))
+
+
 def test_a_retried_request_is_not_applied_twice(slack: Slack) -> None:
     slack.reply(f"create Sales 201 <@{ADMIN}|alice>")
     request = slack.driver.slash_command(
