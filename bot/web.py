@@ -2,10 +2,11 @@
 uvicorn workers that gunicorn manages (docs/server.md says why).
 
 The front answers ``/healthz`` itself, reads a request body on the event loop with a
-deadline and a size bound, checks Slack's signature on the bytes it read, and only then
-hands the request to the synchronous Bolt app on a bounded pool of threads. So a client
-that stalls costs a socket and a few kilobytes, never a thread, and nothing of ours reads
-a body whose signature did not hold. The OAuth pages (``/slack/install`` and
+deadline and a size bound (``HeadDeadlineProtocol`` gives the head a deadline too),
+checks Slack's signature on the body it read, and only then hands the request to the
+synchronous Bolt app on a bounded pool of threads. So a client that stalls costs a
+socket and a few kilobytes, never a thread, and nothing of ours reads a body whose
+signature did not hold. The OAuth pages (``/slack/install`` and
 ``/slack/oauth_redirect``) are GETs Slack does not sign; they go to Bolt's OAuth flow.
 """
 
@@ -44,7 +45,7 @@ BODY_SECONDS = 5.0
 # complete this long after the connection opened, or after its first byte, is dropped.
 HEAD_SECONDS = 5.0
 # Idle time allowed between two requests on one connection (uvicorn's and gunicorn's
-# default); Slack opens a new connection for most requests anyway.
+# default).
 KEEP_ALIVE_SECONDS = 5
 # Threads per worker that run Bolt's dispatch: the acknowledgement of each request (the
 # work after it has Bolt's own listener pool, ``bot.app.LISTENER_THREADS``). Acks take
