@@ -7,7 +7,7 @@
    has reached the emulator (the listener's whole work). In the same run, a bare Bolt
    app configured the same way whose listeners only ``ack()``: the ratio shows what our
    handlers add on top of Bolt itself.
-2. Load: ``groupbot serve`` (gunicorn, Bolt's WSGI adapter) as a subprocess on loopback,
+2. Load: ``groupbot serve`` (gunicorn, uvicorn workers, ``bot.web``) as a subprocess on loopback,
    50 concurrent clients for 60 s sending a mix of commands, each over its own keep-alive
    connection; requests/s, p50/p99 time to acknowledgement, and how many took over 3 s.
    Every loop is bounded by the deadline; the server is stopped at the end.
@@ -228,9 +228,9 @@ def in_process(
 
 def load(emu: SlackEmulator, env: dict[str, str], clients: int, seconds: float) -> None:
     port = 3000 + random.randrange(1000, 5000)
-    env = {**env, "PORT": str(port), "WEB_CONCURRENCY": "2", "GUNICORN_THREADS": "8"}
+    env = {**env, "PORT": str(port), "WEB_CONCURRENCY": "2"}
     server = subprocess.Popen(
-        [sys.executable, "-m", "bot", "serve"],
+        [sys.executable, "-m", "bot", "serve", "--host", "127.0.0.1"],
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
@@ -289,7 +289,7 @@ def load(emu: SlackEmulator, env: dict[str, str], clients: int, seconds: float) 
     p50 = times[len(times) // 2] * 1000
     p99 = times[int(len(times) * 0.99)] * 1000
     over = sum(1 for t in times if t > 3)
-    print(f"\nload: groupbot serve (gunicorn 2 x 8 threads), {clients} clients, {elapsed:.0f} s")
+    print(f"\nload: groupbot serve (2 uvicorn workers), {clients} clients, {elapsed:.0f} s")
     print(f"requests {len(times)}, {len(times) / elapsed:.0f}/s, failures {failures}")
     slowest = times[-1] * 1000
     print(

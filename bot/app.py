@@ -10,9 +10,9 @@ import gc
 import logging
 import os
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from typing import TYPE_CHECKING, Any, NoReturn, cast
+from typing import TYPE_CHECKING, NoReturn, cast
 
 from slack_bolt import App, BoltContext
 from slack_bolt.oauth.oauth_settings import OAuthSettings
@@ -32,12 +32,12 @@ from bot.pbx import AccountBinder, Pbx
 from bot.services import Clock, DirectoryImport, Services
 
 if TYPE_CHECKING:
-    from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
-
     from slack_bolt.adapter.socket_mode import SocketModeHandler
     from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
     from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
     from sqlalchemy import Engine
+
+    from bot.web import SlackFront
 
 # ---- Slack ---------------------------------------------------------------------------
 
@@ -48,8 +48,6 @@ log = logging.getLogger("groupbot")
 # /group list kept the request threads from the GIL and the p99 ack went from 0.4 s to
 # 1.6 s (benchmarks/bench_slack.py); beyond a few threads, more only queue less visibly.
 LISTENER_THREADS = int(os.environ.get("GROUPBOT_LISTENER_THREADS", "4"))
-# Slack's payloads are small (a full 100-block modal is well under 250 kB); refuse more.
-MAX_BODY_BYTES = 1 << 20
 BOT_SCOPES = ("commands", "chat:write", "users:read", "users:read.email", "files:write")
 
 
@@ -121,38 +119,13 @@ def create_app(settings: Settings, services: Services, client: WebClient | None 
     return app
 
 
-def wsgi_app(app: App) -> WSGIApplication:
-    """Bolt's WSGI adapter behind ``/healthz`` and a request-size guard."""
-    from slack_bolt.adapter.wsgi import SlackRequestHandler
+def asgi_app(app: App, settings: Settings) -> SlackFront:
+    """What ``groupbot serve`` serves: ``bot.web``'s front (health, body deadline and size
+    bound, signature check) before ``app``."""
+    from bot.web import SlackFront
 
-    slack = SlackRequestHandler(app)
-
-    def serve(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
-        path = environ.get("PATH_INFO", "")
-        if path == "/healthz":
-            return _plain(start_response, "200 OK", "ok\n")
-        try:
-            length = int(environ.get("CONTENT_LENGTH") or 0)
-        except ValueError:
-            return _plain(start_response, "400 Bad Request", "bad content-length\n")
-        if length > MAX_BODY_BYTES:
-            return _plain(start_response, "413 Payload Too Large", "request too large\n")
-        try:
-            return slack(environ, start_response)
-        except Exception:
-            # BoltRequest parses the body before it verifies the signature; garbage gets a 400
-            log.warning("unreadable request to %s", path, exc_info=True)
-            return _plain(start_response, "400 Bad Request", "unreadable request\n")
-
-    return serve
-
-
-def _plain(start_response: StartResponse, status: str, text: str) -> list[bytes]:
-    data = text.encode()
-    start_response(
-        status, [("content-type", "text/plain; charset=utf-8"), ("content-length", str(len(data)))]
-    )
-    return [data]
+    assert settings.slack_signing_secret
+    return SlackFront(app, settings.slack_signing_secret)
 
 
 def freeze_startup_heap() -> None:
@@ -167,22 +140,9 @@ def freeze_startup_heap() -> None:
     gc.freeze()
 
 
-def serve_options(settings: Settings) -> dict[str, Any]:
-    """gunicorn settings: threads, because listeners block on I/O (DB, PBX, Web API)."""
-    return {
-        "bind": f"0.0.0.0:{settings.port}",
-        "workers": int(os.environ.get("WEB_CONCURRENCY", "2")),
-        "worker_class": "gthread",
-        "threads": int(os.environ.get("GUNICORN_THREADS", "8")),
-        "timeout": 30,
-        "graceful_timeout": 10,
-        "accesslog": "-",
-    }
-
-
 def cli_serve(args: argparse.Namespace) -> int:
-    """HTTP mode under gunicorn: /slack/events, /slack/install, /slack/oauth_redirect, /healthz."""
-    from gunicorn.app.base import BaseApplication  # type: ignore[import-untyped]
+    """HTTP mode (``bot.web``): /slack/events, /slack/install, /slack/oauth_redirect, /healthz."""
+    from bot.web import serve
 
     settings = Settings()
     if not settings.slack_signing_secret:
@@ -190,18 +150,13 @@ def cli_serve(args: argparse.Namespace) -> int:
         return 2
     directory_at_start(settings)  # before the workers fork: one reader, a clear start error
 
-    class Server(BaseApplication):  # type: ignore[misc]
-        def load_config(self) -> None:
-            for key, value in serve_options(settings).items():
-                self.cfg.set(key, value)
+    def build() -> SlackFront:
+        # runs in each worker after the fork, so no DB connection crosses processes
+        front = asgi_app(create_app(settings, build_services(settings)), settings)
+        freeze_startup_heap()  # the worker serves next: keep full GCs off start-up
+        return front
 
-        def load(self) -> WSGIApplication:
-            # runs in each worker after the fork, so no DB connection crosses processes
-            app = wsgi_app(create_app(settings, build_services(settings)))
-            freeze_startup_heap()  # the worker serves next: keep full GCs off start-up
-            return app
-
-    Server().run()
+    serve(settings, args.host, build)
     return 0
 
 

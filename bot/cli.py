@@ -15,7 +15,10 @@ def _parser() -> argparse.ArgumentParser:
 
     shell = sub.add_parser("shell", help="try the bot in a terminal, no Slack workspace needed")
     shell.add_argument("--as", dest="as_user", metavar="@NAME", help="act as another user")
-    sub.add_parser("serve", help="serve Slack over HTTP (/slack/events, /healthz)")
+    serve = sub.add_parser("serve", help="serve Slack over HTTP (/slack/events, /healthz)")
+    serve.add_argument(
+        "--host", default="0.0.0.0", help="address to listen on, port from PORT (default: all)"
+    )
     sub.add_parser("socket", help="connect to Slack over Socket Mode")
     sub.add_parser("clock", help="run the scheduler (one per deployment)")
 

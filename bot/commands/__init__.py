@@ -21,8 +21,9 @@ def register(app: App) -> None:
     from bot.commands.ids import FEATURE_DISPATCH, Action, Callback, Command, matcher
     from bot.commands.views import block_errors
 
-    from . import actions, errors, home, modals, slash
+    from . import actions, errors, home, modals, slash, verified
 
+    app.use(verified.mark_verified)  # first: everything after it may trust the request
     app.use(skip_slack_retries)
     app.error(errors.make_error_handler(block_errors))
     # Each entry point: the acknowledgement (fast: parse, open a Loading modal, or a modal's

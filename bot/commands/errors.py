@@ -27,6 +27,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.commands.tell import tell
+from bot.commands.verified import is_verified
 from bot.commands.views import error_message
 from bot.errors import FieldErrors, UserError
 
@@ -56,7 +57,13 @@ def make_error_handler(block_errors: BlockErrors) -> Callable[..., BoltResponse 
         respond: Respond | None,
         client: WebClient,
         logger: logging.Logger,
+        context: BoltContext,
     ) -> BoltResponse | None:
+        if not is_verified(context):
+            # Bolt's signature check raised before any of our middleware ran: nothing in
+            # the body can be trusted, so no one it names is answered or written to.
+            logger.warning("refused an unverified request (%s)", type(error).__name__)
+            return None if response is None else BoltResponse(status=401, body="")
         # ``response`` is None once the listener has acknowledged: the HTTP answer is gone.
         acknowledged = response is None
         if isinstance(error, UserError):

@@ -1,8 +1,8 @@
-"""End to end: Slack (the emulator) → HTTP → ``groupbot serve``'s WSGI app → SQLite + files.
+"""End to end: Slack (the emulator) → HTTP → ``groupbot serve``'s front → SQLite + files.
 
-Every request is signed like Slack's, posted over a real socket to the WSGI app a real
-server thread runs, and everything the app says back goes to the emulator: replies to
-response_urls, modals, messages, uploads.
+Every request is signed like Slack's, posted over a real socket to the front
+(``bot.web``) a real uvicorn server runs in a thread, and everything the app says back
+goes to the emulator: replies to response_urls, modals, messages, uploads.
 """
 
 from __future__ import annotations
@@ -15,8 +15,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from slack_bolt import App
 
-from bot.app import build_services, create_app, wsgi_app
+from bot.app import asgi_app, build_services, create_app
 from bot.config import Settings
 from bot.services import Services
 from slackemu.driver import Driver
@@ -73,6 +74,7 @@ class Slack:
     services: Services
     export_dir: Path
     team: str
+    app: App  # the Bolt app behind the server, for requests that bypass HTTP
 
     # -- sending ------------------------------------------------------------------
     def send(self, request: SignedRequest, extra: Mapping[str, str] | None = None) -> live.Reply:
@@ -179,5 +181,6 @@ def slack(tmp_path: Path) -> Iterator[Slack]:
         team = emu.identity.team_id
         services.import_directory(team, directory_yaml())
         app = create_app(settings, services)
-        with live.serve(wsgi_app(app)) as url:
-            yield Slack(emu, Driver(emu, SECRET), url, services, settings.pbx_export_dir, team)
+        with live.serve(asgi_app(app, settings)) as url:
+            driver = Driver(emu, SECRET)
+            yield Slack(emu, driver, url, services, settings.pbx_export_dir, team, app)

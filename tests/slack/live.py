@@ -1,7 +1,8 @@
-"""A WSGI app served for real on 127.0.0.1 in a thread, and signed requests to it.
+"""``groupbot serve``'s front served for real on 127.0.0.1 in a thread, and signed
+requests to it.
 
-This is what ``groupbot serve`` runs under gunicorn, minus gunicorn: the same
-``bot.app.wsgi_app`` answering real HTTP on a loopback port.
+This is what ``groupbot serve`` runs in each gunicorn worker, minus gunicorn: uvicorn
+with ``bot.web.uvicorn_options()`` serving ``bot.web.SlackFront`` on a loopback port.
 """
 
 from __future__ import annotations
@@ -10,42 +11,86 @@ import hashlib
 import hmac
 import http.client
 import json
+import os
+import signal
+import socket
+import subprocess
+import sys
 import threading
 import time
 import urllib.parse
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
-from socketserver import ThreadingMixIn
+from pathlib import Path
 from typing import Any
-from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
-from wsgiref.types import WSGIApplication
 
+import uvicorn
 
-class _ThreadingServer(ThreadingMixIn, WSGIServer):
-    daemon_threads = True
-    request_queue_size = 128
-
-
-class _QuietHandler(WSGIRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
+from bot.web import SlackFront, uvicorn_options
 
 
 @contextmanager
-def serve(app: WSGIApplication) -> Iterator[str]:
-    """Serve ``app`` on a free loopback port; yields its base URL."""
-    server = make_server(
-        "127.0.0.1", 0, app, server_class=_ThreadingServer, handler_class=_QuietHandler
-    )
-    thread = threading.Thread(target=server.serve_forever, name="wsgi", daemon=True)
+def serve(front: SlackFront) -> Iterator[str]:
+    """Serve ``front`` on a free loopback port; yields its base URL."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    config = uvicorn.Config(front, log_level="warning", access_log=False, **uvicorn_options())
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [listener]}, daemon=True)
     thread.start()
     try:
-        yield f"http://127.0.0.1:{server.server_port}"
+        deadline = time.monotonic() + 10
+        while not server.started:
+            assert time.monotonic() < deadline, "the server did not start"
+            time.sleep(0.01)
+        yield f"http://127.0.0.1:{listener.getsockname()[1]}"
     finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(5)
+        server.should_exit = True
+        thread.join(10)
+        listener.close()
+
+
+@dataclass
+class Served:
+    url: str
+    process: subprocess.Popen[bytes]
+
+
+@contextmanager
+def groupbot_serve(env: Mapping[str, str], timeout: float = 30.0) -> Iterator[Served]:
+    """``groupbot serve --host 127.0.0.1`` in a subprocess on a free port, with ``env``
+    added to ours; stopped by SIGTERM on leaving (its exit status is in ``process``)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot", "serve", "--host", "127.0.0.1"],
+        cwd=Path(__file__).resolve().parents[2],
+        env={**os.environ, **env, "PORT": str(port)},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                if get(url, "/healthz", timeout=1).status == 200:
+                    break
+            except OSError:
+                pass
+            assert process.poll() is None, "groupbot serve exited"
+            assert time.monotonic() < deadline, "groupbot serve did not answer /healthz"
+            time.sleep(0.2)
+        yield Served(url, process)
+    finally:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(5)
 
 
 @dataclass

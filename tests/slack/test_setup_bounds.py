@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from bot.app import build_services, create_app, wsgi_app
+from bot.app import asgi_app, build_services, create_app
 from bot.commands.ids import Action, Block
 from bot.config import Settings
 from slackemu.driver import Driver
@@ -42,7 +42,7 @@ def slack(tmp_path: Path, fresh_url: str) -> Iterator[Slack]:
             pbx_export_dir=tmp_path / "callflows",
         )
         services = build_services(settings)
-        with live.serve(wsgi_app(create_app(settings, services))) as url:
+        with live.serve(asgi_app(create_app(settings, services), settings)) as url:
             yield Slack(emu, Driver(emu, SECRET), url, services, tmp_path, emu.identity.team_id)
 
 

@@ -20,7 +20,7 @@ from typing import Any
 
 import pytest
 
-from bot.app import account_binder, build_services, create_app, wsgi_app
+from bot.app import account_binder, asgi_app, build_services, create_app
 from bot.commands.ids import Action, Block, Callback
 from bot.config import Settings
 from bot.pbx import AccountBinder, PbxRejected, PbxUnreachable
@@ -120,7 +120,7 @@ def two_workspaces(
             pbx_export_dir=export_dir,
         )
         services = build_services(settings, pbx=LocalPbx(export_dir), binder=binder)
-        with live.serve(wsgi_app(create_app(settings, services))) as url:
+        with live.serve(asgi_app(create_app(settings, services), settings)) as url:
             _install(url, acme_emu, ADMIN)
             _install(url, beta_emu, BEA)
             acme = Slack(
@@ -353,7 +353,7 @@ def shared(tmp_path: Path) -> Iterator[Slack]:
         services = build_services(settings)
         team = emu.identity.team_id
         services.import_directory(team, directory_yaml())
-        with live.serve(wsgi_app(create_app(settings, services))) as url:
+        with live.serve(asgi_app(create_app(settings, services), settings)) as url:
             yield Slack(emu, Driver(emu, SECRET), url, services, settings.pbx_export_dir, team)
 
 
