@@ -29,8 +29,8 @@ import threading
 import time
 from pathlib import Path
 
-from bot.slackemu.driver import Driver
-from bot.slackemu.server import SlackEmulator
+from slackemu.driver import Driver
+from slackemu.server import SlackEmulator
 
 ROOT = Path(__file__).resolve().parent.parent
 SECRET = "bench-signing-secret"

@@ -18,9 +18,9 @@ from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 import pytest
-from bot.slackemu.server import RESPONSE_URL
 
 from bot.web import BODY_SECONDS, HEAD_SECONDS, MAX_BODY_BYTES
+from slackemu.server import RESPONSE_URL
 from tests.slack import live
 from tests.slack.conftest import ADMIN, CHANNEL, SECRET, Slack
 
