@@ -74,7 +74,7 @@ class Slack:
     services: Services
     export_dir: Path
     team: str
-    app: App  # the Bolt app behind the server, for requests that bypass HTTP
+    app: App | None = None  # the Bolt app behind the server, for requests that bypass HTTP
 
     # -- sending ------------------------------------------------------------------
     def send(self, request: SignedRequest, extra: Mapping[str, str] | None = None) -> live.Reply:
