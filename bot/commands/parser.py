@@ -6,15 +6,25 @@ on/off); whether 40-20 is a sensible ring window is the engine's call.
 
 from __future__ import annotations
 
-from bot.commands.grammar.args import ArgError, Args, tokenize
+from bot.commands.grammar.args import ArgError, Args, Token, tokenize
 from bot.commands.grammar.commands import Command, Help, Parsed
-from bot.commands.grammar.errors import UsageError
+from bot.commands.grammar.errors import UsageError, shown
 from bot.commands.grammar.rules import READERS
 from bot.commands.help import SPECS, spec_for
+from bot.engine.text import UNSAFE, describe, unsafe_character
 
 # The command dataclasses are in ``bot.commands.grammar.commands`` (import them from
 # there), the help in ``bot.commands.help``, the two errors in ``bot.commands.grammar.errors``.
-__all__ = ["COMMANDS", "READ_ONLY", "is_read_only", "parse"]
+__all__ = ["COMMANDS", "MAX_TEXT", "READ_ONLY", "is_read_only", "parse"]
+
+# The longest line read: Slack's own composer stops well short of this for a slash
+# command, and nothing a command names (128-character names, 36-digit numbers, a 2,048-
+# character URL) comes near it. A longer line is refused before it is split into words.
+MAX_TEXT = 4_000
+HELP_LINE = "Type /group help to see every command with an example."
+# Whitespace that may separate words (a pasted line may carry tabs or line breaks); every
+# other control character is refused wherever it is (see bot.engine.text).
+SEPARATORS = frozenset("\t\n\r")
 
 # Anyone may run these; everything else needs an admin or the group's lead.
 READ_ONLY: frozenset[str] = frozenset({"help", "list", "show", "simulate", "callflow", "history"})
@@ -22,15 +32,39 @@ READ_ONLY: frozenset[str] = frozenset({"help", "list", "show", "simulate", "call
 
 def parse(text: str) -> Parsed:
     """Parse what follows ``/group``; an empty line is a request for help."""
+    if len(text) > MAX_TEXT:
+        raise UsageError(
+            f"That command is {len(text):,} characters long; /group reads at most {MAX_TEXT:,}.",
+            HELP_LINE,
+        )
+    if (char := _unsafe(text)) is not None:
+        raise UsageError(
+            f"A /group command cannot contain {describe(char)}; type it as plain text.",
+            HELP_LINE,
+        )
     words = text.split(maxsplit=1)
     if not words:
         return Help()
     spec = spec_for(words[0])
     try:
-        args = Args(tokenize(words[1] if len(words) > 1 else ""))
-        return READERS[spec.name](args)
+        tokens = tokenize(words[1] if len(words) > 1 else "")
+        _one_line_words(tokens)
+        return READERS[spec.name](Args(tokens))
     except ArgError as err:
         raise UsageError(str(err), spec.usage_line) from None
+
+
+def _unsafe(text: str) -> str | None:
+    """The first character no command may hold, other than a separating tab or line break."""
+    return next((m[0] for m in UNSAFE.finditer(text) if m[0] not in SEPARATORS), None)
+
+
+def _one_line_words(tokens: list[Token]) -> None:
+    """A word in quotes holds what separates words elsewhere; it names something on one
+    line (a group, a prefix), so a tab or line break in it is refused."""
+    for token in tokens:
+        if (char := unsafe_character(token.text)) is not None:
+            raise ArgError(f"'{shown(token.text)}' cannot contain {describe(char)}")
 
 
 def is_read_only(command: Command) -> bool:
