@@ -223,12 +223,13 @@ class Args:
             users.append(self.user())
         return tuple(users)
 
-    def rest(self, what: str, limit: int = MAX_REFERENCE) -> str:
-        """Every remaining word as one text, for names that may hold spaces."""
+    def rest(self, what: str, limit: int | None = MAX_REFERENCE) -> str:
+        """Every remaining word as one text, for names that may hold spaces; at most
+        ``limit`` characters (None: any, for a value whose reader bounds it)."""
         text = " ".join(token.text for token in self.take_all()).strip()
         if not text:
             raise ArgError(f"{what} is missing")
-        if len(text) > limit:
+        if limit is not None and len(text) > limit:
             raise ArgError(f"{what} must be at most {limit} characters, not {len(text):,}")
         return text
 

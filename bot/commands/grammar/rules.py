@@ -146,7 +146,7 @@ def _number(args: Args) -> Parsed:
     else:
         group = args.group()
         add = args.choice(ADD_REMOVE, "the action")
-    number = to_number(args.rest("the extension or number"))
+    number = to_number(args.rest("the extension or number", None))
     return AddNumber(group, number) if add else RemoveNumber(group, number)
 
 
@@ -159,7 +159,7 @@ def _members_change(make: Callable[[str, tuple[UserRef, ...]], Parsed]) -> Calla
 
 def _ring(args: Args) -> Parsed:
     group, user = args.group(), args.user()
-    start, end = to_range(args.rest("start-end"), 0, MAX_SECONDS)
+    start, end = to_range(args.rest("start-end", None), 0, MAX_SECONDS)
     return Ring(group, user, start, end)
 
 
