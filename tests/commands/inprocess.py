@@ -114,7 +114,9 @@ def app(fresh_url: str, tmp_path: Path, caplog: pytest.LogCaptureFixture) -> Ite
                 person.user_id, person.handle, email or "", real_name=person.real_name
             )
         emulator.add_channel(CHANNEL.channel_id, CHANNEL.name)
-        bolt = create_app(settings.model_copy(update={"slack_api_url": emulator.base_url}), services)
+        bolt = create_app(
+            settings.model_copy(update={"slack_api_url": emulator.base_url}), services
+        )
         chat = EmulatedChat(
             emulator,
             bolt,
