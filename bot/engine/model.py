@@ -232,7 +232,7 @@ class Group(_Frozen):
     @field_validator("name")
     @classmethod
     def _name(cls, value: str) -> str:
-        value = " ".join(check_one_line(value, "the name").split())
+        value = " ".join(check_one_line(value, "the group name").split())
         if not 1 <= len(value) <= MAX_NAME:
             raise ValueError(f"name must be 1–{MAX_NAME} characters")
         return value
