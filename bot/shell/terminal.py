@@ -34,10 +34,10 @@ def readable(source: TextIO) -> TextIO:
 def checked(line: str, encoding: str | None) -> str:
     """``line``, or RefusedLine saying what is wrong with it."""
     if (bad := UNDECODABLE.search(line)) is not None:
-        byte = ord(bad[0]) - 0xDC00
+        byte, where = ord(bad[0]) - 0xDC00, bad.start() + 1
         raise RefusedLine(
-            f"That line is not {(encoding or 'UTF-8').upper()} text (byte 0x{byte:02X} at character "
-            f"{bad.start() + 1}); it was skipped. Type it again as text."
+            f"That line is not {(encoding or 'UTF-8').upper()} text (byte 0x{byte:02X} at "
+            f"character {where}); it was skipped. Type it again as text."
         )
     if len(line) > MAX_LINE:
         raise _too_long(len(line))
