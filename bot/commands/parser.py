@@ -1,14 +1,16 @@
 """``/group`` text → a frozen command dataclass, or a ``UsageError`` the user can act on.
 
-Pure: no Slack, no database. Values are parsed for their shape only (a number, a range,
-on/off); whether 40-20 is a sensible ring window is the engine's call.
+Pure: no Slack, no database. Values are parsed for their shape (a number, a range, on/off)
+and each number for its bounds, on its digits before it is converted; whether 40-20 is a
+sensible ring window is the engine's call. What the line may hold at all (its length, its
+characters) is checked first: see docs/input-bounds.md.
 """
 
 from __future__ import annotations
 
 from bot.commands.grammar.args import ArgError, Args, Token, tokenize
 from bot.commands.grammar.commands import Command, Help, Parsed
-from bot.commands.grammar.errors import UsageError, shown
+from bot.commands.grammar.errors import UsageError
 from bot.commands.grammar.rules import READERS
 from bot.commands.help import SPECS, spec_for
 from bot.engine.text import UNSAFE, describe, unsafe_character
@@ -17,9 +19,9 @@ from bot.engine.text import UNSAFE, describe, unsafe_character
 # there), the help in ``bot.commands.help``, the two errors in ``bot.commands.grammar.errors``.
 __all__ = ["COMMANDS", "MAX_TEXT", "READ_ONLY", "is_read_only", "parse"]
 
-# The longest line read: Slack's own composer stops well short of this for a slash
-# command, and nothing a command names (128-character names, 36-digit numbers, a 2,048-
-# character URL) comes near it. A longer line is refused before it is split into words.
+# The longest line read, refused before it is split into words. Nothing a command names
+# comes near it (names of 128 characters, numbers of 36, a URL of 2,048), and it bounds
+# the work one line can cause, whatever Slack (or a forged request) sends.
 MAX_TEXT = 4_000
 HELP_LINE = "Type /group help to see every command with an example."
 # Whitespace that may separate words (a pasted line may carry tabs or line breaks); every
@@ -64,7 +66,10 @@ def _one_line_words(tokens: list[Token]) -> None:
     line (a group, a prefix), so a tab or line break in it is refused."""
     for token in tokens:
         if (char := unsafe_character(token.text)) is not None:
-            raise ArgError(f"'{shown(token.text)}' cannot contain {describe(char)}")
+            raise ArgError(
+                f"a word in quotes cannot contain {describe(char)}: "
+                "a name or a prefix is one line of plain text"
+            )
 
 
 def is_read_only(command: Command) -> bool:

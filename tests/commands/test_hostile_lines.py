@@ -123,7 +123,7 @@ def test_huge_numbers_are_refused_by_their_range(
         ("rename Sales New\x00Name", "A /group command cannot contain a NUL character"),
         ("rename Sales \x1b[31mRed", "A /group command cannot contain an escape character"),
         ("rename Sales Evil\u202eexe.txt", "cannot contain U+202E (right-to-left override)"),
-        ('rename Sales "New\tName"', "'New\tName' cannot contain a tab"),
+        ('rename Sales "New\tName"', "a word in quotes cannot contain a tab: a name or a prefix"),
         ('rename Sales "Two\nLines"', "cannot contain a line break"),
         ("prepend Sales name=\x07", "cannot contain U+0007"),
         ("next Sales voicemail Sales\x00voicemail", "cannot contain a NUL character"),
