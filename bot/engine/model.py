@@ -11,6 +11,7 @@ from enum import StrEnum
 from typing import Annotated, Self
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -19,8 +20,12 @@ from pydantic import (
     model_validator,
 )
 
+from bot.engine.text import check_one_line
+
 MAX_MEMBERS = 15
 MAX_NAME = 128
+MAX_URL = 2048  # what browsers and most servers take; Kazoo's schema sets no bound
+MAX_NAME_PREFIX, MAX_NUMBER_PREFIX = 64, 32
 MAX_SECONDS = 999
 MIN_REPEATS, MAX_REPEATS = 1, 20
 MIN_TIME_LIMIT, MAX_TIME_LIMIT = 5, 10800  # Kazoo's record_call bounds
@@ -39,6 +44,10 @@ DID = re.compile(r"^\+[0-9]{8,15}\Z")
 LEGACY_NUMBER = re.compile(r"^(?=.{7,36}\Z)\+?[0-9]{7,}\Z")
 SILENCE_PREFIX = "silence_stream://"
 KAZOO_ID_LENGTH = 32  # Kazoo's vmbox schema insists on it for a voicemail target
+
+
+def _one_line(what: str) -> AfterValidator:
+    return AfterValidator(lambda value: check_one_line(value, what))
 
 
 class ItemError(ValueError):
@@ -62,7 +71,7 @@ class Strategy(StrEnum):
 class Member(_Frozen):
     """One green bar: the user's phones ring from ``start`` to ``end`` seconds."""
 
-    user_id: Annotated[str, Field(min_length=1, max_length=128)]
+    user_id: Annotated[str, Field(min_length=1, max_length=128), _one_line("a user id")]
     start: int = NEW_MEMBER_WINDOW[0]
     end: int = NEW_MEMBER_WINDOW[1]
 
@@ -115,7 +124,9 @@ class CallRecording(_Frozen):
     def _http_only(cls, value: str | None) -> str | None:
         if value is None or value.strip() == "":
             return None
-        value = value.strip()
+        value = check_one_line(value.strip(), "the recording URL")
+        if len(value) > MAX_URL:
+            raise ValueError(f"the recording URL must be at most {MAX_URL:,} characters")
         # Kazoo's crossbar accepts http and https only, although SmartPBX's form takes ftp too.
         if not re.match(r"^https?://[^\s/?#]+[^\s]*$", value, re.IGNORECASE):
             raise ValueError(
@@ -133,7 +144,7 @@ class RingbackKind(StrEnum):
 
 class Ringback(_Frozen):
     kind: RingbackKind = RingbackKind.DEFAULT
-    media_id: str | None = None
+    media_id: Annotated[str, _one_line("a media id")] | None = None
 
     @model_validator(mode="after")
     def _media_needs_id(self) -> Self:
@@ -161,7 +172,7 @@ class NextAction(_Frozen):
     menu or group (not of a callflow: the compiler looks those up)."""
 
     kind: NextActionKind = NextActionKind.NONE
-    target_id: Annotated[str, Field(max_length=128)] | None = None
+    target_id: Annotated[str, Field(max_length=128), _one_line("a target id")] | None = None
 
     @model_validator(mode="after")
     def _target_matches_kind(self) -> Self:
@@ -176,8 +187,12 @@ class NextAction(_Frozen):
 
 class CallerIdPrepend(_Frozen):
     enabled: bool = False
-    name_prefix: Annotated[str, Field(max_length=64)] = ""
-    number_prefix: Annotated[str, Field(max_length=32)] = ""
+    name_prefix: Annotated[
+        str, Field(max_length=MAX_NAME_PREFIX), _one_line("the caller ID name prefix")
+    ] = ""
+    number_prefix: Annotated[
+        str, Field(max_length=MAX_NUMBER_PREFIX), _one_line("the caller ID number prefix")
+    ] = ""
 
     @model_validator(mode="after")
     def _a_prefix_when_on(self) -> Self:
@@ -217,7 +232,7 @@ class Group(_Frozen):
     @field_validator("name")
     @classmethod
     def _name(cls, value: str) -> str:
-        value = " ".join(value.split())
+        value = " ".join(check_one_line(value, "the group name").split())
         if not 1 <= len(value) <= MAX_NAME:
             raise ValueError(f"name must be 1–{MAX_NAME} characters")
         return value

@@ -27,7 +27,7 @@ from typing import Any, Protocol
 from bot.shell.forms import Form, Question
 from bot.shell.render import Choice, render_blocks, view_parts
 from bot.shell.replies import Chat, Reply, is_refusal
-from bot.shell.terminal import CANCEL, CommandLine, Lines, answer
+from bot.shell.terminal import CANCEL, CommandLine, Lines, RefusedLine, answer
 from bot.shell.text import Style
 from bot.shell.workspace import AnswerError, Person
 
@@ -194,7 +194,13 @@ class ModalForm:
             self.host.say(described)
         index = [q.key for q in form.questions].index(question.key)
         while True:
-            line = answer(self.host.lines, question.prompt(form.current(question), form.workspace))
+            try:
+                line = answer(
+                    self.host.lines, question.prompt(form.current(question), form.workspace)
+                )
+            except RefusedLine as refused:
+                self.host.say(f"  ✗ {refused}")
+                continue
             if line is None or line == CANCEL:
                 return "cancel"
             typed, button = self._split_press(form, question, line.strip())

@@ -20,7 +20,7 @@ from typing import TextIO
 from bot.shell.modal import PRESS, ModalForm, plain
 from bot.shell.render import Choice, Rendered, render_message
 from bot.shell.replies import HOME, Chat, Posted, Reply
-from bot.shell.terminal import CANCEL, CommandLine, ExportWatch, Lines, answer
+from bot.shell.terminal import CANCEL, CommandLine, ExportWatch, Lines, RefusedLine, answer
 from bot.shell.text import Style, mrkdwn
 from bot.shell.workspace import AnswerError, Person, escape_mentions, unknown_mentions
 
@@ -84,7 +84,13 @@ class Session:
             if line is not None:
                 self.say(PROMPT + line)
             else:
-                line = self.lines.read(PROMPT)
+                try:
+                    line = self.lines.read(PROMPT)
+                except RefusedLine as refused:
+                    self.say(f"✗ {refused}")
+                    self.commands += 1
+                    self.failures += 1
+                    continue
             if line is None:
                 break
             line = line.strip()
@@ -177,6 +183,9 @@ class Session:
         while True:
             try:
                 line = answer(self.lines, f"{yes} (y) or {no} (n)? ")
+            except RefusedLine as refused:
+                self.say(f"  ✗ {refused}")
+                continue
             except CommandLine as command:
                 if not command.told:
                     self.say(f"✗ {command.line} is a command, not y or n: cancelled.")

@@ -4,11 +4,56 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-from collections.abc import Iterator
+import io
+import re
+import sys
 from pathlib import Path
 from typing import Protocol, TextIO
 
 CANCEL = "/cancel"
+# The longest line the shell reads: well over a /group line (the app refuses those past
+# 4,000 characters and says so), short enough that a runaway paste costs nothing.
+MAX_LINE = 10_000
+# What reading with ``surrogateescape`` makes of each byte that is not text.
+UNDECODABLE = re.compile("[\udc80-\udcff]")
+
+
+class RefusedLine(Exception):
+    """A line the shell cannot take as typed text (bytes that are not text in the input's
+    encoding, or too long to be a command): it is skipped, and the session goes on."""
+
+
+def readable(source: TextIO) -> TextIO:
+    """``source``, reading a byte that is not text as a mark the shell can refuse, rather
+    than ending with UnicodeDecodeError part-way through a line."""
+    if isinstance(source, io.TextIOWrapper) and source.errors == "strict":
+        source.reconfigure(errors="surrogateescape")
+    return source
+
+
+def checked(line: str, encoding: str | None) -> str:
+    """``line``, or RefusedLine saying what is wrong with it."""
+    if (bad := UNDECODABLE.search(line)) is not None:
+        byte, where = ord(bad[0]) - 0xDC00, bad.start() + 1
+        raise RefusedLine(
+            f"That line is not {(encoding or 'UTF-8').upper()} text (byte 0x{byte:02X} at "
+            f"character {where}); it was skipped. Type it again as text."
+        )
+    if len(line) > MAX_LINE:
+        raise _too_long(len(line))
+    return line
+
+
+def _too_long(length: int) -> RefusedLine:
+    return RefusedLine(
+        f"That line is {length:,} characters long; the shell reads lines of at most "
+        f"{MAX_LINE:,}. It was skipped."
+    )
+
+
+def printable(line: str) -> str:
+    """``line`` as the transcript shows it: a byte that is not text as ``\\xff``."""
+    return UNDECODABLE.sub(lambda m: f"\\x{ord(m[0]) - 0xDC00:02x}", line)
 
 
 class Lines(Protocol):
@@ -16,7 +61,8 @@ class Lines(Protocol):
     interactive: bool
 
     def read(self, prompt: str) -> str | None:
-        """The next line without its newline, or None at the end of input."""
+        """The next line without its newline, or None at the end of input; RefusedLine
+        for a line that cannot be read as text."""
         ...
 
 
@@ -50,17 +96,34 @@ class PipedLines:
     interactive = False
 
     def __init__(self, source: TextIO, out: TextIO) -> None:
-        self._lines: Iterator[str] = iter(source)
+        self._source = readable(source)
         self._out = out
 
     def read(self, prompt: str) -> str | None:
-        line = next(self._lines, None)
-        if line is None:
+        # at most MAX_LINE characters and a newline are held, however long the line is
+        line = self._source.readline(MAX_LINE + 2)
+        if not line:
             return None
-        line = line.rstrip("\r\n")
-        self._out.write(f"{prompt}{line}\n")
+        text = line.rstrip("\r\n")
+        if len(text) > MAX_LINE:
+            length = len(text) + (0 if line.endswith("\n") else self._skip_rest_of_line())
+            self._echo(prompt, text[:80] + "…")
+            raise _too_long(length)
+        self._echo(prompt, text)
+        return checked(text, getattr(self._source, "encoding", None))
+
+    def _echo(self, prompt: str, text: str) -> None:
+        self._out.write(f"{prompt}{printable(text)}\n")
         self._out.flush()
-        return line
+
+    def _skip_rest_of_line(self) -> int:
+        """Reads past the rest of an over-long line; how many characters it had."""
+        skipped = 0
+        while chunk := self._source.readline(MAX_LINE):
+            skipped += len(chunk.rstrip("\r\n"))
+            if chunk.endswith("\n"):
+                break
+        return skipped
 
 
 class TerminalLines:
@@ -69,13 +132,14 @@ class TerminalLines:
     interactive = True
 
     def __init__(self) -> None:
+        readable(sys.stdin)
         # importing readline is what turns line editing on for input()
         with contextlib.suppress(ImportError):
             import readline  # noqa: F401
 
     def read(self, prompt: str) -> str | None:
         try:
-            return input(prompt)
+            line = input(prompt)
         except EOFError:
             print()
             return None
@@ -83,6 +147,7 @@ class TerminalLines:
             # Ctrl-C gives up what is being asked (a form, a confirmation), not the shell
             print()
             return CANCEL
+        return checked(line, sys.stdin.encoding)
 
 
 class ExportWatch:

@@ -15,17 +15,24 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from bot.commands.grammar.commands import UserRef
+from bot.commands.grammar.errors import shown
+from bot.engine.model import MAX_NAME
 
 T = TypeVar("T")
 
 QUOTES = '"“”„'  # straight, and the curly quotes Slack's editor inserts
+WORD_ENDS = QUOTES + "<"
 MENTION = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|([^>]*))?>$")
 PLAIN_MENTION = re.compile(r"^@([^\s@,<>]+)$")
 LINK = re.compile(r"^<([^|>]+)(?:\|[^>]*)?>$")
-NUMBER = re.compile(r"^\+?\d+$")
+NUMBER = re.compile(r"^\+?[0-9]+\Z")
+MAX_NUMBER = 36  # Kazoo's bound on an entry of a callflow's ``numbers``
+MAX_REFERENCE = 256  # a voicemail box, menu, device or media file named on the line
 NUMBER_SEPARATORS = re.compile(r"[\s\-.()]")
-RANGE = re.compile(r"^(\d+)\s*[-–—]\s*(\d+)$")
-SECONDS = re.compile(r"^(\d+)\s*s?$", re.IGNORECASE)
+# ASCII digits and \Z: ``\d`` takes any Unicode digit (``²`` too, which int() refuses)
+DIGITS = re.compile(r"^[0-9]+\Z")
+RANGE = re.compile(r"^([0-9]+)\s*[-–—]\s*([0-9]+)\Z")
+SECONDS = re.compile(r"^([0-9]+)\s*s?\Z", re.IGNORECASE)
 
 
 class ArgError(Exception):
@@ -43,9 +50,15 @@ def _unescape(text: str) -> str:
 
 
 def tokenize(text: str) -> list[Token]:
-    """Words split on whitespace; quotes hold spaces; ``<…>`` markup stays whole."""
+    """Words split on whitespace; quotes hold spaces; ``<…>`` markup stays whole.
+
+    Every step of the inner loop takes at least one character, so the loop ends on any
+    input: an unclosed quote runs to the end of the line, and a ``<`` with no ``>`` after
+    it is an ordinary character (Slack sends a typed ``<`` as ``&lt;``).
+    """
     tokens: list[Token] = []
     i, n = 0, len(text)
+    markup_end = -1  # where the next ``>`` is, found once and reused
     while i < n:
         if text[i].isspace():
             i += 1
@@ -57,19 +70,22 @@ def tokenize(text: str) -> list[Token]:
             if char in QUOTES:
                 close = next((j for j in range(i + 1, n) if text[j] in QUOTES), n)
                 parts.append(_unescape(text[i + 1 : close]))
-                i = close + 1
-            elif char == "<" and ">" in text[i:]:
-                close = text.index(">", i)
-                parts.append(text[i : close + 1])
-                all_quoted = False
-                i = close + 1
+                end = close + 1
             else:
-                j = i
-                while j < n and not text[j].isspace() and text[j] not in QUOTES + "<":
-                    j += 1
-                parts.append(_unescape(text[i:j]))
+                if char == "<" and markup_end < i:
+                    markup_end = text.find(">", i)
+                    if markup_end < 0:
+                        markup_end = n  # no ``>`` anywhere after: none to look for again
+                if char == "<" and markup_end < n:
+                    parts.append(text[i : markup_end + 1])
+                    end = markup_end + 1
+                else:
+                    end = i + 1  # the first character always belongs to the word
+                    while end < n and not text[end].isspace() and text[end] not in WORD_ENDS:
+                        end += 1
+                    parts.append(_unescape(text[i:end]))
                 all_quoted = False
-                i = j
+            i = end
         tokens.append(Token("".join(parts), quoted=all_quoted))
     return tokens
 
@@ -85,17 +101,36 @@ def to_user(token: Token) -> UserRef | None:
     return None
 
 
-def to_int(text: str, what: str) -> int:
-    if not text.isdigit():
-        raise ArgError(f"{what} must be a whole number, not '{text}'")
-    return int(text)
+def _bounded(digits: str, low: int, high: int) -> int | None:
+    """The value of ASCII ``digits`` when it is from ``low`` to ``high``, else None.
+
+    Checked on the digits before ``int()``: a 5,000-digit word is simply too big, not
+    over Python's limit for converting text to an integer.
+    """
+    if not DIGITS.match(digits):
+        return None
+    significant = digits.lstrip("0") or "0"
+    if len(significant) > len(str(high)):
+        return None
+    value = int(significant)
+    return value if low <= value <= high else None
 
 
-def to_seconds(text: str, what: str) -> int:
-    """``20`` or ``20s``."""
-    if not (match := SECONDS.match(text)):
-        raise ArgError(f"{what} must be a number of seconds, not '{text}'")
-    return int(match[1])
+def to_int(text: str, what: str, low: int, high: int) -> int:
+    """A whole number from ``low`` to ``high``, in ASCII digits."""
+    if (value := _bounded(text, low, high)) is None:
+        raise ArgError(f"{what} must be a whole number from {low} to {high}, not '{shown(text)}'")
+    return value
+
+
+def to_seconds(text: str, what: str, low: int, high: int) -> int:
+    """``20`` or ``20s``, from ``low`` to ``high`` seconds."""
+    match = SECONDS.match(text)
+    if match is None or (value := _bounded(match[1], low, high)) is None:
+        raise ArgError(
+            f"{what} must be a number of seconds from {low} to {high}, not '{shown(text)}'"
+        )
+    return value
 
 
 def to_number(text: str) -> str:
@@ -103,8 +138,10 @@ def to_number(text: str) -> str:
     if (match := LINK.match(text)) and match[1].startswith("tel:"):
         text = match[1].removeprefix("tel:")
     number = NUMBER_SEPARATORS.sub("", text)
+    if len(number) > MAX_NUMBER:
+        raise ArgError(f"'{shown(text)}' is too long for an extension or a phone number")
     if not NUMBER.match(number):
-        raise ArgError(f"'{text}' is neither an extension nor a +E.164 number")
+        raise ArgError(f"'{shown(text)}' is neither an extension nor a +E.164 number")
     return number
 
 
@@ -115,10 +152,15 @@ def to_url(text: str) -> str:
     return text
 
 
-def to_range(text: str) -> tuple[int, int]:
-    if not (match := RANGE.match(text.strip())):
-        raise ArgError(f"start-end must look like 0-20, not '{text}'")
-    return int(match[1]), int(match[2])
+def to_range(text: str, low: int, high: int) -> tuple[int, int]:
+    """``start-end`` in seconds, each from ``low`` to ``high``; their order is the engine's."""
+    match = RANGE.match(text.strip())
+    if match is None:
+        raise ArgError(f"start-end must look like 0-20, not '{shown(text)}'")
+    start, end = _bounded(match[1], low, high), _bounded(match[2], low, high)
+    if start is None or end is None:
+        raise ArgError(f"start and end must be seconds from {low} to {high}, not '{shown(text)}'")
+    return start, end
 
 
 class Args:
@@ -152,6 +194,11 @@ class Args:
             raise ArgError(f"name {what} first, then the users")
         if not token.text.strip():
             raise ArgError(f"{what} is missing")
+        if len(token.text) > MAX_NAME:
+            raise ArgError(
+                f"'{shown(token.text)}' is too long to name a group "
+                f"(a group's name has at most {MAX_NAME} characters)"
+            )
         return token.text
 
     def choice(self, choices: Mapping[str, T], what: str) -> T:
@@ -159,12 +206,12 @@ class Args:
         token = self.take(what)
         if not token.quoted and (value := choices.get(token.text.lower())) is not None:
             return value
-        raise ArgError(f"{what} must be {_or(list(choices))}, not '{token.text}'")
+        raise ArgError(f"{what} must be {_or(list(choices))}, not '{shown(token.text)}'")
 
     def user(self) -> UserRef:
         token = self.take("the user")
         if (user := to_user(token)) is None:
-            raise ArgError(f"'{token.text}' is not a user: mention them, like @dana")
+            raise ArgError(f"'{shown(token.text)}' is not a user: mention them, like @dana")
         return user
 
     def users(self) -> tuple[UserRef, ...]:
@@ -176,16 +223,19 @@ class Args:
             users.append(self.user())
         return tuple(users)
 
-    def rest(self, what: str) -> str:
-        """Every remaining word as one text, for names that may hold spaces."""
+    def rest(self, what: str, limit: int | None = MAX_REFERENCE) -> str:
+        """Every remaining word as one text, for names that may hold spaces; at most
+        ``limit`` characters (None: any, for a value whose reader bounds it)."""
         text = " ".join(token.text for token in self.take_all()).strip()
         if not text:
             raise ArgError(f"{what} is missing")
+        if limit is not None and len(text) > limit:
+            raise ArgError(f"{what} must be at most {limit} characters, not {len(text):,}")
         return text
 
     def done(self) -> None:
         if self:
-            raise ArgError(f"unexpected '{self.take('').text}'")
+            raise ArgError(f"unexpected '{shown(self.take('').text)}'")
 
 
 def _or(words: list[str]) -> str:

@@ -5,6 +5,11 @@ from __future__ import annotations
 from bot.errors import UserError
 
 
+def shown(text: str, limit: int = 40) -> str:
+    """``text`` as a refusal quotes it back: at most ``limit`` characters."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 class UsageError(UserError):
     """A malformed argument: why, then the subcommand's exact usage line."""
 
@@ -22,6 +27,6 @@ class UnknownCommand(UsageError):
         self.suggestion = suggestion
         hint = f" Did you mean '{suggestion}'?" if suggestion else ""
         super().__init__(
-            f"Unknown command '{word}'.{hint}",
+            f"Unknown command '{shown(word)}'.{hint}",
             "Type /group help to see every command with an example.",
         )

@@ -56,8 +56,22 @@ from bot.commands.grammar.commands import (
     Undo,
     UserRef,
 )
+from bot.commands.grammar.errors import shown
 from bot.commands.help import spec_for
-from bot.engine.model import NextActionKind, RecordingFormat, RingbackKind
+from bot.engine.model import (
+    MAX_NAME,
+    MAX_REPEATS,
+    MAX_SECONDS,
+    MAX_TIME_LIMIT,
+    MIN_REPEATS,
+    MIN_TIME_LIMIT,
+    NextActionKind,
+    RecordingFormat,
+    RingbackKind,
+)
+
+# A simulated call rings for at most every repeat of the longest timeline.
+MAX_ANSWER_AT = MAX_SECONDS * MAX_REPEATS
 
 ON_OFF = {"on": True, "off": False}
 ADD_REMOVE = {"add": True, "remove": False}
@@ -107,19 +121,19 @@ def _create(args: Args) -> Parsed:
         # typed wrong (``create Bad 2a1 @alice``); name that word, not the mention after it.
         guess = name_parts[-1]
         if len(name_parts) > 1 and any(char.isdigit() for char in guess):
-            raise ArgError(f"the extension must be digits, like 201, not '{guess}'")
+            raise ArgError(f"the extension must be digits, like 201, not '{shown(guess)}'")
         raise ArgError("the extension is missing: give it after the name, as digits like 201")
     extension = args.take("the extension").text
     return QuickCreate(" ".join(name_parts), extension, args.users())
 
 
 def _rename(args: Args) -> Parsed:
-    return Rename(args.group(), args.rest("the new name"))
+    return Rename(args.group(), args.rest("the new name", MAX_NAME))
 
 
 def _repeats(args: Args) -> Parsed:
     group = args.group()
-    repeats = to_int(args.take("the number of repeats").text, "repeats")
+    repeats = to_int(args.take("the number of repeats").text, "repeats", MIN_REPEATS, MAX_REPEATS)
     args.done()
     return SetRepeats(group, repeats)
 
@@ -132,7 +146,7 @@ def _number(args: Args) -> Parsed:
     else:
         group = args.group()
         add = args.choice(ADD_REMOVE, "the action")
-    number = to_number(args.rest("the extension or number"))
+    number = to_number(args.rest("the extension or number", None))
     return AddNumber(group, number) if add else RemoveNumber(group, number)
 
 
@@ -145,13 +159,14 @@ def _members_change(make: Callable[[str, tuple[UserRef, ...]], Parsed]) -> Calla
 
 def _ring(args: Args) -> Parsed:
     group, user = args.group(), args.user()
-    start, end = to_range(args.rest("start-end"))
+    start, end = to_range(args.rest("start-end", None), 0, MAX_SECONDS)
     return Ring(group, user, start, end)
 
 
 def _distribute(args: Args) -> Parsed:
     group = args.group()
-    seconds = to_seconds(args.take("").text, "the window") if args else None
+    # 0 is read, so that the engine can say why it is too short for these members
+    seconds = to_seconds(args.take("").text, "the window", 0, MAX_SECONDS) if args else None
     args.done()
     return Distribute(group, seconds)
 
@@ -169,17 +184,19 @@ def _record(args: Args) -> Parsed:
         key, sep, value = token.text.partition("=")
         key = key.lower()
         if not enabled:
-            raise ArgError(f"record off takes nothing more, not '{token.text}'")
+            raise ArgError(f"record off takes nothing more, not '{shown(token.text)}'")
         if not sep and key in FORMATS:
             fmt = FORMATS[key]
         elif sep and key == "format" and value.lower() in FORMATS:
             fmt = FORMATS[value.lower()]
         elif sep and key == "limit":
-            limit = to_seconds(value, "limit")
+            limit = to_seconds(value, "limit", MIN_TIME_LIMIT, MAX_TIME_LIMIT)
         elif sep and key == "url" and value:
             url = to_url(value)
         else:
-            raise ArgError(f"'{token.text}' is not mp3, wav, limit=<seconds> or url=<https-url>")
+            raise ArgError(
+                f"'{shown(token.text)}' is not mp3, wav, limit=<seconds> or url=<https-url>"
+            )
     return SetRecording(group, enabled, fmt, limit, url)
 
 
@@ -241,7 +258,7 @@ def _prepend(args: Args) -> Parsed:
     for token in args.take_all():
         key, sep, value = token.text.partition("=")
         if not sep or key.lower() not in {"name", "number"}:
-            raise ArgError(f"'{token.text}' is not name=<prefix>, number=<prefix> or off")
+            raise ArgError(f"'{shown(token.text)}' is not name=<prefix>, number=<prefix> or off")
         prefixes[key.lower()] = value
     if not any(prefixes.values()):
         raise ArgError("give name=<prefix>, number=<prefix> (or both), or off")
@@ -263,17 +280,18 @@ def _simulate(args: Args) -> Parsed:
         elif sep and key == "answer":
             if not (match := ANSWER.match(value)):
                 raise ArgError(
-                    f"answer= needs a user and a time, like answer=@dana@15, not '{value}'"
+                    f"answer= needs a user and a time, like answer=@dana@15, not '{shown(value)}'"
                 )
-            answer = Answer(_user_in(match[1]), to_seconds(match[2], "the answer time"))
+            at = to_seconds(match[2], "the answer time", 0, MAX_ANSWER_AT)
+            answer = Answer(_user_in(match[1]), at)
         else:
-            raise ArgError(f"'{token.text}' is not busy=@user,… or answer=@user@<seconds>")
+            raise ArgError(f"'{shown(token.text)}' is not busy=@user,… or answer=@user@<seconds>")
     return Simulate(group, tuple(busy), answer)
 
 
 def _user_in(text: str) -> UserRef:
     if (user := to_user(Token(text))) is None:
-        raise ArgError(f"'{text}' is not a user: mention them, like @dana")
+        raise ArgError(f"'{shown(text)}' is not a user: mention them, like @dana")
     return user
 
 
@@ -285,7 +303,7 @@ def _sync(args: Args) -> Parsed:
         return Sync()
     token = args.take("")
     if token.text.lower() not in DRY_RUN:
-        raise ArgError(f"unexpected '{token.text}'")
+        raise ArgError(f"unexpected '{shown(token.text)}'")
     args.done()
     return Sync(dry_run=True)
 

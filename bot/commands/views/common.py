@@ -257,6 +257,11 @@ def input_block(
     return block
 
 
+# Slack's largest max_length for a plain_text_input: the bound of a field that lists
+# numbers, which must still fit every number an adopted group already has.
+LIST_FIELD_LENGTH = 3_000
+
+
 def text_input(
     action_id: str,
     initial: str | None = None,

@@ -9,7 +9,14 @@ from typing import Any
 
 from bot.commands.ids import Action, Block, Callback
 from bot.commands.views import state as st
-from bot.commands.views.common import ModalMeta, View, input_block, modal, text_input
+from bot.commands.views.common import (
+    LIST_FIELD_LENGTH,
+    ModalMeta,
+    View,
+    input_block,
+    modal,
+    text_input,
+)
 from bot.engine.model import MAX_MEMBERS, MAX_NAME
 
 NUMBERS_HINT = (
@@ -71,7 +78,12 @@ def create_modal(
         input_block(
             Block.NUMBERS,
             "More extensions and phone numbers",
-            text_input(Action.NUMBERS, numbers, placeholder="2010, +14155550123"),
+            text_input(
+                Action.NUMBERS,
+                numbers,
+                placeholder="2010, +14155550123",
+                max_length=LIST_FIELD_LENGTH,
+            ),
             optional=True,
             hint=NUMBERS_HINT,
         ),

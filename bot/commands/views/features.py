@@ -33,6 +33,8 @@ from bot.commands.views.common import (
 from bot.commands.views.common import Block as BlockDict
 from bot.engine.directory import Directory
 from bot.engine.model import (
+    MAX_NAME_PREFIX,
+    MAX_NUMBER_PREFIX,
     MAX_TIME_LIMIT,
     MIN_TIME_LIMIT,
     Features,
@@ -149,6 +151,7 @@ def recording_blocks(recording: Mapping[str, Any]) -> list[BlockDict]:
             "Send recordings to (URL)",
             url_element,
             optional=True,
+            # Slack's url_text_input takes no max_length: the engine checks MAX_URL
             hint="http:// or https:// only; leave empty to keep them on the PBX.",
         ),
     ]
@@ -208,7 +211,7 @@ def prepend_blocks(prepend: Mapping[str, Any]) -> list[BlockDict]:
                     Action.PREPEND_NAME,
                     prepend.get("name_prefix") or None,
                     placeholder="Sales:",
-                    max_length=64,
+                    max_length=MAX_NAME_PREFIX,
                 ),
                 optional=True,
             ),
@@ -219,7 +222,7 @@ def prepend_blocks(prepend: Mapping[str, Any]) -> list[BlockDict]:
                     Action.PREPEND_NUMBER,
                     prepend.get("number_prefix") or None,
                     placeholder="9",
-                    max_length=32,
+                    max_length=MAX_NUMBER_PREFIX,
                 ),
                 optional=True,
                 hint="A name prefix, a number prefix, or both.",

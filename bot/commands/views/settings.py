@@ -8,6 +8,7 @@ from typing import Any
 from bot.commands.ids import Action, Block, Callback
 from bot.commands.views import state as st
 from bot.commands.views.common import (
+    LIST_FIELD_LENGTH,
     ModalMeta,
     View,
     clip,
@@ -50,6 +51,7 @@ def settings_modal(meta: ModalMeta, group: Group) -> View:
                 Action.EXTRA_EXTENSIONS,
                 ", ".join(group.extra_extensions),
                 placeholder="2010, 2011",
+                max_length=LIST_FIELD_LENGTH,
             ),
             optional=True,
             hint="3–6 digits each, separated by commas or spaces.",
@@ -57,7 +59,12 @@ def settings_modal(meta: ModalMeta, group: Group) -> View:
         input_block(
             Block.NUMBERS,
             "Phone numbers",
-            text_input(Action.NUMBERS, ", ".join(group.numbers), placeholder="+14155550123"),
+            text_input(
+                Action.NUMBERS,
+                ", ".join(group.numbers),
+                placeholder="+14155550123",
+                max_length=LIST_FIELD_LENGTH,
+            ),
             optional=True,
             hint="E.164: + then 8–15 digits, separated by commas or spaces.",
         ),

@@ -1,0 +1,158 @@
+"""Lines an attacker (or a slip of the keyboard) types, through the real app in process:
+each one is answered, in time, with words that say what to fix, and nothing is stored.
+
+Issue 9: ``/group show <abc`` never ended; a 5,000-digit number and a NUL byte took the
+bug path ("Something went wrong", PostgreSQL's DataError even on ``show``).
+"""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+
+from tests.commands.inprocess import InProcess, app, shown
+from tests.db import backend, fresh_url
+
+__all__ = ["app", "backend", "fresh_url"]  # the fixtures, used by name below
+
+BUG_PATH = "Something went wrong"
+MAX_TEXT = 4_000  # the longest /group line read, as the refusal says
+
+
+def said_cleanly(app: InProcess, text: str, caplog: pytest.LogCaptureFixture) -> str:
+    """What the user reads after ``/group text``, checked to be a refusal or an answer
+    the app meant to give: never the bug path, nothing logged as an error."""
+    reply = app.command(text)
+    words = shown(reply)
+    assert words.strip(), f"/group {text[:60]!r} got no reply"
+    assert BUG_PATH not in words, words
+    assert not [f for f in reply.failures if f], reply.failures
+    errors = [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert errors == [], [r.getMessage() for r in errors]
+    return words
+
+
+@pytest.fixture
+def sales(app: InProcess) -> InProcess:
+    alice = app.person("alice")
+    assert "Created Sales" in app.said(f"create Sales 201 <@{alice.user_id}|alice>")
+    return app
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "show <abc",
+        "show <",
+        "show <<",
+        "show <@U1|a",
+        "show a<b",
+        'show "unclosed',
+        "show “curly",
+        "callflow <https://example.com",
+        "add Sales <@U0ALICE",
+    ],
+)
+def test_an_unclosed_bracket_or_quote_is_read_and_answered(
+    sales: InProcess, text: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    words = said_cleanly(sales, text, caplog)
+    assert "Usage" in words or "No group" in words or "no group" in words, words
+
+
+def test_show_with_an_unclosed_bracket_says_there_is_no_such_group(
+    sales: InProcess, caplog: pytest.LogCaptureFixture
+) -> None:
+    words = said_cleanly(sales, "show <abc", caplog)
+    assert "<abc" in words
+
+
+def test_a_line_over_the_bound_is_refused_before_it_is_read(
+    sales: InProcess, caplog: pytest.LogCaptureFixture
+) -> None:
+    text = "show " + "x" * MAX_TEXT
+    words = said_cleanly(sales, text, caplog)
+    assert f"That command is {len(text):,} characters long; /group reads at most 4,000." in words
+    # a line of exactly the bound is read as any other
+    words = said_cleanly(sales, "show Sales" + " " * (MAX_TEXT - len("show Sales")), caplog)
+    assert "Sales" in words
+    assert "reads at most" not in words
+
+
+@pytest.mark.parametrize(
+    ("text", "refusal"),
+    [
+        ("repeats Sales " + "9" * 3000, "repeats must be a whole number from 1 to 20, not '999"),
+        ("repeats Sales " + "9" * 5000, "That command is 5,014 characters long"),
+        ("repeats Sales 21", "repeats must be a whole number from 1 to 20, not '21'"),
+        ("repeats Sales ²", "repeats must be a whole number from 1 to 20, not '²'"),
+        ("repeats Sales ٣", "repeats must be a whole number from 1 to 20, not '٣'"),
+        ("distribute Sales " + "9" * 3000, "the window must be a number of seconds from 0 to 999"),
+        ("ring Sales @alice 0-" + "9" * 3000, "start and end must be seconds from 0 to 999"),
+        ("ring Sales @alice 0-" + "9" * 5000, "/group reads at most 4,000"),
+        (
+            "record Sales on limit=" + "9" * 3000,
+            "limit must be a number of seconds from 5 to 10800",
+        ),
+        (
+            "simulate Sales answer=@alice@" + "9" * 3000,
+            "the answer time must be a number of seconds from 0 to 19980",
+        ),
+        ("number Sales add " + "1" * 3000, "is too long for an extension or a phone number"),
+    ],
+)
+def test_huge_numbers_are_refused_by_their_range(
+    sales: InProcess, text: str, refusal: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    alice = sales.person("alice")
+    text = text.replace("@alice", f"<@{alice.user_id}|alice>")
+    words = said_cleanly(sales, text, caplog)
+    assert refusal in words
+    assert len(words) < 1_000  # the refusal quotes the start of the number, not all of it
+    group = sales.services.get_group(sales.team, "Sales").group
+    assert (group.repeats, group.members[0].end) == (1, 20)
+
+
+@pytest.mark.parametrize(
+    ("text", "refusal"),
+    [
+        ("show Sa\x00les", "A /group command cannot contain a NUL character"),
+        ("show \x00", "A /group command cannot contain a NUL character"),
+        ("sh\x00ow Sales", "A /group command cannot contain a NUL character"),
+        ("rename Sales New\x00Name", "A /group command cannot contain a NUL character"),
+        ("rename Sales \x1b[31mRed", "A /group command cannot contain an escape character"),
+        ("rename Sales Evil\u202eexe.txt", "cannot contain U+202E (right-to-left override)"),
+        ('rename Sales "New\tName"', "a word in quotes cannot contain a tab: a name or a prefix"),
+        ('rename Sales "Two\nLines"', "cannot contain a line break"),
+        ("prepend Sales name=\x07", "cannot contain U+0007"),
+        ("next Sales voicemail Sales\x00voicemail", "cannot contain a NUL character"),
+        ("record Sales on url=https://rec.example.com/\x00", "cannot contain a NUL character"),
+    ],
+)
+def test_control_characters_are_refused_in_plain_words(
+    sales: InProcess, text: str, refusal: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    words = said_cleanly(sales, text, caplog)
+    assert refusal in words
+    assert "\x00" not in words
+    assert "\x1b" not in words
+    shown_group = sales.services.get_group(sales.team, "Sales")
+    assert shown_group.group.name == "Sales"
+    assert not shown_group.group.features.caller_id_prepend.enabled
+
+
+def test_tabs_and_line_breaks_between_words_still_separate_them(
+    sales: InProcess, caplog: pytest.LogCaptureFixture
+) -> None:
+    words = said_cleanly(sales, "rename\tSales\nInside Sales", caplog)
+    assert "Inside Sales" in words
+    assert sales.services.get_group(sales.team, "Inside Sales").group.name == "Inside Sales"
+
+
+def test_letters_of_every_script_and_emoji_stay_in_names(
+    sales: InProcess, caplog: pytest.LogCaptureFixture
+) -> None:
+    name = "Größe ventas 販売 👩‍💻🎧"
+    said_cleanly(sales, f"rename Sales {name}", caplog)
+    assert sales.services.get_group(sales.team, name).group.name == name
