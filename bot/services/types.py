@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 
 from bot.engine.directory import Directory
 from bot.engine.documents import PbxIds
@@ -138,6 +139,8 @@ class ServiceOptions:
 
     # the PBX account of a workspace that has not been set up (KAZOO_ACCOUNT_ID or a local one)
     default_account_id: str
+    # RECORDINGS_DIR, whose files ``recordings-sync`` counts (the file backend); None: none
+    recordings_dir: Path | None = None
 
 
 GroupChange = Callable[[Group, Directory], Group]
