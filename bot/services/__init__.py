@@ -40,6 +40,7 @@ from bot.services.portable import PortableUseCases
 from bot.services.storage import (
     GroupStorage,
     NotDelivered,
+    RecordingSeen,
     Sent,
     StorageAlert,
     StorageDay,
@@ -78,6 +79,7 @@ __all__ = [
     "GroupView",
     "NotDelivered",
     "OutboxPush",
+    "RecordingSeen",
     "Revision",
     "SaveResult",
     "Sent",

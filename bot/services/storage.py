@@ -25,6 +25,7 @@ from datetime import date, datetime, timedelta
 from typing import Literal, Protocol
 from zoneinfo import ZoneInfo
 
+from bot.errors import NotFound
 from bot.services.base import ServiceBase
 from bot.services.outbox import _group_name
 from bot.storage.models import Workspace
@@ -93,6 +94,20 @@ class StorageAlert:
     percent: float
     used_bytes: int
     limit_bytes: int
+
+
+@dataclass(frozen=True)
+class RecordingSeen:
+    """A recording some source told us of (the PBX's list, our endpoint, a file)."""
+
+    recording_id: str  # the PBX's id, or the delivered file's name without extension
+    bytes: int
+    created_at: datetime  # aware
+    format: str  # "mp3" | "wav"
+    source: str  # "pbx" | "endpoint"
+    pbx_group_id: str = ""  # "" when no group is known
+    call_id: str = ""
+    duration_ms: int = 0
 
 
 class NotDelivered(Exception):
@@ -219,10 +234,17 @@ class StorageUseCases(ServiceBase):
 
     # -- counting recordings and the rollup -------------------------------------------
 
-    def add_recordings(self, recordings: Sequence[NewRecording]) -> int:
-        """Count recordings from any source; those already known are skipped."""
+    def add_recordings(self, team_id: str, recordings: Sequence[RecordingSeen]) -> int:
+        """Count the workspace's recordings, from any source; those already known (same
+        recording id) are skipped. How many were new. ``NotFound`` when the workspace
+        is not set up."""
+        if not recordings:
+            return 0
         with self._uow() as uow:
-            added = uow.recordings.add(recordings)
+            row = uow.workspaces.get(team_id)
+            if row is None:
+                raise NotFound(f"Workspace {team_id} is not set up: `/group setup` first.")
+            added = uow.recordings.add(_new_recording(row.id, r) for r in recordings)
             uow.commit()
             return added
 
@@ -237,30 +259,26 @@ class StorageUseCases(ServiceBase):
         unknown: list[str] = []
         for team in teams:
             with self._uow() as uow:
-                row = uow.workspaces.get(team)
-                workspace_id = row.id if row is not None else None
-            if workspace_id is None:
+                known = uow.workspaces.get(team) is not None
+            if not known:
                 unknown.append(team)
                 continue
-            batch: list[NewRecording] = []
+            batch: list[RecordingSeen] = []
             for found in recording_files(root, team):
                 batch.append(
-                    NewRecording(
-                        workspace_id=workspace_id,
+                    RecordingSeen(
                         recording_id=found.recording_id,
-                        call_id="",
                         bytes=found.bytes,
-                        duration_ms=0,  # not read from the file: only the size counts
-                        format=found.format,
                         created_at=found.created_at,
-                        source="endpoint",
+                        format=found.format,
+                        source="endpoint",  # RECORDINGS_DIR is where our endpoint writes
                         pbx_group_id=found.pbx_group_id,
                     )
                 )
                 if len(batch) == FILE_BATCH:
-                    added += self.add_recordings(batch)
+                    added += self.add_recordings(team, batch)
                     batch = []
-            added += self.add_recordings(batch)
+            added += self.add_recordings(team, batch)
         said = f"counted {added} new recording file{'' if added == 1 else 's'} in {root}"
         if unknown:
             said += f"; skipped the folders of workspaces not set up: {', '.join(unknown)}"
@@ -280,6 +298,20 @@ class StorageUseCases(ServiceBase):
 
 
 _EMPTY = UsageReport(0, 0, (), ())
+
+
+def _new_recording(workspace_id: int, seen: RecordingSeen) -> NewRecording:
+    return NewRecording(
+        workspace_id=workspace_id,
+        recording_id=seen.recording_id,
+        call_id=seen.call_id,
+        bytes=seen.bytes,
+        duration_ms=seen.duration_ms,
+        format=seen.format,
+        created_at=seen.created_at,
+        source=seen.source,
+        pbx_group_id=seen.pbx_group_id,
+    )
 
 
 def _storage_group_name(uow: UnitOfWork, account: str, pbx_group_id: str) -> str:

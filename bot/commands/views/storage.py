@@ -32,13 +32,16 @@ def size(count: int) -> str:
     """``1.25 GB``, ``350 MB``, ``12 kB``, ``0 B``: three significant digits at most."""
     value = float(count)
     for unit in ("B", "kB", "MB", "GB", "TB"):
-        if abs(value) < 1000 or unit == "TB":
+        if abs(value) < 999.5 or unit == "TB":  # 999.6 kB shows as 1 MB, not 1000 kB
             break
         value /= 1000
     if unit == "B":
         return f"{count} B"
     digits = 2 if abs(value) < 10 else 1 if abs(value) < 100 else 0
-    return f"{value:.{digits}f}".rstrip("0").rstrip(".") + f" {unit}"
+    shown = f"{value:.{digits}f}"
+    if digits:  # 1.50 → 1.5, 2.00 → 2; never 100 → 1
+        shown = shown.rstrip("0").rstrip(".")
+    return f"{shown} {unit}"
 
 
 def gauge(percent: float) -> str:
