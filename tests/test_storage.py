@@ -158,7 +158,7 @@ def test_an_alert_slack_refuses_is_tried_again_next_time(world: World) -> None:
     use(world, 85)
     world.emu.fail_next("chat.postMessage", "channel_not_found")
 
-    with pytest.raises(JobFailed, match="the alert did not reach Slack .channel_not_found."):
+    with pytest.raises(JobFailed, match=r"the alert did not reach Slack \(channel_not_found\)"):
         run_job("storage-alerts", world.services, NOW)
     run_job("storage-alerts", world.services, NOW)
 
@@ -209,7 +209,8 @@ def test_the_daily_report_in_the_channel_with_its_chart(world: World) -> None:
     assert steps == ["files.getUploadURLExternal", UPLOAD, "files.completeUploadExternal"]
     (upload,) = world.emu.files()
     assert upload.channels == [ALERTS]
-    assert upload.data is not None and upload.data.startswith(b"\x89PNG")
+    assert upload.data is not None
+    assert upload.data.startswith(b"\x89PNG")
     assert upload.title == "Recording storage, last 30 days (Pacific/Auckland)"
     assert chart["files"]
 
