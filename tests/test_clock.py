@@ -31,6 +31,7 @@ from tests.slack.shown import shown
 
 TOKEN = "xoxb-clock-token"
 PARIS, NEW_YORK = ("T0PARIS", "C0PARIS"), ("T0NEWYORK", "C0NEWYORK")
+EVENTS = EVENT_JOB_EXECUTED | EVENT_JOB_ERROR | EVENT_JOB_MISSED
 ZONES = {PARIS: "Europe/Paris", NEW_YORK: "America/New_York"}
 
 
@@ -79,16 +80,21 @@ class Running:
             ),
         )
 
+    @property
+    def scheduler(self) -> BackgroundScheduler:
+        assert self.clock is not None
+        assert self.clock.scheduler is not None
+        return self.clock.scheduler
+
     def next_report(self, team: tuple[str, str]) -> datetime | None:
-        assert self.clock is not None and self.clock.scheduler is not None
-        job = self.clock.scheduler.get_job(f"storage-report:{team[0]}")
+        job = self.scheduler.get_job(f"storage-report:{team[0]}")
         return None if job is None else job.next_run_time.astimezone(UTC)
 
     def run_until(self, at: datetime, job_id: str) -> Any:
         """Move the time to ``at``, wake the scheduler, wait for ``job_id`` to have run."""
-        assert self.clock is not None and self.clock.scheduler is not None
+        scheduler = self.scheduler
         self.frozen.move_to(at)
-        self.clock.scheduler.wakeup()
+        scheduler.wakeup()
         while True:
             event = self.events.get(timeout=30)
             if event.job_id != job_id:
