@@ -148,8 +148,9 @@ class StorageUseCases(ServiceBase):
                 return _report(team_id, None, "UTC", now, None, _EMPTY, [])
             zone = ZoneInfo(row.time_zone)
             usage = uow.recordings.report(row.id, now.astimezone(zone).date(), zone, REPORT_DAYS)
-            names = [
-                _storage_group_name(uow, row.account_id, g.pbx_group_id) for g in usage.by_group
+            names = [  # only the groups shown: one or two queries each
+                _storage_group_name(uow, row.account_id, g.pbx_group_id)
+                for g in usage.by_group[:TOP_GROUPS]
             ]
             return _report(
                 team_id,
@@ -349,9 +350,8 @@ def _report(
         days.append(StorageDay(entry.day, running))
     if not days:
         days = [StorageDay(today - timedelta(days=i), 0) for i in reversed(range(REPORT_DAYS))]
-    groups = [
-        GroupStorage(name, g.bytes, g.count) for name, g in zip(names, usage.by_group, strict=True)
-    ]
+    shown = usage.by_group[: len(names)]  # the top groups, named
+    groups = [GroupStorage(name, g.bytes, g.count) for name, g in zip(names, shown, strict=True)]
     return StorageReport(
         team_id=team_id,
         alert_channel=channel,
@@ -360,8 +360,8 @@ def _report(
         used_bytes=usage.total_bytes,
         recordings=usage.total_count,
         limit_bytes=limit,
-        top_groups=tuple(groups[:TOP_GROUPS]),
-        other_groups=max(len(groups) - TOP_GROUPS, 0),
+        top_groups=tuple(groups),
+        other_groups=max(len(usage.by_group) - TOP_GROUPS, 0),
         growth_7d=usage.growth(7) if daily else 0,
         growth_30d=usage.growth(30) if daily else 0,
         forecast=forecast(days, usage.total_bytes, limit, today),
