@@ -257,17 +257,20 @@ def delete_recordings_before(session: Session, workspace_id: int, cutoff: dateti
 
 def alert_level(session: Session, workspace_id: int, now: datetime) -> int | None:
     """The threshold (percent) last announced to the workspace, its row locked until the
-    transaction ends, so two checkers at once announce a crossing once (SQLite: the
-    write below takes the database lock first)."""
+    transaction ends, so two checkers at once announce a crossing once. The row is made
+    first if absent (INSERT … ON CONFLICT DO NOTHING), which on SQLite also takes the
+    database's write lock, its only way to make the second checker wait."""
+    values = {"workspace_id": workspace_id, "last_percent": None, "changed_at": now}
+    if _postgres(session):
+        session.execute(pg_insert(StorageAlertState).values(values).on_conflict_do_nothing())
+    else:
+        session.execute(sqlite_insert(StorageAlertState).values(values).on_conflict_do_nothing())
     state = session.scalar(
         select(StorageAlertState)
         .where(StorageAlertState.workspace_id == workspace_id)
         .with_for_update()
     )
-    if state is None:
-        state = StorageAlertState(workspace_id=workspace_id, last_percent=None, changed_at=now)
-        session.add(state)
-        session.flush()
+    assert state is not None
     return state.last_percent
 
 
