@@ -223,7 +223,11 @@ class Clock:
         scheduler = self._make_scheduler()
         scheduler.start(paused=True)  # reconcile before anything due runs
         self.scheduler = scheduler
-        self.reconcile()
+        try:
+            self.reconcile()
+        except Exception:
+            self._stop()  # resign: a clock that cannot schedule must not hold the lock
+            raise
         scheduler.resume()
         log.info("clock: leading; running %s", ", ".join(j.id for j in scheduler.get_jobs()))
 
@@ -268,6 +272,11 @@ class Clock:
 
         try:
             while not stop.is_set():
-                stop.wait(self.step(time.monotonic()))
+                try:
+                    wait = self.step(time.monotonic())
+                except Exception:  # the database away a moment: log it, try again
+                    log.exception("clock: step failed; trying again in %.0f s", LOCK_RETRY_SECONDS)
+                    wait = LOCK_RETRY_SECONDS
+                stop.wait(wait)
         finally:
             self._stop()
