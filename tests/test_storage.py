@@ -3,6 +3,7 @@ the jobs run them, posting through the Slack emulator with the production notifi
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -15,9 +16,21 @@ from bot.app import build_services
 from bot.config import Settings
 from bot.engine.model import Group, Member
 from bot.jobs import JobFailed, run_job
-from bot.services import Actor, RecordingSeen, Services, WorkspaceSettings
+from bot.pbx.local import LocalPbx
+from bot.services import (
+    Actor,
+    RecordingSeen,
+    ServiceOptions,
+    Services,
+    StorageAlert,
+    StorageReport,
+    WorkspaceSettings,
+)
+from bot.storage.db import make_engine, make_session_factory
+from bot.storage.unit_of_work import unit_of_work_factory
 from slackemu.checks import check_message
 from slackemu.server import UPLOAD, SlackEmulator
+from tests.db import *  # noqa: F403  (fixtures)
 from tests.slack.shown import shown
 
 TOKEN = "xoxb-storage-token"
@@ -268,3 +281,64 @@ def test_recordings_sync_counts_the_files_of_recordings_dir_once(world: World) -
     report = world.services.storage_report(TEAM)
     assert (report.used_bytes, report.recordings) == (7000, 3)
     assert [(g.name, g.bytes) for g in report.top_groups] == [("Sales", 4000), ("", 3000)]
+
+
+# -- two checkers at once ------------------------------------------------------------------
+
+
+class GatedSlack:
+    """The Slack side of the notifier port: holds the thread named ``first`` inside its
+    post until ``release`` is set, with the alert state still locked and uncommitted."""
+
+    def __init__(self) -> None:
+        self.alerts: list[StorageAlert] = []
+        self.entered = threading.Event()
+        self.release = threading.Event()
+
+    def post_report(self, report: StorageReport) -> None:
+        raise AssertionError("no report here")
+
+    def post_alert(self, alert: StorageAlert) -> None:
+        self.alerts.append(alert)
+        if threading.current_thread().name == "first":
+            self.entered.set()
+            assert self.release.wait(30)
+
+
+def test_two_checkers_at_once_announce_a_crossing_once(fresh_url: str) -> None:
+    slack = GatedSlack()
+    engines = [make_engine(fresh_url), make_engine(fresh_url)]
+    first, second = (
+        Services(
+            unit_of_work_factory(make_session_factory(engine)),
+            LocalPbx(Path("unused")),
+            Clock(),
+            ServiceOptions(default_account_id=ACCOUNT),
+        )
+        for engine in engines
+    )
+    try:
+        for services in (first, second):
+            services.notifier = slack
+        first.setup_workspace(
+            ADMIN, WorkspaceSettings(TEAM, ACCOUNT, 100 * MB, alert_channel=ALERTS)
+        )
+        first.add_recordings(TEAM, [RecordingSeen("r1", 70 * MB, NOW, "mp3", "pbx")])
+        first.check_storage_alerts()  # nothing to say; the state row exists from now on
+        first.add_recordings(TEAM, [RecordingSeen("r2", 20 * MB, NOW, "mp3", "pbx")])
+
+        checking = threading.Thread(target=first.check_storage_alerts, name="first")
+        checking.start()
+        assert slack.entered.wait(30)
+        again = threading.Thread(target=second.check_storage_alerts, name="second")
+        again.start()  # waits for the first checker's lock …
+        again.join(0.5)
+        slack.release.set()  # … which commits the warning it posted
+        checking.join(30)
+        again.join(30)
+
+        assert [a.level for a in slack.alerts] == ["warning"]
+    finally:
+        slack.release.set()
+        for engine in engines:
+            engine.dispose()
