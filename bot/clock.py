@@ -231,14 +231,15 @@ class Clock:
         scheduler.resume()
         log.info("clock: leading; running %s", ", ".join(j.id for j in scheduler.get_jobs()))
 
-    def _stop(self) -> None:
+    def _stop(self, *, wait: bool = False) -> None:
         if self.scheduler is not None:
-            self.scheduler.shutdown(wait=False)
+            self.scheduler.shutdown(wait=wait)
             self.scheduler = None
         self.election.resign()
 
     def stop(self) -> None:
-        self._stop()
+        """Stop scheduling, let the jobs running now finish, and resign (SIGTERM)."""
+        self._stop(wait=True)
 
     def reconcile(self) -> None:
         """Make the stored schedules what they should be, leaving right ones alone."""
@@ -279,4 +280,4 @@ class Clock:
                     wait = LOCK_RETRY_SECONDS
                 stop.wait(wait)
         finally:
-            self._stop()
+            self.stop()

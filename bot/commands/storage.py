@@ -62,6 +62,8 @@ class SlackStorageNotifier:
             )
         except SlackApiError as error:
             raise NotDelivered(str(error.response.get("error"))) from error
+        except OSError as error:  # Slack unreachable (after the client's own retries)
+            raise NotDelivered(str(error)) from error
 
     def post_alert(self, alert: StorageAlert) -> None:
         client = self._client_for(alert.team_id)
@@ -69,3 +71,5 @@ class SlackStorageNotifier:
             client.chat_postMessage(channel=alert.alert_channel, **storage.alert_message(alert))
         except SlackApiError as error:
             raise NotDelivered(str(error.response.get("error"))) from error
+        except OSError as error:
+            raise NotDelivered(str(error)) from error
