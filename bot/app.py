@@ -195,10 +195,15 @@ def cli_shell(args: argparse.Namespace) -> int:
     settings = shell_settings(Settings())
     services = build_services(settings)
     directory_at_start(settings, services, required=True)
+
+    def make_app(emulated: Settings) -> App:
+        wire_storage_notifier(services, emulated)  # reports go to the shell's emulator
+        return create_app(emulated, services)
+
     return run(
         settings,
         services,
-        lambda s: create_app(s, services),
+        make_app,
         as_user=args.as_user,
         jobs=bound_jobs(services),
     )
@@ -365,13 +370,17 @@ def build_services(
     options = ServiceOptions(
         default_account_id=default_account_id(settings),
         binder=account_binder(settings, adapter, binder),
+        # the file backend's recordings are the files there (Kazoo's: its API)
+        recordings_dir=settings.recordings_dir if settings.pbx_backend == "file" else None,
     )
-    return Services(
+    services = Services(
         unit_of_work_factory(make_session_factory(engine)),
         adapter,
         clock or (lambda: datetime.now(UTC)),
         options,
     )
+    wire_storage_notifier(services, settings)
+    return services
 
 
 def build_slack_stores(
@@ -516,28 +525,71 @@ def cli_import(args: argparse.Namespace) -> int:
 # ---- the scheduler -----------------------------------------------------------------------
 
 
+def slack_client_for(settings: Settings) -> Callable[[str], WebClient]:
+    """A team's WebClient with its own bot token: the OAuth installation store's bot
+    for that team, or SLACK_BOT_TOKEN in a single-workspace install."""
+    from bot.services import NotDelivered
+
+    if settings.oauth_enabled:
+        from bot.storage.db import make_engine
+
+        assert settings.slack_client_id
+        installations, _states = build_slack_stores(
+            make_engine(settings.database_url), settings.slack_client_id
+        )
+
+        def installed(team_id: str) -> WebClient:
+            bot = installations.find_bot(enterprise_id=None, team_id=team_id)
+            if bot is None or not bot.bot_token:
+                raise NotDelivered(f"groupbot is not installed in workspace {team_id}")
+            return make_web_client(settings, bot.bot_token)
+
+        return installed
+    token = settings.slack_bot_token
+    single = make_web_client(settings, token) if token else None
+
+    def the_one(team_id: str) -> WebClient:
+        if single is None:
+            raise NotDelivered("SLACK_BOT_TOKEN is not set")
+        return single
+
+    return the_one
+
+
+def wire_storage_notifier(services: Services, settings: Settings) -> None:
+    """Reports and alerts go to Slack with each workspace's bot token."""
+    from bot.commands.storage import SlackStorageNotifier
+
+    services.notifier = SlackStorageNotifier(slack_client_for(settings))
+
+
 def cli_clock(args: argparse.Namespace) -> int:
-    """`groupbot clock`: the scheduler process (one per deployment, the Procfile's `clock`),
-    running every job of ``bot.jobs`` on its timing, in UTC, until SIGTERM or Ctrl-C."""
+    """`groupbot clock`: the scheduler process (the Procfile's `clock`; a second one stands
+    by on PostgreSQL), running the jobs of ``bot.jobs`` until SIGTERM or Ctrl-C."""
     import signal
-    from contextlib import suppress
-    from datetime import UTC
+    import threading
 
-    from apscheduler.schedulers.blocking import BlockingScheduler
-
-    from bot.jobs import schedule_jobs
+    from bot.clock import Clock
+    from bot.storage.db import make_engine
 
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
     logging.getLogger("apscheduler").setLevel(logging.WARNING)  # not a line per run
-    services = build_services(Settings())
-    scheduler = BlockingScheduler(timezone=UTC)
-    schedule_jobs(scheduler, services)
-    signal.signal(signal.SIGTERM, lambda _signum, _frame: scheduler.shutdown(wait=False))
-    log.info("clock: running %s", ", ".join(job.id for job in scheduler.get_jobs()))
-    with suppress(KeyboardInterrupt):
-        scheduler.start()
+    settings = Settings()
+    services = build_services(settings)
+    engine = make_engine(settings.database_url)
+    clock = Clock(services, engine)
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda _signum, _frame: stop.set())
+    if not clock.election.postgres:
+        log.info("clock: SQLite has no lock to elect a clock with: run only one")
+    try:
+        clock.run(stop)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        engine.dispose()
     return 0
 
 

@@ -1,7 +1,7 @@
 """The scheduled jobs: plain functions of (services, now), and their APScheduler 3.x timing.
 
 Each job can be called directly (tests, ``groupbot jobs run <job>``, the shell's
-``/jobs run <job>``) or by the scheduler of ``groupbot clock`` (``schedule_jobs``). A job
+``/jobs run <job>``) or by the scheduler of ``groupbot clock`` (``bot.clock``). A job
 returns one line saying what it did, and raises ``JobFailed`` with that line when part
 of its work did not happen (the scheduler logs it and tries again at the next run).
 
@@ -12,6 +12,15 @@ of its work did not happen (the scheduler logs it and tries again at the next ru
   kazoo``), so users, devices, boxes, menus and media made on the PBX reach groupbot.
   What a group still uses is never dropped: the job then changes nothing and fails
   naming each group and what it uses.
+- ``recordings-sync``, every 15 minutes: count new recordings (with the file backend,
+  the files in RECORDINGS_DIR; docs/storage.md).
+- ``storage-alerts``, hourly: post an alert for each storage threshold crossed upward.
+- ``storage-report``, daily at 09:00 in each workspace's time zone (one schedule per
+  workspace with an alert channel, kept by the clock): the storage report and chart.
+- ``storage-rollup``, nightly: recompute the usage rollups from the recordings.
+
+Each job's ``misfire_grace_seconds`` is how late a run missed while no clock ran may
+still start; missed runs coalesce into one.
 """
 
 from __future__ import annotations
@@ -23,7 +32,7 @@ from datetime import UTC, datetime
 from functools import partial
 from typing import Any
 
-from bot.services import Services
+from bot.services import Sent, Services
 
 log = logging.getLogger("groupbot.jobs")
 
@@ -94,18 +103,73 @@ def _changes(count: int) -> str:
     return f"{count} change" if count == 1 else f"{count} changes"
 
 
+def sync_recordings(services: Services, now: datetime, workspace: str | None = None) -> str:
+    """``recordings-sync``: count the recordings groupbot has not counted yet."""
+    return services.count_recording_files(workspace)
+
+
+def check_storage_alerts(services: Services, now: datetime, workspace: str | None = None) -> str:
+    """``storage-alerts``: an alert for each threshold crossed upward since the last check."""
+    return _sent(services.check_storage_alerts(workspace), "no threshold newly crossed")
+
+
+def post_storage_reports(services: Services, now: datetime, workspace: str | None = None) -> str:
+    """``storage-report``: the report to the alert channel of each workspace (or one)."""
+    return _sent(services.send_storage_reports(workspace), "no workspace to report on")
+
+
+def rebuild_storage_rollup(services: Services, now: datetime, workspace: str | None = None) -> str:
+    """``storage-rollup``: the usage rollups recomputed from the recordings."""
+    services.rebuild_storage_usage()
+    return "recomputed the recording usage rollups"
+
+
+def _sent(sent: Sent, nothing: str) -> str:
+    if sent.failed:
+        raise JobFailed("; ".join([*sent.done, *sent.failed]))
+    return "; ".join(sent.done) or nothing
+
+
 @dataclass(frozen=True)
 class ScheduledJob:
     name: str
     run: JobFunction
     trigger: Mapping[str, Any] = field(default_factory=dict)  # APScheduler add_job arguments
+    misfire_grace_seconds: int = 30
+    # one schedule per workspace, daily at REPORT_HOUR in its time zone (``bot.clock``)
+    per_workspace: bool = False
 
 
+REPORT_HOUR = 9
 JOBS: Mapping[str, ScheduledJob] = {
     job.name: job
     for job in (
         ScheduledJob("pbx-outbox", push_pbx_outbox, {"trigger": "interval", "minutes": 1}),
         ScheduledJob("directory-sync", sync_directory, {"trigger": "interval", "minutes": 15}),
+        ScheduledJob(
+            "recordings-sync",
+            sync_recordings,
+            {"trigger": "interval", "minutes": 15},
+            misfire_grace_seconds=15 * 60,
+        ),
+        ScheduledJob(
+            "storage-alerts",
+            check_storage_alerts,
+            {"trigger": "cron", "minute": 5},
+            misfire_grace_seconds=3600,
+        ),
+        ScheduledJob(
+            "storage-report",
+            post_storage_reports,
+            misfire_grace_seconds=12 * 3600,  # a report later than 21:00 waits for tomorrow
+            per_workspace=True,
+        ),
+        ScheduledJob(
+            "storage-rollup",
+            rebuild_storage_rollup,
+            {"trigger": "cron", "hour": 3, "minute": 30},
+            misfire_grace_seconds=6 * 3600,
+        ),
     )
 }
 
@@ -127,30 +191,6 @@ def bound_jobs(
 
 def _run_now(job: ScheduledJob, services: Services, clock: Callable[[], datetime]) -> str:
     return job.run(services, clock(), None)
-
-
-def schedule_jobs(scheduler: Any, services: Services) -> None:
-    """Add every job to an APScheduler 3.x ``scheduler`` (started or not), each under its
-    own id, replacing a job of that id, never running two of one at once."""
-    for job in JOBS.values():
-        scheduler.add_job(
-            _scheduled,
-            args=(job, services),
-            id=job.name,
-            name=job.name,
-            replace_existing=True,
-            coalesce=True,
-            max_instances=1,
-            misfire_grace_time=30,
-            **job.trigger,
-        )
-
-
-def _scheduled(job: ScheduledJob, services: Services) -> None:
-    try:
-        job.run(services, _utc_now(), None)
-    except JobFailed as failed:  # expected while the PBX is down: one line, no traceback
-        log.warning("%s: %s", job.name, failed)
 
 
 def _utc_now() -> datetime:

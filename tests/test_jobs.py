@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import logging
 import threading
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 import pytest
-from apscheduler.schedulers.background import BackgroundScheduler
 
 from bot.engine.model import Group, Member
 from bot.errors import UserError
@@ -18,7 +16,6 @@ from bot.jobs import (
     bound_jobs,
     push_pbx_outbox,
     run_job,
-    schedule_jobs,
 )
 from bot.services import Actor, ServiceOptions, Services, WorkspaceSettings
 from bot.storage.db import make_engine, make_session_factory
@@ -104,10 +101,12 @@ def test_pbx_outbox_for_one_workspace_leaves_the_others(services: Services, pbx:
 
 
 def test_an_unknown_job_names_the_known_ones(services: Services) -> None:
-    with pytest.raises(
-        UnknownJob, match=r"no job 'storage-report'; the jobs are: directory-sync, pbx-outbox"
-    ):
-        run_job("storage-report", services, NOW)
+    known = (
+        "directory-sync, pbx-outbox, recordings-sync, storage-alerts, storage-report, "
+        "storage-rollup"
+    )
+    with pytest.raises(UnknownJob, match=rf"no job 'no-such-job'; the jobs are: {known}$"):
+        run_job("no-such-job", services, NOW)
 
 
 def test_bound_jobs_are_what_the_shell_runs(services: Services, pbx: FakePbx) -> None:
@@ -117,55 +116,8 @@ def test_bound_jobs_are_what_the_shell_runs(services: Services, pbx: FakePbx) ->
 
     jobs = bound_jobs(services, clock=lambda: NOW)
 
-    assert sorted(jobs) == ["directory-sync", "pbx-outbox"]
+    assert sorted(jobs) == sorted(JOBS)
     assert jobs["pbx-outbox"]() == "pushed 1 change: Sales"
-
-
-# -- the scheduler ---------------------------------------------------------------------------
-
-
-def test_schedule_jobs_registers_every_job_under_its_id() -> None:
-    scheduler = BackgroundScheduler(timezone=UTC)  # not started: nothing runs
-
-    schedule_jobs(scheduler, services=None)  # type: ignore[arg-type]
-
-    assert [job.id for job in scheduler.get_jobs()] == ["pbx-outbox", "directory-sync"]
-    assert list(JOBS) == ["pbx-outbox", "directory-sync"]
-
-
-def test_schedule_jobs_again_replaces_and_times_pbx_outbox_every_minute(
-    services: Services, pbx: FakePbx, caplog: pytest.LogCaptureFixture
-) -> None:
-    scheduler = BackgroundScheduler(timezone=UTC)
-    scheduler.start(paused=True)
-    try:
-        schedule_jobs(scheduler, services)
-        schedule_jobs(scheduler, services)  # a restarted clock: still one of each
-
-        job, directory = scheduler.get_jobs()
-        assert job.id == "pbx-outbox"
-        assert (directory.id, directory.trigger.interval) == (
-            "directory-sync",
-            timedelta(minutes=15),
-        )
-        assert job.trigger.interval == timedelta(minutes=1)
-        assert (job.max_instances, job.coalesce) == (1, True)
-
-        pbx.down = True
-        services.create_group(ADMIN, sales(services))
-        with caplog.at_level(logging.INFO, logger="groupbot.jobs"):
-            job.func(*job.args)  # what the scheduler calls: a failure is logged, not raised
-            pbx.down = False
-            job.func(*job.args)
-        failed, pushed = [r.getMessage() for r in caplog.records]
-        assert failed == (
-            "pbx-outbox: the PBX did not take 1 change: Sales (connection refused); "
-            "they stay queued for the next run"
-        )
-        assert pushed.startswith("pbx-outbox at 20")
-        assert pushed.endswith("+00:00: pushed 1 change: Sales")
-    finally:
-        scheduler.shutdown(wait=False)
 
 
 # -- two processes pushing at once -----------------------------------------------------------

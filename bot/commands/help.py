@@ -213,7 +213,14 @@ _SPECS = (
         (c.Sync,),
     ),
     Spec("drift", "drift", "compares the PBX with groupbot", ("drift",), (c.Drift,)),
-    Spec("storage", "storage", "the call-recording storage report now", ("storage",), (c.Storage,)),
+    Spec(
+        "storage",
+        "storage",
+        "the call-recording storage report now: used and limit, the groups using the most, "
+        "growth, when the limit is reached; the chart by direct message",
+        ("storage",),
+        (c.Storage,),
+    ),
     Spec(
         "setup",
         "setup",

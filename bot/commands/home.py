@@ -28,5 +28,6 @@ def publish(client: WebClient, context: BoltContext, who: Actor) -> None:
         groups,
         can_change=lambda shown: services.can_change(who, shown),
         can_create=who.is_admin,
+        storage=views.storage_gauge(services.storage_report(who.team_id)),
     )
     client.views_publish(user_id=who.user_id, view=view)

@@ -83,7 +83,13 @@ class Block(StrEnum):
     GROUP = "group"  # + ":<group id>" for one group of a list
     GROUP_ACTIONS = "group_actions"  # + ":<group id>" in lists
     HOME_ACTIONS = "home_actions"
-    STORAGE = "storage"
+    STORAGE = "storage"  # App Home's gauge
+    # the storage report and alerts
+    STORAGE_USAGE = "storage_usage"
+    STORAGE_TREND = "storage_trend"
+    STORAGE_GROUPS = "storage_groups"
+    STORAGE_NOTE = "storage_note"
+    STORAGE_ALERT = "storage_alert"
     MORE = "more"
     LOADING = "loading"
     # The section of every error reply (a UserError, a usage line, a refusal, a bug's

@@ -118,7 +118,7 @@ def setup(
         context,
         meta,
         who,
-        views.done_message(f"Saved the workspace setup (PBX account {saved.account_id})."),
+        views.setup_saved_message(saved.account_id, saved.alert_channel),
     )
     ack()
 

@@ -14,7 +14,7 @@ from slack_bolt import Ack, BoltContext
 from slack_bolt.context.respond import Respond
 from slack_sdk import WebClient
 
-from bot.commands import drafts, edits, parser, people, roles, simulation, views
+from bot.commands import drafts, edits, parser, people, roles, simulation, storage, views
 from bot.commands.grammar import commands as c
 from bot.commands.help import help_text
 from bot.commands.roles import Deps
@@ -51,6 +51,11 @@ def group(body: dict[str, Any], respond: Respond, client: WebClient, context: Bo
         message, picture = simulation.simulation(command, who, wired, client)
         respond(**message, response_type="ephemeral")
         simulation.send_picture(client, who.user_id, picture, command.group)
+        return
+    if isinstance(command, c.Storage):
+        report = wired.services.storage_report(who.team_id)
+        respond(**views.storage_report_message(report, on_demand=True), response_type="ephemeral")
+        storage.send_chart(client, who.user_id, report)
         return
     respond(**run(command, who, wired, client), response_type="ephemeral")
 
@@ -98,7 +103,7 @@ def run(command: c.Parsed, who: Actor, wired: Deps, client: WebClient) -> Messag
         case c.ShowCallflow(group=ref):
             shown = services.get_group(team, ref)
             return views.callflow_message(shown.group.name, services.compiled(team, ref), shown.pbx)
-        case c.Sync() | c.Drift() | c.Storage():
+        case c.Sync() | c.Drift():
             raise NotAvailableYet(
                 f"/group {command.subcommand} is not available yet in this version of groupbot."
             )

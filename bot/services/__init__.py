@@ -13,7 +13,8 @@ the modules behind it are laid out by use case:
 - ``workspace``: ``/group setup``;
 - ``directory``: the PBX directory and who a Slack user is on the PBX;
 - ``portable``: groups as portable YAML (export / import);
-- ``outbox``: pushing committed changes to the PBX.
+- ``outbox``: pushing committed changes to the PBX;
+- ``storage``: recording storage: the report, threshold alerts, counting recordings.
 
 How a write reaches the PBX. The group row, its revision and an outbox entry holding
 the compiled documents are committed in one transaction; only then is the outbox
@@ -36,6 +37,17 @@ from __future__ import annotations
 
 from bot.services.directory import DirectoryUseCases
 from bot.services.portable import PortableUseCases
+from bot.services.storage import (
+    GroupStorage,
+    NotDelivered,
+    RecordingSeen,
+    Sent,
+    StorageAlert,
+    StorageDay,
+    StorageNotifier,
+    StorageReport,
+    StorageUseCases,
+)
 from bot.services.types import (
     AccountBinding,
     Actor,
@@ -61,7 +73,7 @@ from bot.services.workspace import (
 )
 
 
-class Services(PortableUseCases, DirectoryUseCases, WorkspaceUseCases):
+class Services(PortableUseCases, DirectoryUseCases, WorkspaceUseCases, StorageUseCases):
     """Every use case; constructed once by ``bot.app`` with a unit-of-work factory, a PBX
     adapter, a clock and ``ServiceOptions``."""
 
@@ -76,13 +88,21 @@ __all__ = [
     "Clock",
     "DirectoryImport",
     "GroupChange",
+    "GroupStorage",
     "GroupSummary",
     "GroupView",
+    "NotDelivered",
     "OutboxPush",
+    "RecordingSeen",
     "Revision",
     "SaveResult",
+    "Sent",
     "ServiceOptions",
     "Services",
+    "StorageAlert",
+    "StorageDay",
+    "StorageNotifier",
+    "StorageReport",
     "WorkspaceSettings",
     "percent_refusal",
     "storage_limit_refusal",

@@ -6,6 +6,7 @@ from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
+from pathlib import Path
 
 from bot.engine.directory import Directory
 from bot.engine.documents import PbxIds
@@ -166,6 +167,8 @@ class ServiceOptions:
 
     default_account_id: str | None = None
     binder: AccountBinder | None = None
+    # RECORDINGS_DIR, whose files ``recordings-sync`` counts (the file backend); None: none
+    recordings_dir: Path | None = None
 
     @property
     def binding(self) -> AccountBinding:

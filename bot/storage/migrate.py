@@ -2,7 +2,7 @@
 
 ``groupbot db upgrade`` calls ``upgrade``; an SQLite database is also upgraded on start
 (``bot.app.prepare_database``). The migrations own every table, the Slack SDK's
-installation and OAuth-state tables included.
+installation and OAuth-state tables and APScheduler's job table included.
 """
 
 from __future__ import annotations
@@ -18,11 +18,17 @@ from sqlalchemy.engine import make_url
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 # Made by the Slack SDK's stores; the migrations create them, the models do not describe them.
 SLACK_TABLES = frozenset({"slack_installations", "slack_bots", "slack_oauth_states"})
+# APScheduler 3's SQLAlchemyJobStore table (``groupbot clock``); made by the migrations too.
+SCHEDULER_TABLES = frozenset({"apscheduler_jobs"})
+LIBRARY_TABLES = SLACK_TABLES | SCHEDULER_TABLES
 
 
 def include_object(obj: Any, name: str | None, type_: str, reflected: bool, other: Any) -> bool:
-    """What autogenerate compares: everything but the Slack SDK's tables."""
-    return not (type_ == "table" and name in SLACK_TABLES)
+    """What autogenerate compares: everything but the libraries' own tables."""
+    if type_ == "table":
+        return name not in LIBRARY_TABLES
+    table = getattr(getattr(obj, "table", None), "name", None)  # an index of such a table
+    return table not in LIBRARY_TABLES
 
 
 def is_sqlite(url: str) -> bool:

@@ -8,7 +8,7 @@ database itself refuses a number used twice, whoever holds it.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 
 from sqlalchemy import (
     CheckConstraint,
@@ -283,15 +283,19 @@ class Recording(Base):
     source: Mapped[str] = mapped_column(String(16))  # "pbx" | "endpoint"
 
 
-class UsageDaily(Base):
-    """Bytes and count of recordings per workspace and UTC day, kept with every insert."""
+class UsageSlot(Base):
+    """Bytes and count of recordings per workspace and quarter hour (UTC start), kept with
+    every insert. Quarter hours, not days: a workspace's days are its time zone's, and
+    every zone in use is offset from UTC by a whole number of quarter hours (+05:45,
+    +05:30, −03:30 …), so any zone's days are exact sums of slots, and a changed time
+    zone needs no rebuild."""
 
-    __tablename__ = "recording_usage_daily"
+    __tablename__ = "recording_usage_slots"
 
     workspace_id: Mapped[int] = mapped_column(
         ForeignKey("workspaces.id", ondelete="CASCADE"), primary_key=True
     )
-    day: Mapped[date] = mapped_column(primary_key=True)
+    starts_at: Mapped[datetime] = mapped_column(primary_key=True)
     bytes: Mapped[bigint]
     count: Mapped[bigint]
 

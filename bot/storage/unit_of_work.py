@@ -15,6 +15,7 @@ from types import TracebackType
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.storage.recordings import Recordings
 from bot.storage.repositories import Directories, Groups, Outbox, Revisions, Workspaces
 
 
@@ -31,6 +32,7 @@ class UnitOfWork:
         self.groups = Groups(self.session)
         self.revisions = Revisions(self.session)
         self.outbox = Outbox(self.session)
+        self.recordings = Recordings(self.session)
         return self
 
     def __exit__(

@@ -30,7 +30,7 @@ from bot.shell.render import render_message
 from bot.shell.replies import Reply
 from bot.shell.text import Style
 from bot.shell.workspace import Person
-from bot.slackemu.server import SlackEmulator
+from slackemu.server import SlackEmulator
 
 T = TypeVar("T")
 

@@ -876,15 +876,16 @@ def test_setup_errors_land_on_their_inputs() -> None:
     ) == {Block.STORAGE_LIMIT: "> 0", Block.TIME_ZONE: "?", Block.ACCOUNT_ID: "hex"}
 
 
-def test_home_has_create_storage_placeholder_and_group_buttons(schema: Any) -> None:
+def test_home_has_create_storage_gauge_and_group_buttons(schema: Any) -> None:
     home = views.home_view(
         [make_view(), make_view(make_group(name="Support", extension="202"), group_id=8)],
         can_change=lambda v: v.id == 7,
+        storage="*31 GB of 50 GB used (62 %)*",
     )
     assert check_view(schema, home) == []
     (create,) = block(home, Block.HOME_ACTIONS)["elements"]
     assert (create["action_id"], create["text"]["text"]) == (Action.CREATE, "Create group")
-    assert "Storage reports are not available yet." in block(home, Block.STORAGE)["text"]["text"]
+    assert "31 GB of 50 GB used (62 %)" in block(home, Block.STORAGE)["text"]["text"]
     mine = [b["text"]["text"] for b in block(home, "group_actions:7")["elements"]]
     theirs = [b["text"]["text"] for b in block(home, "group_actions:8")["elements"]]
     assert mine == ["Show", "Edit", "Members", "Features", "Simulate", "Delete"]

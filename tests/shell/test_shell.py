@@ -281,3 +281,15 @@ def test_the_shell_runs_without_the_test_dependencies(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert "Created Sales" in done.stdout
     assert (tmp_path / "callflows" / "groups").is_dir()
+
+
+def test_group_storage_shows_the_report_as_text(shell: Shell) -> None:
+    done = shell("/group storage")
+
+    assert done.returncode == 0, done.stderr
+    out = done.stdout
+    assert "Recording storage\n═════════════════\n0 B used, no limit set" in out
+    assert "  Last 7 days: +0 B\n  Last 30 days: +0 B\n  Limit reached: no limit set\n" in out
+    assert "Groups using the most\nNo recordings yet." in out
+    assert "No alert channel is set, so the daily report and the threshold alerts go nowhere" in out
+    assert "📎 recording-storage-" in out  # the chart, in the direct messages

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import signal
+from contextlib import suppress
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -224,25 +226,71 @@ def test_jobs_run_pbx_outbox_pushes_what_the_pbx_missed(
 def test_jobs_run_an_unknown_job_lists_the_known_ones(
     env: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert main(["jobs", "run", "storage-report"]) == 2
+    assert main(["jobs", "run", "no-such-job"]) == 2
     assert capsys.readouterr().err == (
-        "groupbot jobs run: no job 'storage-report'; the jobs are: directory-sync, pbx-outbox\n"
+        "groupbot jobs run: no job 'no-such-job'; the jobs are: directory-sync, "
+        "pbx-outbox, recordings-sync, storage-alerts, storage-report, storage-rollup\n"
     )
 
 
-def test_clock_schedules_every_job_in_utc(env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from apscheduler.schedulers.blocking import BlockingScheduler
+def test_jobs_run_storage_report_posts_it_now(
+    env: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from bot.app import build_services
+    from bot.config import Settings
+    from bot.services import Actor, WorkspaceSettings
+    from slackemu.server import SlackEmulator
 
-    started: list[BlockingScheduler] = []
-    handlers: dict[int, object] = {}
-    monkeypatch.setattr(BlockingScheduler, "start", lambda self: started.append(self))
+    with SlackEmulator(tokens=["xoxb-cli"]) as emu:
+        emu.add_channel("C0ALERTS", "alerts")
+        monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-cli")
+        monkeypatch.setenv("SLACK_API_URL", emu.base_url)
+        build_services(Settings()).setup_workspace(
+            Actor("T0CLI", "UADMIN", is_admin=True),
+            WorkspaceSettings("T0CLI", "e" * 32, 10**9, alert_channel="C0ALERTS"),
+        )
+
+        assert main(["jobs", "run", "storage-report", "--workspace", "T0CLI"]) == 0
+        assert capsys.readouterr().out == ("storage-report: T0CLI: report posted to <#C0ALERTS>\n")
+        assert main(["jobs", "run", "storage-alerts"]) == 0
+        assert capsys.readouterr().out == "storage-alerts: no threshold newly crossed\n"
+
+        report, chart = emu.messages_to("C0ALERTS")
+        assert report["text"] == "Recording storage: 0 B used of 1 GB (0 %)"
+        assert chart["files"]
+
+
+def test_clock_keeps_its_jobs_in_the_database_until_sigterm(
+    env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+    import time
+
+    handlers: dict[int, Any] = {}
     monkeypatch.setattr(
         signal, "signal", lambda signum, handler: handlers.update({signum: handler})
     )
-
-    assert main(["clock"]) == 0
-
-    [scheduler] = started
-    assert str(scheduler.timezone) == "UTC"
-    assert [job.id for job in scheduler.get_jobs()] == ["pbx-outbox", "directory-sync"]
-    assert list(handlers) == [signal.SIGTERM]  # stops the scheduler, then the process
+    exit_codes: list[int] = []
+    clock = threading.Thread(target=lambda: exit_codes.append(main(["clock"])))
+    clock.start()
+    engine = create_engine(f"sqlite:///{env / 'cli.db'}")
+    try:
+        deadline = time.monotonic() + 30
+        jobs: list[str] = []
+        # waits for the clock to start (the database is migrated first)
+        while (len(jobs) < 5 or signal.SIGTERM not in handlers) and time.monotonic() < deadline:
+            time.sleep(0.05)
+            with suppress(OperationalError), engine.connect() as conn:
+                jobs = list(conn.scalars(text("SELECT id FROM apscheduler_jobs ORDER BY id")))
+    finally:
+        handlers[signal.SIGTERM](signal.SIGTERM, None)
+        clock.join(30)
+        engine.dispose()
+    assert jobs == [
+        "directory-sync",
+        "pbx-outbox",
+        "recordings-sync",
+        "storage-alerts",
+        "storage-rollup",
+    ]
+    assert exit_codes == [0]

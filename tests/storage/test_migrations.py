@@ -12,7 +12,15 @@ from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
 from sqlalchemy import Engine, MetaData, inspect
 
 from bot.storage.db import Base, make_engine
-from bot.storage.migrate import SLACK_TABLES, alembic_config, downgrade, include_object, upgrade
+from bot.storage.migrate import (
+    LIBRARY_TABLES,
+    SCHEDULER_TABLES,
+    SLACK_TABLES,
+    alembic_config,
+    downgrade,
+    include_object,
+    upgrade,
+)
 
 
 def _diff(engine: Engine, metadata: MetaData, include: Any) -> list[Any]:
@@ -41,6 +49,18 @@ def test_slack_tables_are_the_sdks_own(engine: Engine) -> None:
     assert _diff(engine, sdk, only_slack) == []
 
 
+def test_the_scheduler_table_is_the_job_stores_own(engine: Engine) -> None:
+    """``groupbot clock``'s job store finds its table as it would have made it."""
+    from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
+
+    store = SQLAlchemyJobStore(engine=engine)
+
+    def only_scheduler(obj: Any, name: str | None, type_: str, *_: Any) -> bool:
+        return type_ != "table" or name in SCHEDULER_TABLES
+
+    assert _diff(engine, store.jobs_t.metadata, only_scheduler) == []
+
+
 def test_every_revision_upgrades_to_head_and_back(fresh_url: str) -> None:
     script = ScriptDirectory.from_config(alembic_config(fresh_url))
     revisions = [r.revision for r in reversed(list(script.walk_revisions()))]
@@ -54,7 +74,7 @@ def test_every_revision_upgrades_to_head_and_back(fresh_url: str) -> None:
             downgrade(fresh_url, revision)
             upgrade(fresh_url, "head")
         tables = set(inspect(engine).get_table_names())
-        assert tables >= {t.name for t in Base.metadata.sorted_tables} | SLACK_TABLES
+        assert tables >= {t.name for t in Base.metadata.sorted_tables} | LIBRARY_TABLES
         assert _diff(engine, Base.metadata, include_object) == []
     finally:
         engine.dispose()

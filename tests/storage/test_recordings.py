@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.storage.models import Account, Recording, Workspace
+from bot.storage.models import Account, Recording, UsageSlot, Workspace
 from bot.storage.recordings import (
     NewRecording,
     add_recordings,
@@ -20,6 +21,8 @@ from bot.storage.recordings import (
 )
 
 NOW = datetime(2026, 3, 31, 12, 0, tzinfo=UTC)
+KATHMANDU = ZoneInfo("Asia/Kathmandu")
+NEW_YORK = ZoneInfo("America/New_York")
 
 
 @pytest.fixture
@@ -89,11 +92,35 @@ def test_known_recordings_are_not_counted_twice(session: Session) -> None:
     assert usage_total(session, t1) == (105, 2)
 
 
-def test_days_are_utc_days(session: Session) -> None:
+def test_days_are_the_workspaces_days(session: Session) -> None:
+    """23:30 UTC on 30 March is the 31st in Kathmandu (+05:45) and still the 30th in New
+    York; a quarter past midnight in Kathmandu is 18:30 UTC the day before."""
     t1 = ws(session, "T1")
     late = datetime(2026, 3, 30, 23, 30, tzinfo=UTC)
-    add_recordings(session, [rec(t1, 1, 10, late.astimezone())])  # any zone in, UTC day out
-    assert usage_report(session, t1, date(2026, 3, 30), days=1).daily[0].bytes == 10
+    just_after_midnight = datetime(2026, 3, 31, 0, 15, tzinfo=KATHMANDU)
+    add_recordings(
+        session,
+        [rec(t1, 1, 10, late.astimezone(NEW_YORK)), rec(t1, 2, 1, just_after_midnight)],
+    )
+
+    def days(zone: ZoneInfo) -> list[tuple[date, int]]:
+        report = usage_report(session, t1, date(2026, 3, 31), days=2, zone=zone)
+        return [(d.day, d.bytes) for d in report.daily]
+
+    assert days(ZoneInfo("UTC")) == [(date(2026, 3, 30), 11), (date(2026, 3, 31), 0)]
+    assert days(KATHMANDU) == [(date(2026, 3, 30), 0), (date(2026, 3, 31), 11)]
+    assert days(NEW_YORK) == [(date(2026, 3, 30), 11), (date(2026, 3, 31), 0)]
+
+
+def test_rebuild_keeps_the_quarter_hours_insert_keeps(session: Session) -> None:
+    """Both paths must key a quarter hour alike (SQLite compares the keys as text)."""
+    t1 = ws(session, "T1")
+    on_the_quarter = datetime(2026, 3, 30, 18, 15, tzinfo=UTC)
+    add_recordings(session, [rec(t1, 1, 10, on_the_quarter)])
+    rebuild_usage(session)
+    add_recordings(session, [rec(t1, 2, 5, on_the_quarter + timedelta(minutes=14))])
+    rows = session.execute(select(UsageSlot.starts_at, UsageSlot.bytes)).all()
+    assert rows == [(on_the_quarter, 15)]
 
 
 def test_rebuild_gives_the_rollups_insert_keeps(session: Session) -> None:

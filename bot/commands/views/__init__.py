@@ -37,6 +37,10 @@ from bot.commands.views.status import (
     refusal_modal,
     saved_message,
 )
+from bot.commands.views.storage import alert_message as storage_alert_message
+from bot.commands.views.storage import home_gauge as storage_gauge
+from bot.commands.views.storage import report_message as storage_report_message
+from bot.commands.views.storage import setup_saved as setup_saved_message
 
 __all__ = [
     "CreateForm",
@@ -79,7 +83,11 @@ __all__ = [
     "saved_message",
     "settings_modal",
     "setup_modal",
+    "setup_saved_message",
     "show_message",
     "simulate_message",
     "split_numbers",
+    "storage_alert_message",
+    "storage_gauge",
+    "storage_report_message",
 ]

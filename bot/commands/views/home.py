@@ -22,7 +22,7 @@ from bot.commands.views.common import Block as BlockDict
 from bot.commands.views.messages import group_buttons, group_summary
 from bot.services import GroupSummary, GroupView
 
-STORAGE_NOT_AVAILABLE = "Storage reports are not available yet."
+STORAGE_UNKNOWN = "`/group storage` shows the report."
 
 
 def home_view(
@@ -35,7 +35,7 @@ def home_view(
     """``views.publish(user_id=…, view=home_view(…))``.
 
     ``can_change(view)`` hides the changing buttons of groups the viewer may not change
-    (default: shown); ``storage`` is the gauge's mrkdwn once reports exist.
+    (default: shown); ``storage`` is the gauge's mrkdwn (``views.storage_gauge``).
     """
     blocks: list[BlockDict] = [header("Ring groups", Block.HEADER)]
     if can_create:
@@ -45,9 +45,7 @@ def home_view(
                 Block.HOME_ACTIONS,
             )
         )
-    blocks.append(
-        section(f"*Recording storage*\n{storage or STORAGE_NOT_AVAILABLE}", Block.STORAGE)
-    )
+    blocks.append(section(f"*Recording storage*\n{storage or STORAGE_UNKNOWN}", Block.STORAGE))
     blocks.append(divider())
     if not groups:
         blocks.append(section("No ring groups yet.", Block.MORE))
