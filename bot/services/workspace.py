@@ -172,9 +172,10 @@ def _setting_errors(settings: WorkspaceSettings, *, check_account: bool) -> dict
     errors: dict[str, str] = {}
     if check_account and not _HEX32.fullmatch(settings.account_id):
         errors["account_id"] = "the PBX account id is 32 lowercase hex characters"
-    low, high = STORAGE_LIMIT_GB
+    # the form asks for whole gigabytes; below it (tests, the CLI) any positive size is a
+    # limit, and the upper bound keeps the column's bigint safe
     limit = settings.storage_limit_bytes
-    if limit is not None and not low * BYTES_PER_GB <= limit <= high * BYTES_PER_GB:
+    if limit is not None and not 0 < limit <= STORAGE_LIMIT_GB[1] * BYTES_PER_GB:
         errors["storage_limit_bytes"] = storage_limit_refusal()
     if settings.alert_channel is not None and not re.fullmatch(
         r"[CG][A-Z0-9]{2,30}", settings.alert_channel
