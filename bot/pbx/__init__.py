@@ -7,7 +7,7 @@ the ``data`` object of a request.
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from bot.engine.documents import JsonDoc
 
@@ -30,3 +30,12 @@ class Pbx(Protocol):
 
     def delete(self, collection: str, doc_id: str) -> None:
         """Remove the document; removing one that is already gone is not an error."""
+
+
+@runtime_checkable
+class LeavesLeftovers(Protocol):
+    """An adapter whose interrupted writes can leave files behind (``bot.pbx.local``)."""
+
+    def remove_leftovers(self, older_than: float) -> int:
+        """Remove what writes that never finished left, more than ``older_than`` seconds
+        ago; how many were removed."""

@@ -133,7 +133,8 @@ def test_a_typed_edit_that_loses_a_race_is_applied_to_the_version_that_won(
     assert len(seen) == 2  # applied again, to version 2
     assert (result.view.group.name, result.view.group.repeats) == ("Inside", 3)
     assert result.view.version == 3
-    assert "repeats" in result.summary and "Inside" not in result.summary
+    assert "repeats" in result.summary
+    assert "Inside" not in result.summary
 
 
 def test_a_typed_edit_that_no_longer_applies_after_a_race_says_why(services: Services) -> None:
