@@ -43,6 +43,9 @@ from bot.storage.mapping import group_from_json, group_of, ids_of
 from bot.storage.models import GroupRecord, GroupRevisionRecord, NumberKind
 from bot.storage.unit_of_work import UnitOfWork
 
+# A typed edit that loses a race is applied to the version that won, up to this often.
+TYPED_EDIT_ATTEMPTS = 5
+
 
 class GroupUseCases(OutboxUseCases):
     # -- reading -----------------------------------------------------------------
@@ -411,9 +414,6 @@ class GroupUseCases(OutboxUseCases):
             return conflict(record)
 
 
-TYPED_EDIT_ATTEMPTS = 5  # a typed edit is applied again to the latest version this often
-
-
 class _StaleVersion(Exception):
     """The compare-and-set found a newer version: someone saved the group first."""
 
@@ -488,8 +488,9 @@ def _check_rules(
     try:
         check_in_account(after, directory, group_id=own_id)
     except GroupRejected as rejected:
-        inherited = [k for k in rejected.errors if _inherited(k, before, after)]
-        errors.update({k: v for k, v in rejected.errors.items() if k not in inherited})
+        for field, message in rejected.errors.items():
+            if not _inherited(field, before, after):
+                errors.setdefault(field, message)
     if errors:
         raise GroupRejected(errors)
 

@@ -310,6 +310,10 @@ def test_an_adopted_group_keeps_its_numbers_through_forms_and_commands(
     assert "now answers" in shown(slack.reply("number 202 add +14155550100"))
     assert slack.group("202").group.numbers == ("4155550123", "+14155550100")
 
-    # once removed, it is a new number like any other
+    # removed, it comes back with an undo (the group had it) ...
     assert "no longer answers" in shown(slack.reply("number 202 remove 4155550123"))
+    assert "Undid the last change" in shown(slack.reply("undo 202"))
+    assert slack.group("202").group.numbers == ("4155550123", "+14155550100")
+    # ... but typed in again, it is a new number like any other
+    slack.reply("number 202 remove 4155550123")
     assert "4155550123 cannot be added" in shown(slack.reply("number 202 add 4155550123"))
