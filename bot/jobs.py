@@ -7,7 +7,8 @@ of its work did not happen (the scheduler logs it and tries again at the next ru
 
 - ``pbx-outbox``, every minute: push every pending PBX outbox entry of every account,
   so a change that reached the database while the PBX was down reaches the PBX once it
-  is back, with or without another change in the account.
+  is back, with or without another change in the account; and remove the temporary
+  files of PBX writes that never finished (a process killed mid-write).
 - ``directory-sync``, every 15 minutes: read the directory from the PBX (``PBX_BACKEND=
   kazoo``), so users, devices, boxes, menus and media made on the PBX reach groupbot.
   What a group still uses is never dropped: the job then changes nothing and fails
@@ -50,19 +51,27 @@ class UnknownJob(LookupError):
         super().__init__(f"no job {name!r}; the jobs are: {known}")
 
 
+# Older than this, a temporary file of a PBX write is a leftover: no write takes a minute.
+LEFTOVER_AGE = 60.0  # seconds
+
+
 def push_pbx_outbox(services: Services, now: datetime, workspace: str | None = None) -> str:
-    """``pbx-outbox``: push what the PBX has yet to take, in every account (or one)."""
+    """``pbx-outbox``: push what the PBX has yet to take, in every account (or one), and
+    remove what PBX writes that never finished left behind."""
+    removed = services.remove_pbx_leftovers(LEFTOVER_AGE)
     result = services.push_pending(workspace)
     done = f"pushed {_changes(len(result.pushed))}" if result.pushed else ""
     if result.pushed:
         done += ": " + ", ".join(result.pushed)
         log.info("pbx-outbox at %s: %s", now.isoformat(timespec="seconds"), done)
+    tidied = f"; removed {_files(removed)} left by PBX writes that never finished"
+    tidied = tidied if removed else ""
     if result.failed:
         failures = "; ".join(f"{name} ({why})" for name, why in result.failed)
         line = f"the PBX did not take {_changes(len(result.failed))}: {failures}"
         line = f"{done}; {line}" if done else line
-        raise JobFailed(f"{line}; they stay queued for the next run")
-    return done or "nothing to push: the PBX has every change"
+        raise JobFailed(f"{line}; they stay queued for the next run{tidied}")
+    return (done or "nothing to push: the PBX has every change") + tidied
 
 
 def sync_directory(services: Services, now: datetime, workspace: str | None = None) -> str:
@@ -128,6 +137,10 @@ def _sent(sent: Sent, nothing: str) -> str:
     if sent.failed:
         raise JobFailed("; ".join([*sent.done, *sent.failed]))
     return "; ".join(sent.done) or nothing
+
+
+def _files(count: int) -> str:
+    return f"{count} temporary file" if count == 1 else f"{count} temporary files"
 
 
 @dataclass(frozen=True)

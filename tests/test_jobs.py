@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import threading
+import time
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 
@@ -17,10 +20,11 @@ from bot.jobs import (
     push_pbx_outbox,
     run_job,
 )
+from bot.pbx.local import LocalPbx
 from bot.services import Actor, ServiceOptions, Services, WorkspaceSettings
 from bot.storage.db import make_engine, make_session_factory
 from bot.storage.directory_file import demo_directory_text
-from bot.storage.unit_of_work import unit_of_work_factory
+from bot.storage.unit_of_work import UnitOfWorkFactory, unit_of_work_factory
 from tests.db import *  # noqa: F403  (fixtures)
 from tests.db import FakeClock
 from tests.test_services import ACCOUNT, ADMIN, TEAM, FakePbx, pbx, sales, services
@@ -98,6 +102,44 @@ def test_pbx_outbox_for_one_workspace_leaves_the_others(services: Services, pbx:
     assert run_job("pbx-outbox", services, NOW, workspace="T0OTHER") == "pushed 1 change: Desk"
     assert services.get_group(TEAM, "sales").pbx_pending
     assert run_job("pbx-outbox", services, NOW) == "pushed 1 change: Sales"
+
+
+def test_pbx_outbox_removes_what_writes_killed_midway_left_in_the_pbx_folder(
+    uow_factory: UnitOfWorkFactory, clock: FakeClock, tmp_path: Path
+) -> None:
+    folder = tmp_path / "pbx"
+    services = Services(
+        uow_factory, LocalPbx(folder), clock, ServiceOptions(default_account_id=ACCOUNT)
+    )
+    services.import_directory(None, demo_directory_text())
+    view = services.create_group(ADMIN, sales(services)).view
+    documents = {p: p.read_bytes() for p in folder.rglob("*.json")}
+    assert len(documents) == 3
+
+    def temporary(collection: str, doc_id: str, age: float) -> Path:
+        """What ``put`` leaves when its process is killed between write and rename."""
+        path = folder / collection / f".{doc_id}.q1w2e3r4.tmp"
+        path.write_text("{", encoding="utf-8")
+        then = time.time() - age
+        os.utime(path, (then, then))
+        return path
+
+    killed = [
+        temporary("groups", view.pbx.group_id, age=120),
+        temporary("callflows", view.pbx.base_callflow_id, age=3600),
+    ]
+    being_written = temporary("callflows", view.pbx.user_callflow_id, age=5)
+
+    said = push_pbx_outbox(services, NOW)
+
+    assert said == (
+        "nothing to push: the PBX has every change; "
+        "removed 2 temporary files left by PBX writes that never finished"
+    )
+    assert not any(path.exists() for path in killed)
+    assert being_written.exists()  # another process may be between write and rename
+    assert {p: p.read_bytes() for p in folder.rglob("*.json")} == documents
+    assert push_pbx_outbox(services, NOW) == "nothing to push: the PBX has every change"
 
 
 def test_an_unknown_job_names_the_known_ones(services: Services) -> None:

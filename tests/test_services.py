@@ -37,6 +37,7 @@ TEAM = "T0TEAM"
 ADMIN = Actor(TEAM, "UADMIN", is_admin=True)
 LEAD = Actor(TEAM, "ULEAD", is_admin=False)
 OTHER = Actor(TEAM, "UOTHER", is_admin=False)
+OTHER_ADMIN = Actor(TEAM, "UOTHERADMIN", is_admin=True)
 
 
 class FakePbx:
@@ -196,6 +197,86 @@ def test_stale_expected_version_is_a_conflict_naming_who_and_when(services: Serv
             expected_version=view.version,
         )
     assert services.get_group(TEAM, "sales").group.repeats == 2
+
+
+class SavesMeanwhile:
+    """A PBX that, while the first document of a push is sent, lets ``meanwhile`` run once:
+    another process saving the same group after our commit, before our reply."""
+
+    def __init__(self, pbx: FakePbx) -> None:
+        self.pbx = pbx
+        self.meanwhile: Callable[[], object] | None = None
+
+    def put(self, collection: str, doc_id: str, document: JsonDoc) -> None:
+        meanwhile, self.meanwhile = self.meanwhile, None
+        if meanwhile is not None:
+            meanwhile()
+        self.pbx.put(collection, doc_id, document)
+
+    def delete(self, collection: str, doc_id: str) -> None:
+        self.pbx.delete(collection, doc_id)
+
+
+def test_a_saves_reply_shows_what_it_wrote_not_a_later_save(
+    uow_factory: UnitOfWorkFactory, clock: FakeClock
+) -> None:
+    options = ServiceOptions(default_account_id=ACCOUNT)
+    pbx = SavesMeanwhile(FakePbx())
+    services = Services(uow_factory, pbx, clock, options)
+    services.import_directory(None, demo_directory_text())
+    other_process = Services(uow_factory, FakePbx(), clock, options)
+    services.create_group(ADMIN, sales(services))
+    carol = user_id(services, "carol")
+
+    def add_carol(g: Group, _d: object) -> Group:
+        return g.model_copy(update={"members": (*g.members, Member(user_id=carol))})
+
+    pbx.meanwhile = lambda: other_process.change_group(OTHER_ADMIN, "sales", add_carol)
+    result = services.change_group(ADMIN, "sales", lambda g, _d: distributed(g))
+
+    assert result.view.version == 2
+    assert [m.start for m in result.view.group.members] == [0, 60]  # what it wrote
+    assert carol not in result.view.member_names
+    assert result.view.updated_by == "UADMIN"
+    assert "Alice Smith rings 0–20 s → 0–60 s" in result.summary
+    latest = services.get_group(TEAM, "sales")  # the other save did land, after it
+    assert (latest.version, len(latest.group.members), latest.updated_by) == (3, 3, "UOTHERADMIN")
+
+
+def test_a_group_is_found_by_its_pbx_id_until_deleted_then_told_who_deleted_it(
+    services: Services,
+) -> None:
+    view = services.create_group(ADMIN, sales(services)).view
+    services.change_group(ADMIN, "sales", lambda g, _d: g.model_copy(update={"extension": "205"}))
+    assert services.group_by_pbx_id(TEAM, view.pbx.group_id).group.extension == "205"
+
+    services.delete_group(OTHER_ADMIN, "sales")
+
+    with pytest.raises(NotFound, match=r"^Sales was deleted by <@UOTHERADMIN> at 2026-.* UTC\.$"):
+        services.group_by_pbx_id(TEAM, view.pbx.group_id)
+    with pytest.raises(NotFound, match="no longer in this workspace"):
+        services.group_by_pbx_id(TEAM, "f" * 32)
+
+
+@pytest.mark.parametrize("number", ["4155550123", "1234567", "+1234567890123456", "+0123456789"])
+def test_a_number_that_can_never_ring_is_not_added_on_create_or_change(
+    services: Services, number: str
+) -> None:
+    with pytest.raises(GroupRejected) as created:
+        services.create_group(ADMIN, sales(services).model_copy(update={"numbers": (number,)}))
+    assert list(created.value.errors) == ["numbers.0"]
+    services.create_group(ADMIN, sales(services))
+
+    def add(g: Group, _d: object) -> Group:
+        return g.model_copy(update={"numbers": ("+14155550100", number)})
+
+    with pytest.raises(GroupRejected) as changed:
+        services.change_group(ADMIN, "sales", add)
+    assert changed.value.errors == {
+        "numbers.1": f"{number} cannot be added: a new number is an extension of 3–6 digits, "
+        "like 2040, or E.164: + then 8–15 digits, the first not 0, like +14155550123"
+    }
+    assert services.get_group(TEAM, "sales").group.numbers == ()
 
 
 def test_undo_restores_the_previous_revision_as_a_new_one(services: Services) -> None:

@@ -23,7 +23,7 @@ from bot.commands.views.common import escape
 from bot.engine.directory import Directory
 from bot.engine.model import Group
 from bot.engine.validation import parse_group
-from bot.errors import FieldErrors, Forbidden, UserError
+from bot.errors import FieldErrors, Forbidden
 from bot.services import Actor, GroupChange, SaveResult, Services, WorkspaceSettings
 
 
@@ -90,16 +90,9 @@ def delete(
     who, meta, state = _submission(context, client, body, view)
     if not views.read_delete(state):
         raise FieldErrors({"": "Tick the box to confirm the deletion."})
-    services = roles.deps(context).services
-    current = services.get_group(who.team_id, _ref(meta))
-    if meta.version is not None and current.version != meta.version:
-        raise UserError(
-            f"{current.group.name} changed since this form opened (by <@{current.updated_by}>); "
-            "close it and look again before deleting."
-        )
-    services.delete_group(who, _ref(meta))
-    name = escape(meta.name or current.group.name)
-    _after(context, meta, who, views.done_message(f"🗑 Deleted {name}."))
+    opened = meta.opened()
+    roles.deps(context).services.delete_group(who, opened)
+    _after(context, meta, who, views.done_message(f"🗑 Deleted {escape(opened.name)}."))
     ack()
 
 
@@ -142,12 +135,6 @@ def _submission(
     return who, meta, state
 
 
-def _ref(meta: ModalMeta) -> str:
-    if not meta.ref:
-        raise UserError("This form does not say which group it edits; open it again.")
-    return meta.ref
-
-
 def _members_or_errors(
     wired: roles.Deps,
     client: WebClient,
@@ -177,9 +164,9 @@ def _change(
     change: GroupChange,
     what: str,
 ) -> None:
-    """Save ``change`` to the group the modal edits, if it is still the version the modal
-    showed, and say afterwards what was saved."""
-    result = services.change_group(who, _ref(meta), change, expected_version=meta.version)
+    """Save ``change`` to the group the modal was opened for (by its PBX group id), if it
+    is still the version the modal showed, and say afterwards what was saved."""
+    result = services.change_group(who, meta.opened(), change)
     _after(context, meta, who, _saved(result, what))
 
 

@@ -6,6 +6,7 @@ so each surface can show it where the user typed the value.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -13,7 +14,7 @@ from pydantic import ValidationError
 
 from bot.engine.directory import Directory
 from bot.engine.errors import FieldErrors
-from bot.engine.model import DID, Group, ItemError, NextActionKind, RingbackKind
+from bot.engine.model import EXTRA_EXTENSION, Group, ItemError, NextActionKind, RingbackKind
 
 # pydantic's own wording, said the way a form would say it
 _TYPE_MESSAGES = {
@@ -29,6 +30,14 @@ _TYPE_MESSAGES = {
     "string_too_short": "must not be empty",
     "extra_forbidden": "is not a field of a group",
 }
+
+
+# E.164: a country code never starts with 0, so neither does a number that can be dialed.
+NEW_DID = re.compile(r"^\+[1-9][0-9]{7,14}\Z")
+NEW_NUMBER_RULE = (
+    "a new number is an extension of 3–6 digits, like 2040, or E.164: + then 8–15 digits, "
+    "the first not 0, like +14155550123"
+)
 
 
 class GroupRejected(FieldErrors):
@@ -106,13 +115,17 @@ def check_in_account(group: Group, directory: Directory, *, group_id: str | None
 
 
 def check_new_numbers(group: Group, previous: Group | None = None) -> None:
-    """Numbers must be E.164; only a group adopted from SmartPBX keeps another number, and
-    only one it already had (``previous``), so a user cannot type one in."""
-    kept = set(previous.numbers) if previous else set()
+    """Every number ``group`` brings in must be one a PBX can ring: an extension of 3–6
+    digits or E.164 (``+``, a first digit 1–9, 8–15 digits in all). Only a number the group
+    already had (``previous``: one adopted from SmartPBX, say) may stay as it is, so a user
+    cannot type in one that can never ring."""
+    kept = set(previous.all_numbers) if previous else set()
+    fields = [(f"extra_extensions.{i}", n) for i, n in enumerate(group.extra_extensions)]
+    fields += [(f"numbers.{i}", n) for i, n in enumerate(group.numbers)]
     errors = {
-        f"numbers.{i}": f"number {n} must be E.164: + then 8–15 digits, like +14155550123"
-        for i, n in enumerate(group.numbers)
-        if not DID.match(n) and n not in kept
+        field: f"{number} cannot be added: {NEW_NUMBER_RULE}"
+        for field, number in fields
+        if number not in kept and not (EXTRA_EXTENSION.match(number) or NEW_DID.match(number))
     }
     if errors:
         raise GroupRejected(errors)

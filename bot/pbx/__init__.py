@@ -9,7 +9,7 @@ bound to its own account.
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from bot.engine.documents import JsonDoc
 
@@ -49,3 +49,12 @@ class AccountBinder(Protocol):
         message is for the admin: "The PBX did not accept this API key"),
         ``PbxUnreachable`` when the PBX cannot be asked.
         """
+
+
+@runtime_checkable
+class LeavesLeftovers(Protocol):
+    """An adapter whose interrupted writes can leave files behind (``bot.pbx.local``)."""
+
+    def remove_leftovers(self, older_than: float) -> int:
+        """Remove what writes that never finished left, more than ``older_than`` seconds
+        ago; how many were removed."""

@@ -1,25 +1,59 @@
 """The local PBX backend (``PBX_BACKEND=file``): documents as files in a folder.
 
 ``<root>/<collection>/<id>.json`` holds exactly the document, as canonical JSON, written
-to a temporary file and renamed into place so a reader never sees half of it.
+to a temporary file (``.<id>.<8 random characters>.tmp``) and renamed into place so a
+reader never sees half of it. A process killed between the two leaves its temporary file
+behind: ``remove_leftovers`` removes those, when the adapter is built and from the
+``pbx-outbox`` job.
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import re
+import stat
 import tempfile
+import time
 from pathlib import Path
 
 from bot.engine.documents import JsonDoc, canonical_json
 from bot.pbx import PbxRejected, PbxUnreachable
 
+log = logging.getLogger("groupbot.pbx")
+
 SAFE_NAME = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+# what ``put`` names its temporary files (``tempfile``'s 8 random characters), and nothing else
+TEMPORARY = re.compile(r"^\.[A-Za-z0-9_-]{1,64}\.[a-z0-9_]{8}\.tmp\Z")
+# The web and clock processes share the folder: at start, a temporary file only seconds
+# old may be the other one's write in progress.
+LEFTOVER_AT_START = 5.0  # seconds
 
 
 class LocalPbx:
     def __init__(self, root: Path) -> None:
         self.root = Path(root)
+        self.remove_leftovers(LEFTOVER_AT_START)
+
+    def remove_leftovers(self, older_than: float) -> int:
+        """Remove the temporary files of writes that never finished, last modified more
+        than ``older_than`` seconds ago (a younger one may be a write in progress); how
+        many. Best effort: what cannot be removed is left for the next time."""
+        cutoff = time.time() - older_than
+        removed = 0
+        try:
+            folders = [f for f in self.root.iterdir() if SAFE_NAME.match(f.name) and f.is_dir()]
+            for folder in folders:
+                for path in folder.iterdir():
+                    if TEMPORARY.match(path.name) and _stale_file(path, cutoff):
+                        path.unlink(missing_ok=True)
+                        log.info("removed %s, left by a write that never finished", path)
+                        removed += 1
+        except FileNotFoundError:
+            pass  # no documents yet
+        except OSError as error:
+            log.warning("could not remove leftover temporary files in %s: %s", self.root, error)
+        return removed
 
     def path(self, collection: str, doc_id: str) -> Path:
         for part in (collection, doc_id):
@@ -50,3 +84,11 @@ class LocalPbx:
             target.unlink(missing_ok=True)
         except OSError as error:
             raise PbxUnreachable(f"cannot remove {target}: {error.strerror or error}") from error
+
+
+def _stale_file(path: Path, cutoff: float) -> bool:
+    try:
+        status = path.lstat()  # a link is not one of ours: never follow it
+    except FileNotFoundError:  # renamed into place or removed meanwhile
+        return False
+    return stat.S_ISREG(status.st_mode) and status.st_mtime < cutoff

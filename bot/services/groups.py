@@ -10,6 +10,8 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
+from datetime import datetime
 
 from sqlalchemy.exc import IntegrityError
 
@@ -19,7 +21,12 @@ from bot.engine.directory import Directory
 from bot.engine.documents import GroupDocuments, PbxIds
 from bot.engine.lint import lint
 from bot.engine.model import Features, Group
-from bot.engine.validation import GroupRejected, check_in_account, parse_group
+from bot.engine.validation import (
+    GroupRejected,
+    check_in_account,
+    check_new_numbers,
+    parse_group,
+)
 from bot.errors import Conflict, Forbidden, NotAvailableYet, NotFound, PbxUnavailable, UserError
 from bot.services.base import conflict, view_of
 from bot.services.outbox import OutboxUseCases
@@ -28,12 +35,16 @@ from bot.services.types import (
     GroupChange,
     GroupSummary,
     GroupView,
+    OpenedGroup,
     Revision,
     SaveResult,
 )
 from bot.storage.mapping import group_from_json, group_of, ids_of
 from bot.storage.models import GroupRecord, GroupRevisionRecord, NumberKind
 from bot.storage.unit_of_work import UnitOfWork
+
+# A typed edit that loses a race is applied to the version that won, up to this often.
+TYPED_EDIT_ATTEMPTS = 5
 
 
 class GroupUseCases(OutboxUseCases):
@@ -88,6 +99,16 @@ class GroupUseCases(OutboxUseCases):
             record = self._find(uow, account, ref)
             return self._view_of(uow, record)
 
+    def group_by_pbx_id(self, team_id: str, pbx_group_id: str) -> GroupView:
+        """By its PBX group id, which stays with a group through renames and renumbering
+        and is never given to another; ``NotFound`` says who deleted it, and when."""
+        with self._uow() as uow:
+            account = self._account(uow, team_id)
+            record = uow.groups.by_pbx_id(account, pbx_group_id)
+            if record is None:
+                raise NotFound(f"{self._gone(uow, account, pbx_group_id)}.")
+            return self._view_of(uow, record)
+
     def compiled(self, team_id: str, ref: str) -> GroupDocuments:
         with self._uow() as uow:
             account = self._account(uow, team_id)
@@ -126,15 +147,20 @@ class GroupUseCases(OutboxUseCases):
     def change_group(
         self,
         actor: Actor,
-        ref: str,
+        ref: str | OpenedGroup,
         change: GroupChange,
         *,
         summary: str = "",
         expected_version: int | None = None,
     ) -> SaveResult:
-        """Apply ``change`` to the stored group. With ``expected_version`` (a modal's),
-        a newer stored version raises ``Conflict`` "changed by <@U> at <time>; reopen to
-        see the latest".
+        """Apply ``change`` to the stored group.
+
+        A form's save names the group it was opened for (``OpenedGroup``, or a name or
+        extension with the ``expected_version`` it showed): it goes to that group only,
+        and a newer stored version raises ``Conflict``, saying what changed and who
+        changed it. A typed edit (a name or extension, no version) is applied to the
+        latest version: when someone saves first, it is applied again to theirs, and
+        when it no longer applies there, the edit's own refusal says so.
 
         The history records what actually changed, worked out from the stored group
         before and after (``describe_change``), whatever ``summary`` the caller gives;
@@ -145,29 +171,51 @@ class GroupUseCases(OutboxUseCases):
     def _change(
         self,
         actor: Actor,
-        ref: str,
+        ref: str | OpenedGroup,
         change: GroupChange,
         expected_version: int | None,
         label: str | None = None,
     ) -> SaveResult:
-        with self._uow() as uow:
-            account = self._account(uow, actor.team_id)
-            record = self._find(uow, account, ref)
-            self._require_lead(actor, record)
-            if expected_version is not None and record.version != expected_version:
-                raise conflict(record)
-            # The change may resolve any name of the account (`/group next … group Support`),
-            # so it gets the whole directory (``GroupChange``); the checks read only what
-            # the group refers to.
-            after = _revalidated(change(group_of(record), uow.directory.load(account)))
-            return self._write_group(uow, actor, account, record, after, label=label)
+        if isinstance(ref, OpenedGroup):
+            expected_version = ref.version
+        typed = expected_version is None
+        pinned: str | None = None  # a typed edit, tried again, stays on the group it found
+        name = ""
+        for attempt in range(1, (TYPED_EDIT_ATTEMPTS if typed else 1) + 1):
+            with self._uow() as uow:
+                account = self._account(uow, actor.team_id)
+                if pinned is None:
+                    record = self._locate(uow, account, ref)
+                else:
+                    record = self._pinned(uow, account, pinned)
+                self._require_lead(actor, record)
+                if expected_version is not None and record.version != expected_version:
+                    raise conflict(record)
+                try:
+                    # The change may resolve any name of the account (`/group next … group
+                    # Support`), so it gets the whole directory (``GroupChange``); the
+                    # checks read only what the group refers to.
+                    after = _revalidated(change(group_of(record), uow.directory.load(account)))
+                except UserError as refused:
+                    if attempt == 1:
+                        raise
+                    raise _no_longer_applies(record, refused) from None
+                pinned, name = record.pbx_group_id, record.name  # kept past a rollback
+                try:
+                    return self._write_group(uow, actor, account, record, after, label=label)
+                except _StaleVersion:
+                    pass
+        assert pinned is not None  # only a stale version leaves the loop
+        raise self._fresh_conflict(account, pinned, name, typed=typed)
 
-    def delete_group(self, actor: Actor, ref: str) -> Revision:
-        """Deletes the group; ``PbxUnavailable`` (after the commit) if the PBX lags."""
+    def delete_group(self, actor: Actor, ref: str | OpenedGroup) -> Revision:
+        """Deletes the group; ``PbxUnavailable`` (after the commit) if the PBX lags.
+        A form's deletion (``OpenedGroup``) deletes that group only, and only as it
+        showed it (else ``Conflict``, saying what changed)."""
         now = self._clock()
         with self._uow() as uow:
             account = self._account(uow, actor.team_id)
-            record = self._find(uow, account, ref)
+            record = self._locate(uow, account, ref)
             self._require_lead(actor, record)
             before, ids, version = group_of(record), ids_of(record), record.version
             _refuse_if_targeted(before.name, uow.groups.sending_to(account, ids.group_id))
@@ -212,7 +260,14 @@ class GroupUseCases(OutboxUseCases):
                     f"Nothing to undo: {record.name} has not changed since it was created."
                 )
             label = f"undo of #{latest.number}"
-            return self._write_group(uow, actor, account, record, target, label=label)
+            pbx_group_id, name = record.pbx_group_id, record.name  # kept past a rollback
+            try:
+                # what it restores was stored before: its numbers were taken in then
+                return self._write_group(
+                    uow, actor, account, record, target, label=label, restoring=True
+                )
+            except _StaleVersion:
+                raise self._fresh_conflict(account, pbx_group_id, name) from None
 
     def set_leads(self, actor: Actor, ref: str, leads: frozenset[str]) -> GroupView:
         """Admins only."""
@@ -226,6 +281,43 @@ class GroupUseCases(OutboxUseCases):
             return self._view_of(uow, uow.groups.refreshed(record))
 
     # -- inside ----------------------------------------------------------------------
+    def _locate(self, uow: UnitOfWork, account: str, ref: str | OpenedGroup) -> GroupRecord:
+        """The group a command names, or the one a form was opened for, as it showed it."""
+        if not isinstance(ref, OpenedGroup):
+            return self._find(uow, account, ref)
+        record = uow.groups.by_pbx_id(account, ref.pbx_group_id)
+        if record is None:
+            gone = self._gone(uow, account, ref.pbx_group_id, ref)
+            raise NotFound(f"{gone}; close this form.")
+        if record.version != ref.version:
+            raise _changed_since(record, ref)
+        return record
+
+    def _pinned(self, uow: UnitOfWork, account: str, pbx_group_id: str) -> GroupRecord:
+        record = uow.groups.by_pbx_id(account, pbx_group_id)
+        if record is None:
+            raise NotFound(f"{self._gone(uow, account, pbx_group_id)}.")
+        return record
+
+    def _gone(
+        self,
+        uow: UnitOfWork,
+        account: str,
+        pbx_group_id: str,
+        opened: OpenedGroup | None = None,
+    ) -> str:
+        """What became of a group that is not there (no full stop): who deleted it, and
+        when, from its history; and which group has the extension a form showed, if any."""
+        latest = uow.revisions.latest(account, pbx_group_id)
+        before = group_from_json(latest.before) if latest is not None else None
+        if latest is None or latest.after is not None or before is None:
+            return "That group is no longer in this workspace"
+        words = f"{before.name} was deleted by <@{latest.by}> at {_when(latest.at)}"
+        holder = uow.groups.find(account, opened.extension) if opened else None
+        if opened is not None and holder is not None:
+            words += f" ({opened.extension} is now the extension of {holder.name})"
+        return words
+
     def _write_group(
         self,
         uow: UnitOfWork,
@@ -235,11 +327,15 @@ class GroupUseCases(OutboxUseCases):
         after: Group,
         *,
         label: str | None = None,
+        restoring: bool = False,
     ) -> SaveResult:
         """The one write path: ``record`` None creates the group, else replaces it
-        (compare-and-set on its version). Group, revision and outbox entry commit
-        together; then the outbox is pushed. The revision's summary is the difference
-        in words, after ``label`` ("undo of #4: …") when there is one."""
+        (compare-and-set on its version: ``_StaleVersion`` if someone saved first).
+        Group, revision and outbox entry commit together; then the outbox is pushed.
+        The revision's summary is the difference in words, after ``label`` ("undo of
+        #4: …") when there is one. The result is what this save wrote, whatever is
+        saved after it. Every number ``after`` brings in must be one that can ring,
+        unless it is ``restoring`` a version stored before."""
         before = None if record is None else group_of(record)
         if record is not None and after == before:
             return SaveResult(self._view_of(uow, record), ("Nothing changed.",), None, "no change")
@@ -251,7 +347,7 @@ class GroupUseCases(OutboxUseCases):
             summary = f"{label}: {summary}"
         ids = PbxIds.new() if record is None else ids_of(record)
         own_id = None if record is None else ids.group_id
-        _check_in_account(after, directory, own_id, before)
+        _check_rules(after, directory, own_id, before, restoring)
         documents = _compile(after, ids, directory, before)
         try:
             if record is None:
@@ -261,7 +357,7 @@ class GroupUseCases(OutboxUseCases):
                 version = record.version
                 if not uow.groups.save(record, after, version=version, by=actor.user_id, now=now):
                     uow.rollback()
-                    raise self._fresh_conflict(account, ids.group_id, record.name)
+                    raise _StaleVersion
                 number = version + 1
             uow.revisions.add(
                 record,
@@ -273,27 +369,21 @@ class GroupUseCases(OutboxUseCases):
                 after=after,
             )
             uow.outbox.add(account, ids.group_id, "upsert", _upserts(documents, ids), now)
+            # read inside the transaction: exactly what this save wrote
+            written = self._view_of(uow, uow.groups.refreshed(record))
             uow.commit()
         except IntegrityError:
             uow.rollback()
             raise self._clash(account, after, own_id) from None
-        return self._after_save(account, ids.group_id, after, summary)
-
-    def _after_save(
-        self, account: str, pbx_group_id: str, group: Group, summary: str
-    ) -> SaveResult:
-        error = self._push(account).get(pbx_group_id)
-        with self._uow() as uow:
-            record = uow.groups.by_pbx_id(account, pbx_group_id)
-            if record is None:  # deleted by someone else meanwhile
-                raise NotFound(f"{group.name} was deleted meanwhile.")
-            view = self._view_of(uow, record)
-            warnings = _lint(view.group, uow.directory.around(account, [view.group]), pbx_group_id)
+        pushed = self._push_account(account)
+        error = pushed.failed.get(ids.group_id)
+        warnings = _lint(after, directory, ids.group_id)
         if error:
             warnings.append(
                 f"Saved, but the PBX has not taken the change yet ({error}); it is queued "
                 "and will be retried."
             )
+        view = replace(written, pbx_pending=ids.group_id not in pushed.pushed)
         return SaveResult(view, tuple(warnings), error, summary)
 
     def _clash(self, account: str, group: Group, pbx_group_id: str | None) -> UserError:
@@ -309,12 +399,53 @@ class GroupUseCases(OutboxUseCases):
             f"{group.name} could not be saved: another change got there first; try again."
         )
 
-    def _fresh_conflict(self, account: str, pbx_group_id: str, name: str) -> UserError:
+    def _fresh_conflict(
+        self, account: str, pbx_group_id: str, name: str, *, typed: bool = False
+    ) -> UserError:
         with self._uow() as uow:
             record = uow.groups.by_pbx_id(account, pbx_group_id)
             if record is None:
                 return Conflict(f"{name} was deleted meanwhile.")
+            if typed:  # tried again and again: others keep saving it
+                return Conflict(
+                    f"{record.name} kept changing while this was being saved (last by "
+                    f"<@{record.updated_by}> at {_when(record.updated_at)}); try again."
+                )
             return conflict(record)
+
+
+class _StaleVersion(Exception):
+    """The compare-and-set found a newer version: someone saved the group first."""
+
+
+def _when(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M UTC")
+
+
+def _changed_since(record: GroupRecord, opened: OpenedGroup) -> Conflict:
+    """A form's group saved by someone else since it opened: what changed that the form
+    shows at its top (name, extension), or the usual conflict."""
+    now = group_of(record)
+    what = []
+    if now.name != opened.name:
+        what.append(f"it is now called {now.name}")
+    if now.extension != opened.extension:
+        what.append(f"its extension is now {now.extension}")
+    if not what:
+        return conflict(record)
+    return Conflict(
+        f"{opened.name} changed since this form opened ({'; '.join(what)}): changed by "
+        f"<@{record.updated_by}> at {_when(record.updated_at)}; close this form and open it "
+        "again from /group."
+    )
+
+
+def _no_longer_applies(record: GroupRecord, refused: UserError) -> UserError:
+    """A typed edit that lost a race, refused by the version that won it."""
+    return UserError(
+        f"{record.name} was just changed by <@{record.updated_by}> (at "
+        f"{_when(record.updated_at)}), and this change no longer applies: {refused.message}"
+    )
 
 
 def _refuse_if_targeted(name: str, users: Sequence[str]) -> None:
@@ -337,18 +468,31 @@ def _revalidated(group: Group) -> Group:
     return parse_group(group.model_dump())
 
 
-def _check_in_account(
-    after: Group, directory: Directory, own_id: str | None, before: Group | None
+def _check_rules(
+    after: Group,
+    directory: Directory,
+    own_id: str | None,
+    before: Group | None,
+    restoring: bool = False,
 ) -> None:
-    """The account-wide rules, for what this change brings in: a member or a target that
-    left the directory earlier (an orphan the group already had) does not block an edit
-    that leaves it as it is, or one that removes it."""
+    """The account-wide rules, and the rule for new numbers, for what this change brings
+    in, all at once: a member or a target that left the directory earlier (an orphan the
+    group already had) does not block an edit that leaves it as it is, or one that
+    removes it; a number the group had (adopted from SmartPBX) may stay."""
+    errors: dict[str, str] = {}
+    if not restoring:
+        try:
+            check_new_numbers(after, before)
+        except GroupRejected as rejected:
+            errors.update(rejected.errors)
     try:
         check_in_account(after, directory, group_id=own_id)
     except GroupRejected as rejected:
-        errors = {k: v for k, v in rejected.errors.items() if not _inherited(k, before, after)}
-        if errors:
-            raise GroupRejected(errors) from None
+        for field, message in rejected.errors.items():
+            if not _inherited(field, before, after):
+                errors.setdefault(field, message)
+    if errors:
+        raise GroupRejected(errors)
 
 
 def _inherited(field: str, before: Group | None, after: Group) -> bool:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from bot.pbx import PbxError
+from bot.pbx import LeavesLeftovers, PbxError
 from bot.services.base import ServiceBase
 from bot.services.types import OutboxPush
 from bot.storage.mapping import group_from_json
@@ -41,6 +41,14 @@ class OutboxUseCases(ServiceBase):
                 pushed += [_group_name(uow, account, g) for g in result.pushed]
                 failed += [(_group_name(uow, account, g), e) for g, e in result.failed.items()]
         return OutboxPush(tuple(pushed), tuple(failed))
+
+    def remove_pbx_leftovers(self, older_than: float) -> int:
+        """Remove the temporary files of PBX writes that never finished (a process killed
+        mid-write), older than ``older_than`` seconds; how many. Only the local PBX leaves
+        any."""
+        if isinstance(self._pbx, LeavesLeftovers):
+            return self._pbx.remove_leftovers(older_than)
+        return 0
 
     def _push(self, account: str) -> dict[str, str]:
         """Push the account's pending outbox; the PBX error per group that failed."""

@@ -70,6 +70,19 @@ class GroupView:
 
 
 @dataclass(frozen=True)
+class OpenedGroup:
+    """The group a form was opened for, as the form showed it: by its PBX group id, which
+    no rename or renumbering changes and no new group reuses, at ``version``. A form's
+    save or delete goes to this group only, and only while it is still at ``version``;
+    ``name`` and ``extension`` let the refusal say what changed."""
+
+    pbx_group_id: str
+    version: int
+    name: str
+    extension: str
+
+
+@dataclass(frozen=True)
 class GroupSummary:
     """A stored group as lists show it (``/group list``, App Home): one line and its
     buttons. Read without building (or re-validating) the whole ``Group``."""
@@ -190,6 +203,7 @@ __all__ = [
     "DirectoryImport",
     "GroupChange",
     "GroupView",
+    "OpenedGroup",
     "OutboxPush",
     "Revision",
     "SaveResult",

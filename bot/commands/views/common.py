@@ -14,7 +14,8 @@ from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime
 from typing import Any, TypedDict
 
-from bot.services import GroupSummary, GroupView
+from bot.errors import UserError
+from bot.services import GroupSummary, GroupView, OpenedGroup
 
 Block = dict[str, Any]
 View = dict[str, Any]
@@ -70,10 +71,12 @@ class ModalMeta:
     """A modal's ``private_metadata``: enough to re-authorize the submission, find the
     group again and detect that someone else saved in between.
 
-    ``ref`` is the group's extension when the modal opened (for ``services`` calls) and
-    ``name`` its name (for titles when the modal is rebuilt); ``channel_id`` is where the
-    modal was opened from, for the reply after saving; ``generation`` counts rebuilds that
-    must reset typed values (Members: Distribute).
+    ``pbx_group_id`` and ``version`` name the group a form edits (``opened``): a rename,
+    renumbering or a new group on its old extension never makes it another group's form.
+    ``ref`` is the group's extension when the modal opened and ``name`` its name (for the
+    in-modal buttons and titles, and to say what changed); ``channel_id`` is where the
+    modal was opened from, for the reply after saving; ``generation`` counts rebuilds
+    that must reset typed values (Members: Distribute).
     """
 
     opener: str  # Slack user id of who opened the modal
@@ -83,6 +86,7 @@ class ModalMeta:
     name: str | None = None
     channel_id: str | None = None
     generation: int = 0
+    pbx_group_id: str | None = None
 
     @classmethod
     def for_group(cls, view: GroupView, opener: str, channel_id: str | None = None) -> ModalMeta:
@@ -93,30 +97,79 @@ class ModalMeta:
             ref=view.group.extension,
             name=clip(view.group.name, 200),
             channel_id=channel_id,
+            pbx_group_id=view.pbx.group_id,
         )
 
     def encode(self) -> str:
         return json.dumps({k: v for k, v in asdict(self).items() if v is not None})
 
     @classmethod
-    def decode(cls, value: str | None) -> ModalMeta:
-        data = json.loads(value) if value else {}
-        return cls(
-            opener=str(data.get("opener", "")),
-            group_id=_int_or_none(data.get("group_id")),
-            version=_int_or_none(data.get("version")),
-            ref=data.get("ref"),
-            name=data.get("name"),
-            channel_id=data.get("channel_id"),
-            generation=int(data.get("generation", 0)),
-        )
+    def decode(cls, value: object) -> ModalMeta:
+        """What ``encode`` wrote; anything else (not JSON, wrong types, numbers out of
+        range, text no id has) is a form from an older groupbot or a damaged one, refused
+        in plain words."""
+        try:
+            data = json.loads(value) if isinstance(value, str) and len(value) <= 3000 else None
+        except (ValueError, RecursionError):  # ValueError: JSON, or too many digits
+            data = None
+        if not isinstance(data, dict):
+            raise UserError(DAMAGED_FORM)
+        try:
+            return cls(
+                opener=_meta_text(data, "opener", _SLACK_ID) or _damaged(),
+                group_id=_meta_count(data, "group_id"),
+                version=_meta_count(data, "version"),
+                ref=_meta_text(data, "ref", _NUMBER),
+                name=_meta_text(data, "name", _NAME),
+                channel_id=_meta_text(data, "channel_id", _SLACK_ID),
+                generation=_meta_count(data, "generation") or 0,
+                pbx_group_id=_meta_text(data, "pbx_group_id", _PBX_ID),
+            )
+        except _Damaged:
+            raise UserError(DAMAGED_FORM) from None
+
+    def opened(self) -> OpenedGroup:
+        """The group this form was opened for, as it showed it."""
+        if self.pbx_group_id is None or self.version is None or not self.ref or not self.name:
+            raise UserError(DAMAGED_FORM)
+        return OpenedGroup(self.pbx_group_id, self.version, self.name, self.ref)
 
     def next_generation(self) -> ModalMeta:
         return replace(self, generation=self.generation + 1)
 
 
-def _int_or_none(value: object) -> int | None:
-    return None if value is None else int(str(value))
+DAMAGED_FORM = "This form is out of date or damaged; close it and open it again from /group."
+_SLACK_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
+_PBX_ID = _SLACK_ID
+_NUMBER = re.compile(r"\+?[0-9]{1,36}")
+_NAME = re.compile(r"[^\x00-\x1f\x7f]{1,200}")
+_MAX_COUNT = 2**31 - 1  # versions, database ids and rebuilds fit PostgreSQL's integer
+
+
+class _Damaged(Exception):
+    pass
+
+
+def _damaged() -> str:
+    raise _Damaged
+
+
+def _meta_text(data: dict[str, Any], key: str, pattern: re.Pattern[str]) -> str | None:
+    value = data.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, str) or not pattern.fullmatch(value):
+        raise _Damaged
+    return value
+
+
+def _meta_count(data: dict[str, Any], key: str) -> int | None:
+    value = data.get(key)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= _MAX_COUNT:
+        raise _Damaged
+    return value
 
 
 # ---------------------------------------------------------------- text and blocks
