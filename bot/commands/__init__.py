@@ -24,6 +24,7 @@ def register(app: App) -> None:
     from . import actions, errors, home, modals, slash
 
     app.use(skip_slack_retries)
+    guard_payload_shapes(app)
     app.error(errors.make_error_handler(block_errors))
     # Each entry point: the acknowledgement (fast: parse, open a Loading modal, or a modal's
     # whole validate-and-save), then the work after it, on the listener pool.
@@ -55,6 +56,22 @@ def register(app: App) -> None:
         app.action(toggle)(steps(ok, actions.feature_changed))
 
     app.event("app_home_opened")(steps(ok, home.opened))
+
+
+def guard_payload_shapes(app: App) -> None:
+    """Payloads of a shape Slack never sends are refused before anything reads them
+    (``shape``): the check goes right after Bolt's signature check, ahead of Bolt's own
+    authorization, which reads the payload too (``App(before_authorize=...)`` is the same
+    place); the refusal is raised among our middleware, after authorization and the
+    middleware registered before this."""
+    from slack_bolt.middleware import RequestVerification
+
+    from . import shape
+
+    chain = app._middleware_list
+    verified = [i for i, step in enumerate(chain) if isinstance(step, RequestVerification)]
+    chain.insert(verified[0] + 1 if verified else 0, shape.ShapeCheck())
+    app.use(shape.refuse_marked)
 
 
 def skip_slack_retries(request: BoltRequest, next: Callable[[], BoltResponse]) -> BoltResponse:
