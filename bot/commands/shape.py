@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
+from dataclasses import fields
 from typing import Any
 
 from slack_bolt import BoltContext, BoltRequest, BoltResponse
@@ -50,7 +51,8 @@ TEXTS = (
     "text",
 )
 OBJECTS = ("team", "enterprise", "channel", "container", "message", "state")
-_ID = re.compile(r"[A-Za-z0-9]{1,64}")
+_ID = re.compile(r"[A-Z0-9]{1,64}")
+_USER = re.compile(r"[UW][A-Z0-9]{1,63}")  # Slack's user ids (W: Enterprise Grid)
 _URL = re.compile(r"https?://\S{1,2000}")
 
 
@@ -189,12 +191,14 @@ def _our_metadata(value: str | None) -> bool:
     """Whether a modal's private_metadata reads as ``ModalMeta`` (a refusal with words of
     its own, a ``UserError``, is for the listener to give)."""
     try:
-        ModalMeta.decode(value)
+        meta = ModalMeta.decode(value)
     except UserError:
-        pass
+        return True
     except (ValueError, TypeError, KeyError, AttributeError, RecursionError):
         return False
-    return True
+    # each field a text, a number or nothing: not a list or an object taken as it came
+    values = [getattr(meta, field.name) for field in fields(meta)]
+    return all(value is None or isinstance(value, str | int) for value in values)
 
 
 def user_of(body: object) -> str | None:
@@ -203,7 +207,7 @@ def user_of(body: object) -> str | None:
         return None
     user = body.get("user")
     found = user.get("id") if isinstance(user, Mapping) else body.get("user_id")
-    return found if isinstance(found, str) and _ID.fullmatch(found) else None
+    return found if isinstance(found, str) and _USER.fullmatch(found) else None
 
 
 def _is_url(value: object) -> bool:

@@ -66,7 +66,8 @@ def test_an_in_modal_control_sent_from_a_message_is_refused(
     answer = send_payload(slack, pressed)
     assert answer.status == 200
     told = told_after(slack, since)
-    assert told and MALFORMED in told[0]
+    assert told
+    assert MALFORMED in told[0]
     assert "inside a form" in told[0]
     assert bug_traces(slack, caplog_warnings.records) == []
 
@@ -77,7 +78,9 @@ def test_distribute_in_another_form_is_refused(
     create_sales(slack)
     members = slack.open_modal("members Sales")
     features = slack.open_modal("features Sales")
-    pressed = payload_of(slack.driver.press_in_view(members["id"], Action.DISTRIBUTE, user_id=ADMIN))
+    pressed = payload_of(
+        slack.driver.press_in_view(members["id"], Action.DISTRIBUTE, user_id=ADMIN)
+    )
     pressed["view"] = payload_of(slack.driver.submit(features["id"], user_id=ADMIN))["view"]
     since = len(slack.emu.calls())
     assert send_payload(slack, pressed).status == 200
@@ -127,7 +130,13 @@ def test_a_value_of_the_wrong_type_is_refused_in_the_form(
 
 @pytest.mark.parametrize(
     ("metadata"),
-    ["{not json", "[1, 2]", '"text"', '{"opener": "U0ALICE", "version": "new"}'],
+    [
+        "{not json",
+        "[1, 2]",
+        '"text"',
+        '{"opener": "U0ALICE", "version": "new"}',
+        '{"opener": "U0ALICE", "ref": {"extension": "201"}}',
+    ],
 )
 def test_private_metadata_that_does_not_read_is_refused(
     slack: Slack, caplog_warnings: pytest.LogCaptureFixture, metadata: str
@@ -139,6 +148,27 @@ def test_private_metadata_that_does_not_read_is_refused(
     assert answer.status == 200
     outcome = slack.emu.resolve_submission(view["id"], answer.text)
     assert any(MALFORMED in text for text in outcome.errors.values()), outcome
+    assert bug_traces(slack, caplog_warnings.records) == []
+
+
+@pytest.mark.parametrize(
+    "picked", [["<!channel>"], ["U0ALICE", "x" * 300], [f"U0P{i:03d}" for i in range(101)]]
+)
+def test_a_member_select_holding_what_no_select_holds_is_refused(
+    slack: Slack, caplog_warnings: pytest.LogCaptureFixture, picked: list[str]
+) -> None:
+    create_sales(slack)
+    view = slack.open_modal("members Sales")
+    since = len(slack.emu.calls())
+    # Slack's client puts the new selection in view.state too
+    chosen = {Action.MEMBERS_SELECT: picked}
+    request = slack.driver.press_in_view(
+        view["id"], Action.MEMBERS_SELECT, user_id=ADMIN, answer=picked, answers=chosen
+    )
+    assert slack.send(request).status == 200
+    told = told_after(slack, since)
+    assert told
+    assert MALFORMED in told[0]
     assert bug_traces(slack, caplog_warnings.records) == []
 
 
@@ -206,7 +236,9 @@ def test_a_button_press_bolt_cannot_read_is_refused_to_its_user(
     answer = send_payload(slack, payload)
     assert answer.status == 200, answer.text
     told = told_after(slack, since)
-    assert told and MALFORMED in told[0] and words in told[0]
+    assert told
+    assert MALFORMED in told[0]
+    assert words in told[0]
     assert bug_traces(slack, caplog_warnings.records) == []
 
 

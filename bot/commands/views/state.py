@@ -24,6 +24,11 @@ StateValues = Mapping[str, Mapping[str, Mapping[str, Any]]]
 # own words, instead of converting thousands of digits (Python refuses beyond 4,300).
 MAX_DIGITS = 9
 BEYOND: int = 10**MAX_DIGITS
+# Slack's bounds on what a select sends: an option's value, a user id; and ours on how
+# many choices one input may hold (a form of 15 members has no use for more).
+MAX_OPTION_VALUE = 150
+MAX_CHOICES = 100
+USER_ID = re.compile(r"[UW][A-Z0-9]{1,63}")
 
 
 class MalformedState(UserError):
@@ -62,7 +67,7 @@ def _string(value: object, block_id: str, what: str) -> str:
 def _list(value: object, block_id: str, what: str) -> list[Any]:
     if value is None:
         return []
-    if not isinstance(value, list):
+    if not isinstance(value, list) or len(value) > MAX_CHOICES:
         raise MalformedState(block_id, what)
     return value
 
@@ -107,7 +112,10 @@ def decimal(state: StateValues, block_id: str, action_id: str) -> float | str | 
 def _option_value(option: object, block_id: str) -> str:
     if not isinstance(option, Mapping):
         raise MalformedState(block_id, "a choice")
-    return _string(option.get("value"), block_id, "a choice")
+    value = _string(option.get("value"), block_id, "a choice")
+    if len(value) > MAX_OPTION_VALUE:
+        raise MalformedState(block_id, "a choice")
+    return value
 
 
 def selected(state: StateValues, block_id: str, action_id: str) -> str | None:
@@ -132,7 +140,7 @@ def checked(state: StateValues, block_id: str, action_id: str) -> bool:
 def users(state: StateValues, block_id: str, action_id: str) -> list[str]:
     chosen = _element(state, block_id, action_id).get("selected_users")
     found = _list(chosen, block_id, "a list of people")
-    if not all(isinstance(user, str) for user in found):
+    if not all(isinstance(user, str) and USER_ID.fullmatch(user) for user in found):
         raise MalformedState(block_id, "a list of people")
     return found
 
