@@ -134,11 +134,10 @@ def _view_errors(
     block_errors: BlockErrors,
 ) -> BoltResponse:
     """A refused submission, shown in the modal: under the inputs it concerns, else under
-    the first input; a modal with no input cannot show an error there (Slack would say
-    "We had some trouble connecting"), so it is replaced by a modal saying why
-    (``response_action: update``, the one Slack allows from a submission besides
-    ``errors``, ``push`` and ``clear``; a ``push`` would stack over a form that cannot
-    be fixed)."""
+    the first input. A modal with no input cannot show an error (Slack would say "We had
+    some trouble connecting"), so it is replaced by a modal saying why, with
+    ``response_action: update``; a ``push`` would stack the reason over a form that has
+    nothing to fix."""
     inputs = _input_blocks(view)
     errors: dict[str, str] = {}
     if isinstance(error, FieldErrors):
@@ -146,10 +145,13 @@ def _view_errors(
             errors = block_errors(view, error.errors)
         except UserError:  # the state it would place them by is malformed too
             errors = {}
-    # Slack only shows errors keyed by an input block of the view
-    errors = {block: text for block, text in errors.items() if block in inputs}
-    if not errors and inputs:
-        errors = {inputs[0]: message}
+    # Slack only shows errors keyed by an input block of the view: the rest go under the first
+    placed = {block: text for block, text in errors.items() if block in inputs}
+    elsewhere = [text for block, text in errors.items() if block not in inputs]
+    if inputs and (elsewhere or not placed):
+        first = [placed[inputs[0]]] if inputs[0] in placed else []
+        placed[inputs[0]] = "; ".join(first + (elsewhere or [message]))
+    errors = placed
     if not errors:
         answer: dict[str, Any] = {"response_action": "update", "view": refusal_modal(message)}
     else:

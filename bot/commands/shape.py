@@ -9,7 +9,8 @@ Socket Mode and the shell, or our error path with a bug's reference. Two steps k
 off the bug path:
 
 - ``ShapeCheck`` runs right after Bolt's signature check, before its authorization. A
-  malformed payload that does not name a user who could be answered gets a plain 400.
+  malformed payload that does not name a user who could be answered gets a plain 400
+  (over Socket Mode: an acknowledgement, so that Slack does not deliver it again).
   One that does (a button, a submission, a command) has its body replaced by the least
   Bolt needs (who, where, and a submitted view's blocks) and is marked with what is wrong.
 - ``refuse_marked``, a middleware of ours that runs after authorization (so the reply
@@ -22,6 +23,7 @@ The values inside a form's state are checked where they are read (``views.state`
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import fields
@@ -32,6 +34,8 @@ from slack_bolt.middleware import Middleware
 
 from bot.commands.views import ModalMeta
 from bot.errors import UserError
+
+log = logging.getLogger(__name__)
 
 MARK = "groupbot_malformed"  # context key: why ShapeCheck refused the request
 
@@ -82,7 +86,11 @@ class ShapeCheck(Middleware):
         user = user_of(body)
         kind = "command" if "command" in body else body.get("type")
         if user is None or kind not in ANSWERED | {"command"}:
-            return BoltResponse(status=400, body="malformed request")
+            log.warning("refused a malformed request: %s", what)
+            # Over Socket Mode the only answer is the acknowledgement; without one, Slack
+            # delivers the envelope again.
+            status = 200 if req.mode == "socket_mode" else 400
+            return BoltResponse(status=status, body="" if status == 200 else "malformed request")
         req.body = _minimal(body, kind, user)
         req.context["user_id"] = user
         url = body.get("response_url")
