@@ -184,15 +184,6 @@ def _modal_view(body: dict[str, Any], *forms: Callback) -> dict[str, Any]:
     return view
 
 
-def _meta(view: dict[str, Any]) -> ModalMeta:
-    try:
-        return ModalMeta.decode(view.get("private_metadata"))
-    except UserError:
-        raise
-    except (ValueError, TypeError, KeyError, AttributeError):
-        raise Malformed("the form's own data does not read") from None
-
-
 # Slack's refusals of a trigger_id: expired (3 s), used already, or never issued
 TRIGGER_ERRORS = frozenset(
     {"invalid_trigger_id", "expired_trigger_id", "exchanged_trigger_id", "trigger_exchanged"}
@@ -218,7 +209,7 @@ def _open_modal(
     """Who changes the open modal (refused unless it is whoever opened it and may still
     change the group), what it carries, what it holds, and the group as stored now."""
     who = roles.actor(context, client, body)
-    meta = _meta(view)
+    meta = ModalMeta.decode(view.get("private_metadata"))
     if meta.opener and meta.opener != who.user_id:
         raise Forbidden(f"This form was opened by <@{meta.opener}>; only they can change it.")
     shown = None

@@ -39,8 +39,9 @@ log = logging.getLogger(__name__)
 
 MARK = "groupbot_malformed"  # context key: why ShapeCheck refused the request
 
-# Requests a person made and waits on an answer for; other kinds get a plain 400.
-ANSWERED = frozenset({"block_actions", "view_submission"})
+# Requests a person made and waits on an answer for ("command": a slash command, which
+# has no type); other kinds get a plain 400.
+ANSWERED = frozenset({"block_actions", "view_submission", "command"})
 # Interactions, which carry their user as an object
 PERSONAL = ("block_actions", "view_submission", "view_closed", "shortcut", "message_action")
 TEXTS = (
@@ -84,8 +85,8 @@ class ShapeCheck(Middleware):
         if what is None:
             return next()
         user = user_of(body)
-        kind = "command" if "command" in body else body.get("type")
-        if user is None or kind not in ANSWERED | {"command"}:
+        kind = ("command" if "command" in body else body.get("type")) if user else None
+        if user is None or kind not in ANSWERED:
             log.warning("refused a malformed request: %s", what)
             # Over Socket Mode the only answer is the acknowledgement; without one, Slack
             # delivers the envelope again.

@@ -88,6 +88,39 @@ def test_distribute_in_another_form_is_refused(
     assert bug_traces(slack, caplog_warnings.records) == []
 
 
+def test_a_form_button_pressed_twice_is_told_it_expired(
+    slack: Slack, caplog_warnings: pytest.LogCaptureFixture
+) -> None:
+    create_sales(slack)
+    shown = slack.reply("show Sales")
+    message = {**shown, "channel": CHANNEL, "ts": "1700000000.000100"}
+    edit = next(
+        e["action_id"]
+        for b in shown["blocks"]
+        for e in b.get("elements") or []
+        if str(e.get("action_id", "")).startswith(Action.EDIT)
+    )
+    request = slack.driver.press_in_message(message, edit, user_id=ADMIN)
+    assert slack.send(request).status == 200
+    since = len(slack.emu.calls())
+    assert slack.send(request).status == 200  # the same trigger_id, used already
+    assert "expired" in told_after(slack, since)[0]
+    assert bug_traces(slack, caplog_warnings.records) == []
+
+
+def test_a_control_of_a_closed_form_is_told_so(
+    slack: Slack, caplog_warnings: pytest.LogCaptureFixture
+) -> None:
+    create_sales(slack)
+    view = slack.open_modal("members Sales")
+    request = slack.driver.press_in_view(view["id"], Action.DISTRIBUTE, user_id=ADMIN)
+    slack.emu.close_view(view["id"])
+    since = len(slack.emu.calls())
+    assert slack.send(request).status == 200
+    assert "closed" in told_after(slack, since)[0]
+    assert bug_traces(slack, caplog_warnings.records) == []
+
+
 # ---------------------------------------------------------------- values of the wrong type
 
 
