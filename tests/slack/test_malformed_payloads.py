@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from typing import Any
+from urllib.parse import parse_qsl
 
 import pytest
 
@@ -27,8 +29,6 @@ def create_sales(slack: Slack) -> None:
 
 def told_after(slack: Slack, since: int, timeout: float = 3.0) -> list[str]:
     """The error replies sent since call ``since``, waiting for the first one."""
-    import time
-
     deadline = time.monotonic() + timeout
     while not (told := errors_told(slack, since)) and time.monotonic() < deadline:
         time.sleep(0.05)
@@ -334,7 +334,7 @@ def test_a_slash_command_in_json_is_refused_to_its_user(
     form = slash_command_body(
         ctx, "/group", "list", channel_id=CHANNEL, trigger_id="t", response_url="https://x.test/r"
     )
-    fields = {k: v[0] for k, v in __import__("urllib.parse").parse.parse_qs(form).items()}
+    fields = dict(parse_qsl(form))
     answer = send_raw(slack, json.dumps({**fields, "command": ["/group"]}), live.JSON)
     assert answer.status == 200
     assert MALFORMED in (error_text(answer.json()) or "")
