@@ -26,6 +26,7 @@ from slack_sdk.http_retry.builtin_handlers import (
 from bot import commands
 from bot.commands.people import SlackUsers
 from bot.commands.roles import DEPS_KEY, Deps
+from bot.commands.shape import ShapeCheck
 from bot.config import Settings
 from bot.errors import FieldErrors, UserError
 from bot.pbx import AccountBinder, Pbx
@@ -107,6 +108,9 @@ def create_app(settings: Settings, services: Services, client: WebClient | None 
         # must be in the acknowledgement anyway.
         process_before_response=True,
         listener_executor=ThreadPoolExecutor(LISTENER_THREADS, thread_name_prefix="listener"),
+        # payloads of a shape Slack never sends stop here, before Bolt's authorization
+        # reads them (bot.commands.shape)
+        before_authorize=ShapeCheck(),
     )
     wired = Deps(services=services, settings=settings, users=SlackUsers())
 

@@ -25,6 +25,7 @@ def register(app: App) -> None:
 
     app.use(verified.mark_verified)  # first: everything after it may trust the request
     app.use(skip_slack_retries)
+    guard_payload_shapes(app)
     app.error(errors.make_error_handler(block_errors))
     # Each entry point: the acknowledgement (fast: parse, open a Loading modal, or a modal's
     # whole validate-and-save), then the work after it, on the listener pool.
@@ -56,6 +57,17 @@ def register(app: App) -> None:
         app.action(toggle)(steps(ok, actions.feature_changed))
 
     app.event("app_home_opened")(steps(ok, home.opened))
+
+
+def guard_payload_shapes(app: App) -> None:
+    """Payloads of a shape Slack never sends are refused before anything reads them:
+    ``shape.ShapeCheck`` runs right after Bolt's signature check, ahead of Bolt's own
+    authorization, which reads the payload too (``bot.app.create_app`` passes it as
+    ``App(before_authorize=...)``); the refusal is raised here, among our middleware,
+    after authorization and the middleware registered before this."""
+    from . import shape
+
+    app.use(shape.refuse_marked)
 
 
 def skip_slack_retries(request: BoltRequest, next: Callable[[], BoltResponse]) -> BoltResponse:

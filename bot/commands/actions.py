@@ -8,7 +8,8 @@ so a late update never overwrites a newer one.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 from slack_bolt import Ack, BoltContext
@@ -19,6 +20,7 @@ from slack_sdk.errors import SlackApiError
 from bot.commands import drafts, roles, simulation, slash, views
 from bot.commands.grammar import commands as c
 from bot.commands.ids import Action, Callback, base_of
+from bot.commands.shape import Malformed
 from bot.commands.tell import tell
 from bot.commands.views import GroupRef, MemberRow, Message, ModalMeta
 from bot.commands.views.common import escape
@@ -53,7 +55,9 @@ def open_form(
     ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, context: BoltContext
 ) -> None:
     """Edit, Members, Features, Create group: the Loading modal opens before the ack."""
-    slash.open_loading(_form_for(action), body, client, context)
+    form = _form_for(action)
+    with _trigger_used(body):
+        slash.open_loading(form, body, client, context)
     ack()
 
 
@@ -109,7 +113,8 @@ def delete(
     roles.require_change(services, who, current, "delete it")
     if current.id != pressed.group_id or current.version != pressed.version:
         meta = ModalMeta.for_group(current, who.user_id, slash.channel_of(body))
-        client.views_open(trigger_id=body["trigger_id"], view=views.delete_modal(meta, current))
+        with _trigger_used(body):
+            client.views_open(trigger_id=body["trigger_id"], view=views.delete_modal(meta, current))
         return
     services.delete_group(who, pressed.ref)
     done = views.done_message(f"🗑 Deleted {escape(current.group.name)}.")
@@ -124,9 +129,9 @@ def delete(
 
 def members_changed(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
     """People added or removed in the Members modal: one row each, typed values kept."""
-    view = body["view"]
-    if view.get("callback_id") != Callback.MEMBERS:
-        return
+    view = _modal_view(body, Callback.MEMBERS, Callback.CREATE)
+    if view.get("callback_id") == Callback.CREATE:
+        return  # the Create modal's select has no rows to follow
     who, meta, state, shown = _open_modal(context, client, body, view)
     form = views.read_members(state)
     _show_members(context, client, view, who, shown, meta, form.rows, form.window)
@@ -134,7 +139,7 @@ def members_changed(body: dict[str, Any], client: WebClient, context: BoltContex
 
 def distribute(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
     """Spread the rows over the window; a new generation of block_ids shows the new values."""
-    view = body["view"]
+    view = _modal_view(body, Callback.MEMBERS)
     who, meta, state, shown = _open_modal(context, client, body, view)
     form = views.read_members(state)
     window = form.window if isinstance(form.window, int) else DEFAULT_WINDOW
@@ -147,7 +152,7 @@ def distribute(body: dict[str, Any], client: WebClient, context: BoltContext) ->
 
 def feature_changed(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
     """A feature switched on or off (or the next-action kind changed): show its settings."""
-    view = body["view"]
+    view = _modal_view(body, Callback.FEATURES)
     who, meta, state, shown = _open_modal(context, client, body, view)
     services = roles.deps(context).services
     team = who.team_id
@@ -166,6 +171,36 @@ def _group_ref(action: dict[str, Any]) -> GroupRef:
         raise UserError(
             "That button is from an older version of groupbot; run /group list."
         ) from None
+
+
+def _modal_view(body: dict[str, Any], *forms: Callback) -> dict[str, Any]:
+    """The open modal an in-modal button or select was used in, if it is one of ``forms``:
+    sent from a message, the App Home or another modal, it has nothing to change."""
+    view = body.get("view")
+    if not isinstance(view, dict) or view.get("type") != "modal" or not view.get("id"):
+        raise Malformed("that control belongs inside a form, and it came from elsewhere")
+    if view.get("callback_id") not in forms:
+        raise Malformed("that control belongs to another form")
+    return view
+
+
+# Slack's refusals of a trigger_id: expired (3 s), used already, or never issued
+TRIGGER_ERRORS = frozenset(
+    {"invalid_trigger_id", "expired_trigger_id", "exchanged_trigger_id", "trigger_exchanged"}
+)
+
+
+@contextmanager
+def _trigger_used(body: dict[str, Any]) -> Iterator[None]:
+    """Around a ``views.open``: a trigger Slack refuses is the user's to retry, not a bug."""
+    if not isinstance(body.get("trigger_id"), str):
+        raise Malformed("it carries no trigger_id")
+    try:
+        yield
+    except SlackApiError as error:
+        if error.response.get("error") not in TRIGGER_ERRORS:
+            raise
+        raise UserError("That button has expired; press it again.") from None
 
 
 def _open_modal(
@@ -213,6 +248,8 @@ def update_view(client: WebClient, current: dict[str, Any], new: dict[str, Any])
     try:
         client.views_update(view_id=current["id"], hash=current.get("hash"), view=new)
     except SlackApiError as error:
+        if error.response.get("error") == "not_found":
+            raise UserError("That form is closed; open it again from /group.") from None
         if error.response.get("error") != "hash_conflict":
             raise
         # a newer update (a quicker click) got there first; it already shows the latest state

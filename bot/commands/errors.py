@@ -28,18 +28,11 @@ from slack_sdk.errors import SlackApiError
 
 from bot.commands.tell import tell
 from bot.commands.verified import is_verified
-from bot.commands.views import error_message
+from bot.commands.views import error_message, refusal_modal
 from bot.errors import FieldErrors, UserError
 
 BlockErrors = Callable[[Mapping[str, Any], Mapping[str, str]], dict[str, str]]
 """(the submitted view, field path → message) → input block_id → message."""
-
-
-def first_input_block(view: Mapping[str, Any]) -> str | None:
-    for block in view.get("blocks") or ():
-        if isinstance(block, Mapping) and block.get("type") == "input" and block.get("block_id"):
-            return str(block["block_id"])
-    return None
 
 
 def reference() -> str:
@@ -147,20 +140,43 @@ def _view_errors(
     view: Mapping[str, Any],
     block_errors: BlockErrors,
 ) -> BoltResponse:
+    """A refused submission, shown in the modal: under the inputs it concerns, else under
+    the first input. A modal with no input cannot show an error (Slack would say "We had
+    some trouble connecting"), so it is replaced by a modal saying why, with
+    ``response_action: update``; a ``push`` would stack the reason over a form that has
+    nothing to fix."""
+    inputs = _input_blocks(view)
     errors: dict[str, str] = {}
     if isinstance(error, FieldErrors):
-        errors = block_errors(view, error.errors)
+        try:
+            errors = block_errors(view, error.errors)
+        except UserError:  # the state it would place them by is malformed too
+            errors = {}
+    # Slack only shows errors keyed by an input block of the view: the rest go under the first
+    placed = {block: text for block, text in errors.items() if block in inputs}
+    elsewhere = [text for block, text in errors.items() if block not in inputs]
+    if inputs and (elsewhere or not placed):
+        first = [placed[inputs[0]]] if inputs[0] in placed else []
+        placed[inputs[0]] = "; ".join(first + (elsewhere or [message]))
+    errors = placed
     if not errors:
-        # Slack only shows errors keyed by an input block; the first one keeps the modal open.
-        first = first_input_block(view)
-        errors = {first: message} if first else {}
-    if not errors:
-        return BoltResponse(status=200, body="")
+        answer: dict[str, Any] = {"response_action": "update", "view": refusal_modal(message)}
+    else:
+        answer = {"response_action": "errors", "errors": errors}
     return BoltResponse(
         status=200,
         headers={"content-type": "application/json;charset=utf-8"},
-        body=json.dumps({"response_action": "errors", "errors": errors}),
+        body=json.dumps(answer),
     )
+
+
+def _input_blocks(view: Mapping[str, Any]) -> list[str]:
+    blocks = view.get("blocks") if isinstance(view, Mapping) else None
+    return [
+        str(block["block_id"])
+        for block in (blocks if isinstance(blocks, list) else ())
+        if isinstance(block, Mapping) and block.get("type") == "input" and block.get("block_id")
+    ]
 
 
 def _tell(
@@ -178,5 +194,6 @@ def _tell(
         return
     try:
         tell(client, user_id, error_message(message), respond=respond)
-    except (SlackApiError, OSError):
-        logger.exception("could not tell the user about an error: %s", message)
+    except (SlackApiError, OSError, ValueError) as failed:
+        # e.g. a user or response_url Slack does not know: nothing of ours went wrong
+        logger.warning("could not tell the user about an error (%s): %s", failed, message)

@@ -8,6 +8,7 @@ goes to the response_url as over HTTP.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -124,3 +125,25 @@ def test_a_bot_token_cannot_open_a_connection(socket_app: Socket) -> None:
     with pytest.raises(SlackApiError) as refused:
         client.apps_connections_open(app_token=TOKEN)
     assert refused.value.response["error"] == "missing_scope"
+
+
+@pytest.mark.parametrize(
+    ("kind", "payload"),
+    [
+        ("interactive", {"type": "block_actions", "actions": {}}),
+        ("interactive", {"type": "block_actions", "actions": [{"action_id": 5}]}),
+        ("interactive", {"type": "view_submission", "view": "members"}),
+        ("events_api", {"type": "event_callback", "event": "type"}),
+    ],
+)
+def test_a_payload_bolt_cannot_read_is_acknowledged_over_the_socket(
+    socket_app: Socket, caplog: pytest.LogCaptureFixture, kind: str, payload: dict[str, Any]
+) -> None:
+    """Bolt's dispatch raised on these shapes, so the envelope was never acknowledged."""
+    caplog.set_level(logging.WARNING)
+    ctx = socket_app.driver._context(ADMIN)
+    named = {"user": ctx.user(), "team": ctx.team(), "api_app_id": ctx.api_app_id, **payload}
+    envelope_id = socket_app.emu.socket_mode.push(kind, named)
+    ack = socket_app.emu.socket_mode.wait_ack(envelope_id)
+    assert ack["envelope_id"] == envelope_id
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR] == []
