@@ -9,8 +9,7 @@ from collections.abc import Iterable
 from typing import Any
 from urllib.parse import parse_qs
 
-from bot.slackemu.payloads import SignedRequest, interaction_body
-
+from slackemu.payloads import SignedRequest, interaction_body
 from tests.slack import live
 from tests.slack.conftest import Slack
 from tests.slack.shown import error_text

@@ -20,16 +20,16 @@ from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
 import pytest
-from bot.slackemu.payloads import (
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from bot.commands.ids import Action, Block, Callback
+from slackemu.payloads import (
     JSON,
     app_home_opened_body,
     interaction_body,
     view_closed_payload,
 )
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
-
-from bot.commands.ids import Action, Block, Callback
 from tests.slack import live
 from tests.slack.conftest import ADMIN, CHANNEL, LEAD, MEMBER, OUTSIDER, Slack, settle
 from tests.slack.forged import BUG, bug_traces, payload_of

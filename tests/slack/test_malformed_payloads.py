@@ -10,9 +10,9 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 import pytest
-from bot.slackemu.payloads import app_home_opened_body, slash_command_body
 
 from bot.commands.ids import Action, Block, Callback
+from slackemu.payloads import app_home_opened_body, slash_command_body
 from tests.slack import live
 from tests.slack.conftest import ADMIN, CHANNEL, LEAD, Slack, settle
 from tests.slack.forged import bug_traces, errors_told, payload_of, send_payload, send_raw
