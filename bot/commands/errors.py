@@ -29,6 +29,7 @@ from slack_sdk.errors import SlackApiError
 from bot.commands.tell import tell
 from bot.commands.verified import is_verified
 from bot.commands.views import error_message, refusal_modal
+from bot.commands.views.state import MalformedState
 from bot.errors import FieldErrors, UserError
 
 BlockErrors = Callable[[Mapping[str, Any], Mapping[str, str]], dict[str, str]]
@@ -152,6 +153,8 @@ def _view_errors(
             errors = block_errors(view, error.errors)
         except UserError:  # the state it would place them by is malformed too
             errors = {}
+    elif isinstance(error, MalformedState) and error.block_id in inputs:
+        errors = {error.block_id: message}  # under the input that held it
     # Slack only shows errors keyed by an input block of the view: the rest go under the first
     placed = {block: text for block, text in errors.items() if block in inputs}
     elsewhere = [text for block, text in errors.items() if block not in inputs]

@@ -12,6 +12,7 @@ from urllib.parse import parse_qsl
 import pytest
 
 from bot.commands.ids import Action, Block, Callback
+from bot.commands.views.common import DAMAGED_FORM
 from slackemu.payloads import app_home_opened_body, slash_command_body
 from tests.slack import live
 from tests.slack.conftest import ADMIN, CHANNEL, LEAD, Slack, settle
@@ -180,7 +181,7 @@ def test_private_metadata_that_does_not_read_is_refused(
     answer = send_payload(slack, payload)
     assert answer.status == 200
     outcome = slack.emu.resolve_submission(view["id"], answer.text)
-    assert any(MALFORMED in text for text in outcome.errors.values()), outcome
+    assert list(outcome.errors.values()) == [DAMAGED_FORM], outcome
     assert bug_traces(slack, caplog_warnings.records) == []
 
 

@@ -97,7 +97,9 @@ def test_a_time_zone_that_is_none_is_refused_under_its_input(slack: Slack) -> No
     for zone in ("Mars/Base", "../../../etc/passwd", "UTC\x00", "x" * 300):
         errors = errors_of(slack, chosen(Block.TIME_ZONE, Action.TIME_ZONE, zone))
         assert list(errors) == [Block.TIME_ZONE]
-        assert "is not a time zone (like Europe/Paris)" in errors[Block.TIME_ZONE]
+        # no option Slack sends is 300 characters long: that one is refused as forged
+        expected = "is not a time zone (like Europe/Paris)" if len(zone) < 150 else "malformed"
+        assert expected in errors[Block.TIME_ZONE]
 
 
 def test_a_channel_that_is_none_is_refused_under_its_input(slack: Slack) -> None:

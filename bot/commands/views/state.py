@@ -35,6 +35,7 @@ class MalformedState(UserError):
     """A form's values are not shaped the way Slack sends them."""
 
     def __init__(self, block_id: str, what: str) -> None:
+        self.block_id = block_id
         super().__init__(
             f"This request is malformed: the value of “{block_id[:64]}” is not {what}. "
             "Close the form and open it again."
