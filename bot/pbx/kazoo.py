@@ -24,7 +24,8 @@ as compiled, and no mapping is needed. What the services can call:
 - ``delete(collection, id)``: already gone is fine.
 - ``push_group(documents, ids)`` / ``delete_group(ids)``: the three documents in
   SmartPBX's order (group → baseGroup → userGroup; removal in reverse).
-- ``read(collection, id)`` and ``list(collection, **filters)`` for drift and adoption.
+- ``read(collection, id)`` and ``list(collection, **filters)``; for drift and adoption,
+  ``read_group(ids)`` and ``ring_groups()`` (``bot.pbx.documents.DocumentReader``).
 - ``read_directory()``: the account's users, devices, voicemail boxes, menus and media
   (``bot.pbx.directory``), from crossbar's listings.
 

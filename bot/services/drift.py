@@ -17,7 +17,7 @@ keeping the PBX's ids, so its documents stay where they are.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bot.engine.changes import names_in
 from bot.engine.compiler import compile_group
@@ -149,8 +149,9 @@ class DriftUseCases(GroupUseCases):
         return DriftReport(tuple(drifted), tuple(in_sync), tuple(adoptable))
 
     def push_ours(self, actor: Actor, ref: str) -> SaveResult:
-        """Admins: write our documents of the group to the PBX again, over what it has.
-        Queued through the outbox like any change, then pushed."""
+        """Admins: write our documents of the group to the PBX again, over what it has:
+        all three queued through the outbox like any change, then the account's outbox
+        pushed (``push_pending``). Our group does not change (no revision)."""
         self._require_admin(actor, "push groupbot's version of a group to the PBX")
         now = self._clock()
         with self._uow() as uow:
@@ -159,23 +160,17 @@ class DriftUseCases(GroupUseCases):
             stored = stored_of(record)
             directory = uow.directory.around(account, [stored.group])
             documents = compile_group(stored.group, stored.ids, directory)
-            uow.outbox.add(
-                account, stored.ids.group_id, "upsert", _upserts(documents, stored.ids), now
-            )
+            writes = _upserts(documents, stored.ids)
+            uow.outbox.add(account, stored.ids.group_id, "upsert", writes, now)
             view = self._view_of(uow, record)
             uow.commit()
-        error = self._push(account).get(stored.ids.group_id)
-        if error:
-            return SaveResult(
-                view,
-                (
-                    f"The PBX has not taken {stored.group.name} yet ({error}); it is queued "
-                    "and will be retried.",
-                ),
-                error,
-                "pushed groupbot's version",
-            )
-        return SaveResult(view, (), None, "pushed groupbot's version")
+        name = stored.group.name
+        pushed = self.push_pending(actor.team_id)
+        error = next((why for group, why in pushed.failed if group == name), None)
+        if error is None:
+            return SaveResult(view, (), None, "pushed groupbot's version")
+        warning = f"The PBX has not taken {name} yet ({error}); it is queued and will be retried."
+        return SaveResult(replace(view, pbx_pending=True), (warning,), error, "queued")
 
     def adopt_pbx(self, actor: Actor, ref: str) -> SaveResult:
         """Admins: take the PBX's version of the group as a new revision of ours."""

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.engine.documents import NOT_AVAILABLE_MEDIA
+from bot.engine.documents import NOT_AVAILABLE_MEDIA, PbxIds
 from bot.engine.model import (
     CallerIdPrepend,
     CallRecording,
@@ -75,6 +75,13 @@ def services(
     return services
 
 
+def made(services: Services, group: Group = SUPPORT) -> PbxIds:
+    """A group created through groupbot, and on the PBX (pushed, whenever a save pushes)."""
+    ids = services.create_group(ADMIN, group).view.pbx
+    services.push_pending(TEAM)
+    return ids
+
+
 def edit_on_the_pbx(pbx: KazooPbx, doc_id: str, edit: object) -> None:
     """What someone does in SmartPBX: read the callflow, change it, save it."""
     document = pbx.read("callflows", doc_id)
@@ -108,9 +115,11 @@ def test_the_example_smartpbx_group_is_listed_and_adopted_with_its_members_windo
     assert [(a.name, a.about, a.refusal) for a in report.adoptable] == [
         ("Sales", "extension 201, 3 members", None)
     ]
-    assert report.drifted == () and report.in_sync == ()
+    assert report.drifted == ()
+    assert report.in_sync == ()
 
     result = services.adopt(ADMIN, "sales")
+    services.push_pending(TEAM)
 
     view = services.get_group(TEAM, "Sales")
     # what the example documents say (../shared/kazoo/examples, README)
@@ -142,7 +151,8 @@ def test_the_example_smartpbx_group_is_listed_and_adopted_with_its_members_windo
     assert result.pbx_error is None
     assert [r.summary for r in services.history(TEAM, "Sales")] == ["adopted from the PBX: created"]
     after = services.drift(TEAM)
-    assert after.empty and after.in_sync == ("Sales",)
+    assert after.empty
+    assert after.in_sync == ("Sales",)
     # still one group and two callflows for it on the PBX, not a second copy
     assert list(crossbar.documents("groups")) == [EXAMPLE_GROUP]
     linked = [c for c in crossbar.documents("callflows").values() if c.get("group_id")]
@@ -188,8 +198,10 @@ def test_a_ring_group_the_decompiler_refuses_is_listed_with_the_reason(
 
     [front] = services.drift(TEAM).adoptable
 
-    assert front.name == "Front desk" and not front.can_adopt
-    assert front.refusal is not None and "the device 'Lobby phone'" in front.refusal
+    assert front.name == "Front desk"
+    assert not front.can_adopt
+    assert front.refusal is not None
+    assert "the device 'Lobby phone'" in front.refusal
     with pytest.raises(UserError) as refused:
         services.adopt(ADMIN, "Front desk")
     assert "Front desk cannot be adopted" in refused.value.message
@@ -206,7 +218,7 @@ def test_a_group_whose_member_is_not_in_the_directory_cannot_be_adopted_and_says
     [sales] = services.drift(TEAM).adoptable
 
     assert sales.refusal == f"{'f' * 32} is not a user of this PBX account"
-    with pytest.raises(UserError, match="Sales cannot be adopted: f{32} is not a user"):
+    with pytest.raises(UserError, match=r"Sales cannot be adopted: f{32} is not a user"):
         services.adopt(ADMIN, "Sales")
 
 
@@ -216,16 +228,17 @@ def test_a_group_whose_member_is_not_in_the_directory_cannot_be_adopted_and_says
 def test_a_window_changed_on_the_pbx_shows_in_plain_words(
     services: Services, pbx: KazooPbx
 ) -> None:
-    made = services.create_group(ADMIN, SUPPORT)
+    ids = made(services)
     assert services.drift(TEAM).empty
 
-    edit_on_the_pbx(pbx, made.view.pbx.base_callflow_id, ring_bob_for(30))
+    edit_on_the_pbx(pbx, ids.base_callflow_id, ring_bob_for(30))
 
     report = services.drift(TEAM)
     [drift] = report.drifted
     assert drift.name == "Support"
     assert drift.lines == ("Bob Jones rings 0–30 s on the PBX, 0–20 s here",)
-    assert drift.pbx_readable and not drift.pending
+    assert drift.pbx_readable
+    assert not drift.pending
     assert report.text() == [
         "Support differs on the PBX:",
         "  - Bob Jones rings 0–30 s on the PBX, 0–20 s here",
@@ -235,8 +248,7 @@ def test_a_window_changed_on_the_pbx_shows_in_plain_words(
 def test_renames_numbers_and_features_changed_on_the_pbx_are_each_one_line(
     services: Services, pbx: KazooPbx
 ) -> None:
-    made = services.create_group(ADMIN, SUPPORT)
-    ids = made.view.pbx
+    ids = made(services)
     group = pbx.read("groups", ids.group_id)
     assert group is not None
     pbx.put("groups", ids.group_id, {**group, "name": "Support Team"})
@@ -260,8 +272,8 @@ def test_renames_numbers_and_features_changed_on_the_pbx_are_each_one_line(
 
 
 def test_a_callflow_missing_on_the_pbx_is_named(services: Services, pbx: KazooPbx) -> None:
-    made = services.create_group(ADMIN, SUPPORT)
-    pbx.delete("callflows", made.view.pbx.user_callflow_id)
+    ids = made(services)
+    pbx.delete("callflows", ids.user_callflow_id)
 
     [drift] = services.drift(TEAM).drifted
 
@@ -272,8 +284,7 @@ def test_a_callflow_missing_on_the_pbx_is_named(services: Services, pbx: KazooPb
 def test_push_ours_makes_the_pbx_equal_to_ours_again(
     services: Services, pbx: KazooPbx, crossbar: CrossbarEmulator
 ) -> None:
-    made = services.create_group(ADMIN, SUPPORT)
-    ids = made.view.pbx
+    ids = made(services)
     ours = services.compiled(TEAM, "Support")
     edit_on_the_pbx(pbx, ids.base_callflow_id, ring_bob_for(30))
     assert services.drift(TEAM).drifted
@@ -289,10 +300,11 @@ def test_push_ours_makes_the_pbx_equal_to_ours_again(
 def test_adopt_pbx_makes_ours_equal_to_the_pbx_and_records_a_revision(
     services: Services, pbx: KazooPbx
 ) -> None:
-    made = services.create_group(ADMIN, SUPPORT)
-    edit_on_the_pbx(pbx, made.view.pbx.base_callflow_id, ring_bob_for(30))
+    ids = made(services)
+    edit_on_the_pbx(pbx, ids.base_callflow_id, ring_bob_for(30))
 
     taken = services.adopt_pbx(ADMIN, "Support")
+    services.push_pending(TEAM)
 
     assert taken.view.group.member(BOB) == Member(user_id=BOB, start=0, end=30)
     assert services.drift(TEAM).empty
@@ -304,12 +316,12 @@ def test_adopt_pbx_makes_ours_equal_to_the_pbx_and_records_a_revision(
 def test_a_pbx_version_that_cannot_be_read_says_why_and_cannot_be_taken(
     services: Services, pbx: KazooPbx
 ) -> None:
-    made = services.create_group(ADMIN, SUPPORT)
+    ids = made(services)
 
     def strategy(callflow: dict[str, object]) -> None:
         callflow["flow"]["data"]["strategy"] = "weighted_random"  # type: ignore[index]
 
-    edit_on_the_pbx(pbx, made.view.pbx.base_callflow_id, strategy)
+    edit_on_the_pbx(pbx, ids.base_callflow_id, strategy)
 
     [drift] = services.drift(TEAM).drifted
     assert not drift.pbx_readable
@@ -323,8 +335,8 @@ def test_a_pbx_version_that_cannot_be_read_says_why_and_cannot_be_taken(
 def test_only_admins_push_adopt_or_take_the_pbx_version(
     services: Services, crossbar: CrossbarEmulator, pbx: KazooPbx
 ) -> None:
-    made = services.create_group(ADMIN, SUPPORT)
-    edit_on_the_pbx(pbx, made.view.pbx.base_callflow_id, ring_bob_for(30))
+    ids = made(services)
+    edit_on_the_pbx(pbx, ids.base_callflow_id, ring_bob_for(30))
     seed_example_group(crossbar)
     before = services.drift(TEAM)
 
@@ -359,7 +371,7 @@ def test_a_json_file_edited_by_hand_shows_as_drift(file_services: Services, tmp_
         extension="301",
         members=tuple(Member(user_id=user_id) for user_id, _ in users),
     )
-    ids = file_services.create_group(ADMIN, group).view.pbx
+    ids = made(file_services, group)
     assert file_services.drift(TEAM).empty
     path = tmp_path / "pbx" / "callflows" / f"{ids.base_callflow_id}.json"
     document = json.loads(path.read_text())
@@ -383,7 +395,7 @@ def test_a_group_file_set_made_by_hand_is_adoptable_on_the_file_backend(
 ) -> None:
     users = list(file_services.directory(TEAM).users)[:1]
     group = Group(name="Desk", extension="301", members=(Member(user_id=users[0]),))
-    ids = file_services.create_group(ADMIN, group).view.pbx
+    ids = made(file_services, group)
     # the same three files under other ids, as if copied in by hand: a group groupbot
     # does not know
     root = tmp_path / "pbx"
@@ -407,6 +419,40 @@ def test_a_group_file_set_made_by_hand_is_adoptable_on_the_file_backend(
     )
 
     file_services.adopt(ADMIN, "Back desk")
+    file_services.push_pending(TEAM)
 
     assert file_services.get_group(TEAM, "302").pbx.group_id == "1" * 32
     assert file_services.drift(TEAM).empty
+
+
+def test_push_ours_while_the_pbx_is_down_is_queued_and_says_so(
+    services: Services, pbx: KazooPbx, crossbar: CrossbarEmulator
+) -> None:
+    ids = made(services)
+    edit_on_the_pbx(pbx, ids.base_callflow_id, ring_bob_for(30))
+    crossbar.down()
+
+    queued = services.push_ours(ADMIN, "Support")
+
+    assert queued.pbx_error is not None
+    assert queued.view.pbx_pending
+    assert queued.warnings[0].startswith("The PBX has not taken Support yet (")
+    crossbar.up()
+    [drift] = services.drift(TEAM).drifted
+    assert drift.pending  # the PBX may only be waiting for ours
+    services.push_pending(TEAM)
+    assert services.drift(TEAM).empty
+
+
+def test_a_group_of_ours_deleted_on_the_pbx_is_named(services: Services, pbx: KazooPbx) -> None:
+    made(services)
+    made(services, Group(name="Desk", extension="302", members=(Member(user_id=CAROL),)))
+    desk = services.get_group(TEAM, "Desk").pbx
+    pbx.delete_group(desk)
+
+    report = services.drift(TEAM)
+
+    assert [(d.name, d.lines) for d in report.drifted] == [
+        ("Desk", ("the PBX does not have Desk",))
+    ]
+    assert report.in_sync == ("Support",)
