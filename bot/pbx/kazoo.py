@@ -24,7 +24,8 @@ as compiled, and no mapping is needed. What the services can call:
 - ``delete(collection, id)``: already gone is fine.
 - ``push_group(documents, ids)`` / ``delete_group(ids)``: the three documents in
   SmartPBX's order (group → baseGroup → userGroup; removal in reverse).
-- ``read(collection, id)`` and ``list(collection, **filters)`` for drift and adoption.
+- ``read(collection, id)`` and ``list(collection, **filters)``; for drift and adoption,
+  ``read_group(ids)`` and ``ring_groups()`` (``bot.pbx.documents.DocumentReader``).
 - ``read_directory()``: the account's users, devices, voicemail boxes, menus and media
   (``bot.pbx.directory``), from crossbar's listings.
 
@@ -35,6 +36,7 @@ the group needs new ids. ``KazooAccountBinder`` implements ``AccountBinder``.
 
 from __future__ import annotations
 
+import builtins
 import re
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -54,6 +56,7 @@ from bot.pbx.directory import (
     DirectoryVoicemailBox,
     PbxDirectory,
 )
+from bot.pbx.documents import RING_GROUP_TYPES, PbxRingGroup, ReadGroup, ring_groups_of
 
 CONNECT_TIMEOUT_S = 3.0
 READ_TIMEOUT_S = 10.0
@@ -354,6 +357,33 @@ class KazooPbx:
         """The listing's rows (crossbar's summaries, not whole documents), every page;
         ``filters`` are crossbar's query filters (``filter_type="baseGroup"``)."""
         return self.client.list(self.path(collection), filters)
+
+    def read_group(self, ids: PbxIds) -> ReadGroup:
+        """The group's three documents by their ids (``bot.pbx.documents``)."""
+        return ReadGroup(
+            self.read("groups", ids.group_id),
+            self.read("callflows", ids.base_callflow_id),
+            self.read("callflows", ids.user_callflow_id),
+        )
+
+    def ring_groups(self) -> builtins.list[PbxRingGroup]:
+        """Every ring group of the account, as SmartPBX's Groups tab finds them (the group
+        listing, and the callflows with a ``group_id``), read whole: two listings, then
+        one GET per group document and per baseGroup/userGroup callflow."""
+        rows = self.list("callflows", has_key="group_id")
+        wanted = [r for r in rows if r.get("type") in RING_GROUP_TYPES]
+        group_ids = {str(r["group_id"]) for r in wanted if isinstance(r.get("group_id"), str)}
+        groups = [g for g in self.list("groups") if g.get("id") in group_ids]
+        return ring_groups_of(self._whole("groups", groups), self._whole("callflows", wanted))
+
+    def _whole(self, collection: str, rows: Sequence[JsonDoc]) -> builtins.list[JsonDoc]:
+        found: builtins.list[JsonDoc] = []
+        for row in rows:
+            doc_id = str(row["id"])
+            document = self.read(collection, doc_id)
+            if document is not None:  # deleted since the listing
+                found.append({**document, "id": doc_id})
+        return found
 
     def push_group(self, documents: GroupDocuments, ids: PbxIds) -> None:
         """The three documents in SmartPBX's order, so nothing refers to a missing one."""

@@ -9,6 +9,7 @@ behind: ``remove_leftovers`` removes those, when the adapter is built and from t
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import re
@@ -17,8 +18,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from bot.engine.documents import JsonDoc, canonical_json
+from bot.engine.documents import JsonDoc, PbxIds, canonical_json
 from bot.pbx import PbxRejected, PbxUnreachable
+from bot.pbx.documents import PbxRingGroup, ReadGroup, ring_groups_of
 
 log = logging.getLogger("groupbot.pbx")
 
@@ -84,6 +86,57 @@ class LocalPbx:
             target.unlink(missing_ok=True)
         except OSError as error:
             raise PbxUnreachable(f"cannot remove {target}: {error.strerror or error}") from error
+
+    # -- reading back (``bot.pbx.documents.DocumentReader``): someone may edit a file --
+
+    def read(self, collection: str, doc_id: str) -> JsonDoc | None:
+        """The document in its file, or None when there is no file; ``PbxRejected`` when
+        the file is not a JSON object (edited by hand), naming it."""
+        target = self.path(collection, doc_id)
+        try:
+            text = target.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            return None
+        except OSError as error:
+            raise PbxUnreachable(f"cannot read {target}: {error.strerror or error}") from error
+        try:
+            document = json.loads(text)
+        except ValueError as error:
+            raise PbxRejected(f"{target} is not valid JSON ({error})") from error
+        if not isinstance(document, dict):
+            raise PbxRejected(f"{target} does not hold a JSON object")
+        return document
+
+    def read_group(self, ids: PbxIds) -> ReadGroup:
+        return ReadGroup(
+            self.read("groups", ids.group_id),
+            self.read("callflows", ids.base_callflow_id),
+            self.read("callflows", ids.user_callflow_id),
+        )
+
+    def ring_groups(self) -> list[PbxRingGroup]:
+        """Every group file and callflow file, sorted into ring groups; a file that is not
+        a JSON object is left out (``read_group`` names it for a group of ours)."""
+        return ring_groups_of(self._all("groups"), self._all("callflows"))
+
+    def _all(self, collection: str) -> list[JsonDoc]:
+        folder = self.root / collection
+        found: list[JsonDoc] = []
+        try:
+            paths = sorted(folder.glob("*.json"))
+        except OSError:
+            return found
+        for path in paths:
+            if not SAFE_NAME.match(path.stem):
+                continue
+            try:
+                document = self.read(collection, path.stem)
+            except (PbxRejected, PbxUnreachable) as error:
+                log.warning("left out of the ring groups: %s", error)
+                continue
+            if document is not None:
+                found.append({**document, "id": path.stem})
+        return found
 
 
 def _stale_file(path: Path, cutoff: float) -> bool:

@@ -14,7 +14,9 @@ the modules behind it are laid out by use case:
 - ``directory``: the PBX directory and who a Slack user is on the PBX;
 - ``portable``: groups as portable YAML (export / import);
 - ``outbox``: pushing committed changes to the PBX;
-- ``storage``: recording storage: the report, threshold alerts, counting recordings.
+- ``storage``: recording storage: the report, threshold alerts, counting recordings;
+- ``drift``: the PBX's documents compared with ours (``drift``), and settling it
+  (``push_ours``, ``adopt_pbx``, ``adopt`` a ring group made in SmartPBX).
 
 How a write reaches the PBX. The group row, its revision and an outbox entry holding
 the compiled documents are committed in one transaction; only then is the outbox
@@ -36,6 +38,7 @@ change and delete it; everyone else reads. Creating a group is for admins.
 from __future__ import annotations
 
 from bot.services.directory import DirectoryUseCases
+from bot.services.drift import AdoptableGroup, DriftReport, DriftUseCases, GroupDrift
 from bot.services.portable import PortableUseCases
 from bot.services.storage import (
     GroupStorage,
@@ -74,7 +77,9 @@ from bot.services.workspace import (
 )
 
 
-class Services(PortableUseCases, DirectoryUseCases, WorkspaceUseCases, StorageUseCases):
+class Services(
+    PortableUseCases, DirectoryUseCases, WorkspaceUseCases, StorageUseCases, DriftUseCases
+):
     """Every use case; constructed once by ``bot.app`` with a unit-of-work factory, a PBX
     adapter, a clock and ``ServiceOptions``."""
 
@@ -86,9 +91,12 @@ __all__ = [
     "THRESHOLDS",
     "AccountBinding",
     "Actor",
+    "AdoptableGroup",
     "Clock",
     "DirectoryImport",
+    "DriftReport",
     "GroupChange",
+    "GroupDrift",
     "GroupStorage",
     "GroupSummary",
     "GroupView",

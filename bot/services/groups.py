@@ -328,8 +328,10 @@ class GroupUseCases(OutboxUseCases):
         *,
         label: str | None = None,
         restoring: bool = False,
+        ids: PbxIds | None = None,
     ) -> SaveResult:
-        """The one write path: ``record`` None creates the group, else replaces it
+        """The one write path: ``record`` None creates the group (with ``ids`` when it
+        already has documents on the PBX: adopted from SmartPBX), else replaces it
         (compare-and-set on its version: ``_StaleVersion`` if someone saved first).
         Group, revision and outbox entry commit together; then the outbox is pushed.
         The revision's summary is the difference in words, after ``label`` ("undo of
@@ -345,7 +347,7 @@ class GroupUseCases(OutboxUseCases):
         summary = describe_change(before, after, names_in(directory))
         if label:
             summary = f"{label}: {summary}"
-        ids = PbxIds.new() if record is None else ids_of(record)
+        ids = (ids or PbxIds.new()) if record is None else ids_of(record)
         own_id = None if record is None else ids.group_id
         _check_rules(after, directory, own_id, before, restoring)
         documents = _compile(after, ids, directory, before)
