@@ -14,7 +14,8 @@ the modules behind it are laid out by use case:
 - ``directory``: the PBX directory and who a Slack user is on the PBX;
 - ``portable``: groups as portable YAML (export / import);
 - ``outbox``: pushing committed changes to the PBX;
-- ``storage``: recording storage: the report, threshold alerts, counting recordings.
+- ``storage``: recording storage: the report, threshold alerts, counting recordings;
+- ``recording_url``: groupbot's recording endpoint: a group's URL, the workspace secret.
 
 How a write reaches the PBX. The group row, its revision and an outbox entry holding
 the compiled documents are committed in one transaction; only then is the outbox
@@ -37,6 +38,12 @@ from __future__ import annotations
 
 from bot.services.directory import DirectoryUseCases
 from bot.services.portable import PortableUseCases
+from bot.services.recording_url import (
+    NO_PUBLIC_URL,
+    RecordingTarget,
+    RecordingUrlUseCases,
+    SecretRotated,
+)
 from bot.services.storage import (
     GroupStorage,
     NotDelivered,
@@ -74,7 +81,13 @@ from bot.services.workspace import (
 )
 
 
-class Services(PortableUseCases, DirectoryUseCases, WorkspaceUseCases, StorageUseCases):
+class Services(
+    PortableUseCases,
+    RecordingUrlUseCases,
+    DirectoryUseCases,
+    WorkspaceUseCases,
+    StorageUseCases,
+):
     """Every use case; constructed once by ``bot.app`` with a unit-of-work factory, a PBX
     adapter, a clock and ``ServiceOptions``."""
 
@@ -83,6 +96,7 @@ __all__ = [
     "BYTES_PER_GB",
     "PERCENT_RANGE",
     "STORAGE_LIMIT_GB",
+    "NO_PUBLIC_URL",
     "THRESHOLDS",
     "AccountBinding",
     "Actor",
@@ -96,8 +110,11 @@ __all__ = [
     "OpenedGroup",
     "OutboxPush",
     "RecordingSeen",
+    "RecordingTarget",
+    "RecordingUrlUseCases",
     "Revision",
     "SaveResult",
+    "SecretRotated",
     "Sent",
     "ServiceOptions",
     "Services",
