@@ -94,9 +94,9 @@ class Services(
 
 __all__ = [
     "BYTES_PER_GB",
+    "NO_PUBLIC_URL",
     "PERCENT_RANGE",
     "STORAGE_LIMIT_GB",
-    "NO_PUBLIC_URL",
     "THRESHOLDS",
     "AccountBinding",
     "Actor",

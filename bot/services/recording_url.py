@@ -15,9 +15,9 @@ import hmac
 import secrets
 from dataclasses import dataclass
 
+from bot.engine.directory import Directory
 from bot.engine.model import CallRecording, Group
 from bot.errors import Forbidden, UserError
-from bot.engine.directory import Directory
 from bot.services.groups import GroupUseCases
 from bot.services.types import Actor, GroupChange, OpenedGroup
 from bot.storage.models import Workspace

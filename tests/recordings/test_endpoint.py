@@ -175,8 +175,11 @@ def test_the_same_recording_delivered_twice_is_kept_and_counted_once(site: Site)
 def test_an_oversize_upload_is_refused_before_its_body_is_read(site: Site) -> None:
     url = site.url_of("Sales")
     path = urlsplit(url).path + "/call_recording_big.mp3?call_id=big"
-    sock = raw(url, f"PUT {path} HTTP/1.1\r\nHost: x\r\nContent-Type: audio/mpeg\r\n"
-               f"Content-Length: {6 * MB}\r\n\r\n")
+    sock = raw(
+        url,
+        f"PUT {path} HTTP/1.1\r\nHost: x\r\nContent-Type: audio/mpeg\r\n"
+        f"Content-Length: {6 * MB}\r\n\r\n",
+    )
     sock.sendall(b"ID3\x04\x00\x00")  # a few bytes of the 6 MB announced
     started = time.monotonic()
     got = answer_of(sock)  # the server closes the connection after its answer
@@ -189,8 +192,11 @@ def test_an_oversize_upload_is_refused_before_its_body_is_read(site: Site) -> No
 def test_a_chunked_upload_over_5_mb_is_cut_off_while_streaming(site: Site) -> None:
     url = site.url_of("Sales")
     path = urlsplit(url).path + "/call_recording_chunked.mp3"
-    sock = raw(url, f"PUT {path} HTTP/1.1\r\nHost: x\r\nContent-Type: audio/mpeg\r\n"
-               "Transfer-Encoding: chunked\r\n\r\n")
+    sock = raw(
+        url,
+        f"PUT {path} HTTP/1.1\r\nHost: x\r\nContent-Type: audio/mpeg\r\n"
+        "Transfer-Encoding: chunked\r\n\r\n",
+    )
     chunk = b"ID3" + b"\x00" * (256 * 1024 - 3)
     sent = 0
     try:
@@ -230,8 +236,11 @@ def test_a_text_body_is_refused_by_type_and_by_its_bytes(site: Site) -> None:
 def test_a_client_hanging_up_midway_leaves_no_file_and_counts_nothing(site: Site) -> None:
     url = site.url_of("Sales")
     path = urlsplit(url).path + "/call_recording_cut.mp3?call_id=cut"
-    sock = raw(url, f"PUT {path} HTTP/1.1\r\nHost: x\r\nContent-Type: audio/mpeg\r\n"
-               f"Content-Length: {MB}\r\n\r\n")
+    sock = raw(
+        url,
+        f"PUT {path} HTTP/1.1\r\nHost: x\r\nContent-Type: audio/mpeg\r\n"
+        f"Content-Length: {MB}\r\n\r\n",
+    )
     sock.sendall(MP3)  # 10 kB of the 1 MB announced, then the PBX goes away
     folder = site.settings.recordings_dir / TEAM / site.sales
     deadline = time.monotonic() + 10
