@@ -6,9 +6,10 @@ deadline and a size bound (``HeadDeadlineProtocol`` gives the head a deadline to
 checks Slack's signature on the body it read, and only then hands the request to the
 synchronous Bolt app on a bounded pool of threads. So a client that stalls costs a
 socket and a few kilobytes, never a thread, and nothing of ours reads a body whose
-signature did not hold. ``/recordings/…`` is groupbot's recording endpoint
-(``bot.recording_endpoint``), off (404) without GROUPBOT_PUBLIC_URL. The OAuth pages (``/slack/install`` and
+signature did not hold. The OAuth pages (``/slack/install`` and
 ``/slack/oauth_redirect``) are GETs Slack does not sign; they go to Bolt's OAuth flow.
+``/recordings/…`` is groupbot's recording endpoint (``bot.recording_endpoint``), off
+(404) without GROUPBOT_PUBLIC_URL.
 """
 
 from __future__ import annotations

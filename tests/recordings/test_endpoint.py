@@ -134,7 +134,8 @@ def answer_of(sock: socket.socket) -> bytes:
 
 def test_put_and_post_of_mp3_and_wav_are_kept_in_the_layout_and_counted(site: Site) -> None:
     url = site.url_of("Sales")
-    assert url.startswith(site.base + "/recordings/") and url.endswith(f"/{site.sales}")
+    assert url.startswith(site.base + "/recordings/")
+    assert url.endswith(f"/{site.sales}")
 
     assert send(url, MP3)[0] == 201  # PUT, Kazoo's default
     tail = "/call_recording_c2.wav?call_id=c2"
@@ -186,7 +187,8 @@ def test_an_oversize_upload_is_refused_before_its_body_is_read(site: Site) -> No
     sock.close()
     assert got.startswith(b"HTTP/1.1 413 ")
     assert time.monotonic() - started < 2  # answered at once, not after waiting for 6 MB
-    assert site.used() == (0, 0) and site.files() == []
+    assert site.used() == (0, 0)
+    assert site.files() == []
 
 
 def test_a_chunked_upload_over_5_mb_is_cut_off_while_streaming(site: Site) -> None:
@@ -210,7 +212,8 @@ def test_a_chunked_upload_over_5_mb_is_cut_off_while_streaming(site: Site) -> No
     # the server stopped reading at 5 MB: a 413, or the connection reset under it
     assert got.startswith(b"HTTP/1.1 413 ") or got == b""
     assert sent < 6 * MB or got  # it did not take the whole body
-    assert site.used() == (0, 0) and site.files() == []
+    assert site.used() == (0, 0)
+    assert site.files() == []
 
 
 def test_a_wrong_secret_or_group_is_not_found(site: Site) -> None:
@@ -220,7 +223,8 @@ def test_a_wrong_secret_or_group_is_not_found(site: Site) -> None:
     assert send(wrong, MP3)[0] == 404
     assert send(url.replace(site.sales, "f" * 32), MP3)[0] == 404
     assert send(site.base + "/recordings/", MP3, tail="")[0] == 404
-    assert site.used() == (0, 0) and site.files() == []
+    assert site.used() == (0, 0)
+    assert site.files() == []
 
 
 def test_a_text_body_is_refused_by_type_and_by_its_bytes(site: Site) -> None:
@@ -230,7 +234,8 @@ def test_a_text_body_is_refused_by_type_and_by_its_bytes(site: Site) -> None:
     assert send(url, b"hello, this is text", content_type="audio/mpeg")[0] == 415
     # says wav, is mp3
     assert send(url, MP3, content_type="audio/wav")[0] == 415
-    assert site.used() == (0, 0) and site.files() == []
+    assert site.used() == (0, 0)
+    assert site.files() == []
 
 
 def test_a_client_hanging_up_midway_leaves_no_file_and_counts_nothing(site: Site) -> None:
@@ -251,7 +256,8 @@ def test_a_client_hanging_up_midway_leaves_no_file_and_counts_nothing(site: Site
     while any(folder.glob(".*.part")):  # the server has seen the hang-up
         assert time.monotonic() < deadline, "the cut upload's file stayed"
         time.sleep(0.01)
-    assert site.files() == [] and site.used() == (0, 0)
+    assert site.files() == []
+    assert site.used() == (0, 0)
     # the same recording delivered again in full is kept
     assert send(url, MP3, tail="/call_recording_cut.mp3?call_id=cut")[0] == 201
     assert site.used() == (len(MP3), 1)
@@ -299,9 +305,11 @@ def test_rotating_the_secret_rewrites_every_group_recording_to_groupbot(site: Si
 
     rotated = site.services.rotate_recording_secret(ADMIN)
 
-    assert sorted(rotated.rewritten) == ["Sales", "Support"] and rotated.failed == ()
+    assert sorted(rotated.rewritten) == ["Sales", "Support"]
+    assert rotated.failed == ()
     new_sales = site.services.recording_url_for(TEAM, "Sales")
-    assert new_sales != sales_url and new_sales.startswith(PUBLIC + "/recordings/")
+    assert new_sales != sales_url
+    assert new_sales.startswith(PUBLIC + "/recordings/")
     assert _compiled_url(site, "Sales") == new_sales
     assert _compiled_url(site, "Support") == site.services.recording_url_for(TEAM, "Support")
     # each rewrite went through the change path: a revision says what changed
