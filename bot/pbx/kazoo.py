@@ -536,7 +536,8 @@ class KazooAccountBinder:
             return client.authenticate()
 
 
-# crossbar.maximum_range's default (crossbar.hrl 203): the longest created_from..created_to
+# the longest created_from..created_to asked for: crossbar.maximum_range's default is
+# 31 days and an hour (crossbar.hrl 203-206; docs/storage.md)
 MAX_RANGE = timedelta(days=31)
 GREGORIAN_OFFSET = 62167219200  # Kazoo's timestamps are seconds since 0000-01-01
 

@@ -56,8 +56,9 @@ PVT_TYPES = {
 DEFAULT_PAGE_SIZE = 50  # crossbar.pagination_page_size (cb_context.erl 131)
 # Call recordings live in the account's monthly databases (MODBs) as ``call_recording``
 # documents; ``GET /v2/accounts/{id}/recordings`` lists them by creation time, in a
-# ``created_from``/``created_to`` range of at most ``crossbar.maximum_range`` (31 days;
-# crossbar_view.erl 584-613, crossbar.hrl 203), whole documents with
+# ``created_from``/``created_to`` range of at most ``crossbar.maximum_range`` (crossbar_view.erl
+# 584-613; its default is 31 days and an hour, crossbar.hrl 203-206: refused here past 31
+# days, stricter), whole documents with
 # ``_read_only.content_types`` (cb_recordings.erl 126-147).
 PVT_TYPES["recordings"] = "call_recording"
 MAX_RANGE_S = 31 * 24 * 3600
