@@ -18,8 +18,10 @@ from bot.config import Settings
 from bot.engine.model import CallRecording, Features, Group, Member
 from bot.errors import Forbidden, UserError
 from bot.jobs import run_job
+from bot.recording_endpoint import RecordingEndpoint
 from bot.services import Actor, Services, WorkspaceSettings
 from bot.storage.directory_file import demo_directory_text
+from bot.web import SlackFront
 from tests.slack import live
 
 TEAM = "T0RECORD"
@@ -261,6 +263,28 @@ def test_a_client_hanging_up_midway_leaves_no_file_and_counts_nothing(site: Site
     # the same recording delivered again in full is kept
     assert send(url, MP3, tail="/call_recording_cut.mp3?call_id=cut")[0] == 201
     assert site.used() == (len(MP3), 1)
+
+
+def test_an_upload_slower_than_the_body_deadline_is_dropped(tmp_path: Path) -> None:
+    settings = _settings(tmp_path)
+    services, _sales = _world(settings)
+    endpoint = RecordingEndpoint(services, settings.recordings_dir, body_seconds=0.5)
+    front = SlackFront(create_app(settings, services), "secret", recordings=endpoint)
+    with live.serve(front) as base:
+        url = base + urlsplit(services.recording_url_for(TEAM, "Sales")).path
+        path = urlsplit(url).path + "/call_recording_slow.mp3"
+        sock = raw(
+            url,
+            f"PUT {path} HTTP/1.1\r\nHost: x\r\nContent-Type: audio/mpeg\r\n"
+            f"Content-Length: {len(MP3)}\r\n\r\n",
+        )
+        sock.sendall(MP3[:100])  # and nothing more
+        got = answer_of(sock)
+        sock.close()
+    assert got.startswith(b"HTTP/1.1 408 ")
+    files = [p for p in settings.recordings_dir.rglob("*") if p.is_file()]
+    assert files == []
+    assert services.storage_report(TEAM).recordings == 0
 
 
 # -- without GROUPBOT_PUBLIC_URL; the secret's rotation ----------------------------------------
