@@ -105,7 +105,6 @@ class RecordingEndpoint:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         headers = _headers(scope)
-        # until the body is read in full, an answer must close the connection
         parts = scope["path"][len(PATH_PREFIX) :].split("/")
         if len(parts) < 2 or not SECRET.fullmatch(parts[0]) or not GROUP_ID.fullmatch(parts[1]):
             return await _answer(send, 404, "not found\n")
@@ -203,11 +202,16 @@ class RecordingEndpoint:
 
 def _place(part: Path, final: Path) -> bool:
     """Move the complete file into place; False (and the copy dropped) when a file of
-    that recording is there already. A hard link never replaces an existing name."""
+    that recording is there already. A hard link never replaces an existing name; on a
+    file system without hard links, a rename unless the name is taken."""
     try:
         os.link(part, final)
     except FileExistsError:
         return False
+    except OSError:
+        if final.exists():
+            return False
+        os.replace(part, final)
     finally:
         part.unlink(missing_ok=True)
     return True
@@ -275,6 +279,8 @@ def _declared_length(headers: Mapping[str, str]) -> int | None:
 async def _answer(
     send: Send, status: int, text: str, *, read: bool = False, allow: bool = False
 ) -> None:
+    """A plain answer; unless the body was ``read`` in full, with the connection closed
+    (uvicorn would otherwise go on reading the rest of it, with no deadline)."""
     body = text.encode()
     headers: list[tuple[bytes, bytes]] = [
         (b"content-type", b"text/plain; charset=utf-8"),
