@@ -123,13 +123,18 @@ def create_app(settings: Settings, services: Services, client: WebClient | None 
     return app
 
 
-def asgi_app(app: App, settings: Settings) -> SlackFront:
+def asgi_app(app: App, settings: Settings, services: Services | None = None) -> SlackFront:
     """What ``groupbot serve`` serves: ``bot.web``'s front (health, body deadline and size
-    bound, signature check) before ``app``."""
+    bound, signature check) before ``app``, and with ``services`` and GROUPBOT_PUBLIC_URL
+    set, groupbot's recording endpoint (``bot.recording_endpoint``)."""
+    from bot.recording_endpoint import RecordingEndpoint
     from bot.web import SlackFront
 
     assert settings.slack_signing_secret
-    return SlackFront(app, settings.slack_signing_secret)
+    endpoint = None
+    if services is not None and settings.groupbot_public_url:
+        endpoint = RecordingEndpoint(services, settings.recordings_dir)
+    return SlackFront(app, settings.slack_signing_secret, recordings=endpoint)
 
 
 def freeze_startup_heap() -> None:
@@ -156,7 +161,8 @@ def cli_serve(args: argparse.Namespace) -> int:
 
     def build() -> SlackFront:
         # runs in each worker after the fork, so no DB connection crosses processes
-        front = asgi_app(create_app(settings, build_services(settings)), settings)
+        services = build_services(settings)
+        front = asgi_app(create_app(settings, services), settings, services)
         freeze_startup_heap()  # the worker serves next: keep full GCs off start-up
         return front
 
@@ -376,6 +382,7 @@ def build_services(
         binder=account_binder(settings, adapter, binder),
         # the file backend's recordings are the files there (Kazoo's: its API)
         recordings_dir=settings.recordings_dir if settings.pbx_backend == "file" else None,
+        public_url=settings.groupbot_public_url or None,
     )
     services = Services(
         unit_of_work_factory(make_session_factory(engine)),

@@ -31,6 +31,8 @@ class Settings(BaseSettings):
     # comma-separated in the environment, not JSON
     groupbot_admins: Annotated[frozenset[str], NoDecode] = Field(default_factory=frozenset)
     recordings_dir: Path = Path("./recordings")
+    # the base URL the PBX reaches groupbot at (its recording endpoint); unset: off
+    groupbot_public_url: str | None = None
     port: int = 3000
 
     @field_validator("groupbot_admins", mode="before")

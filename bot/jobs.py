@@ -13,8 +13,9 @@ of its work did not happen (the scheduler logs it and tries again at the next ru
   kazoo``), so users, devices, boxes, menus and media made on the PBX reach groupbot.
   What a group still uses is never dropped: the job then changes nothing and fails
   naming each group and what it uses.
-- ``recordings-sync``, every 15 minutes: count new recordings (with the file backend,
-  the files in RECORDINGS_DIR; docs/storage.md).
+- ``recordings-sync``, every 15 minutes: count new recordings (with Kazoo, those its
+  API lists since the last run; with the file backend, the files in RECORDINGS_DIR;
+  docs/storage.md).
 - ``storage-alerts``, hourly: post an alert for each storage threshold crossed upward.
 - ``storage-report``, daily at 09:00 in each workspace's time zone (one schedule per
   workspace with an alert channel, kept by the clock): the storage report and chart.
@@ -113,8 +114,14 @@ def _changes(count: int) -> str:
 
 
 def sync_recordings(services: Services, now: datetime, workspace: str | None = None) -> str:
-    """``recordings-sync``: count the recordings groupbot has not counted yet."""
-    return services.count_recording_files(workspace)
+    """``recordings-sync``: count the recordings groupbot has not counted yet: Kazoo's
+    (``PBX_BACKEND=kazoo``, listed since the last run) or the files in RECORDINGS_DIR."""
+    from bot.errors import UserError
+
+    try:
+        return services.sync_recordings(workspace)
+    except UserError as error:
+        raise JobFailed(error.message) from error
 
 
 def check_storage_alerts(services: Services, now: datetime, workspace: str | None = None) -> str:

@@ -8,6 +8,8 @@ synchronous Bolt app on a bounded pool of threads. So a client that stalls costs
 socket and a few kilobytes, never a thread, and nothing of ours reads a body whose
 signature did not hold. The OAuth pages (``/slack/install`` and
 ``/slack/oauth_redirect``) are GETs Slack does not sign; they go to Bolt's OAuth flow.
+``/recordings/…`` is groupbot's recording endpoint (``bot.recording_endpoint``), off
+(404) without GROUPBOT_PUBLIC_URL.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from uvicorn.protocols.http.h11_impl import H11Protocol
 
 if TYPE_CHECKING:
     from bot.config import Settings
+    from bot.recording_endpoint import RecordingEndpoint
 
 log = logging.getLogger("groupbot.web")
 
@@ -36,6 +39,7 @@ Send = Callable[[Message], Awaitable[None]]
 
 EVENTS_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
+RECORDINGS_PATH = "/recordings/"
 # Slack's payloads are small (a full 100-block modal is well under 250 kB); refuse more.
 MAX_BODY_BYTES = 1 << 20
 # Slack sends a whole payload in one go, in milliseconds; a body still incomplete after
@@ -72,8 +76,10 @@ class SlackFront:
         threads: int = REQUEST_THREADS,
         body_seconds: float = BODY_SECONDS,
         max_body_bytes: int = MAX_BODY_BYTES,
+        recordings: RecordingEndpoint | None = None,
     ) -> None:
         self.app = app
+        self.recordings = recordings
         self.verifier = SignatureVerifier(signing_secret)
         self.body_seconds = body_seconds
         self.max_body_bytes = max_body_bytes
@@ -102,6 +108,8 @@ class SlackFront:
             elif message["type"] == "lifespan.shutdown":
                 # uvicorn has let the requests in progress finish; their threads are idle
                 self.pool.shutdown(wait=True)
+                if self.recordings is not None:
+                    self.recordings.close()
                 await send({"type": "lifespan.shutdown.complete"})
                 return
 
@@ -113,6 +121,10 @@ class SlackFront:
         unread = "content-length" in headers or "transfer-encoding" in headers
         if path == HEALTH_PATH:
             return await _plain(send, 200, "ok\n", close=unread)
+        if path.startswith(RECORDINGS_PATH):
+            if self.recordings is None:  # GROUPBOT_PUBLIC_URL unset: no endpoint
+                return await _plain(send, 404, "not found\n", close=unread)
+            return await self.recordings(scope, receive, send)
         query = scope.get("query_string", b"").decode("latin-1")
         if method == "GET" and path in self.oauth:
             handle = self.oauth[path]

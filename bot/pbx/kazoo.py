@@ -41,6 +41,7 @@ import re
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from types import TracebackType
 from typing import Any
 
@@ -385,6 +386,21 @@ class KazooPbx:
                 found.append({**document, "id": doc_id})
         return found
 
+    def list_recordings(
+        self, created_from: datetime, created_to: datetime
+    ) -> Sequence[PbxRecording]:
+        """The account's call recordings created in [created_from, created_to], every page.
+
+        Crossbar refuses a range over ``crossbar.maximum_range`` (31 days by default,
+        crossbar_view.erl 584-613): callers ask in windows of at most ``MAX_RANGE``.
+        Each row is the whole ``call_recording`` document (cb_recordings.erl 126-147)."""
+        params = {
+            "created_from": str(_gregorian(created_from)),
+            "created_to": str(_gregorian(created_to)),
+        }
+        rows = self.client.list(self.path("recordings"), params)
+        return [recording_of(row, created_to) for row in rows if isinstance(row, Mapping)]
+
     def push_group(self, documents: GroupDocuments, ids: PbxIds) -> None:
         """The three documents in SmartPBX's order, so nothing refers to a missing one."""
         for collection, doc_id, document in documents.by_collection(ids):
@@ -548,3 +564,98 @@ class KazooAccountBinder:
             read_timeout=self.read_timeout,
         ) as client:
             return client.authenticate()
+
+
+# the longest created_from..created_to asked for: crossbar.maximum_range's default is
+# 31 days and an hour (crossbar.hrl 203-206; docs/storage.md)
+MAX_RANGE = timedelta(days=31)
+GREGORIAN_OFFSET = 62167219200  # Kazoo's timestamps are seconds since 0000-01-01
+
+
+def _gregorian(at: datetime) -> int:
+    return int(at.timestamp()) + GREGORIAN_OFFSET
+
+
+def from_gregorian(seconds: int) -> datetime:
+    return datetime.fromtimestamp(seconds - GREGORIAN_OFFSET, UTC)
+
+
+# What a recording weighs when its document gives no attachment length, by format:
+# FreeSWITCH records for Kazoo at the call's rate, 8 kHz for a narrowband (PSTN) call;
+# wav is 16-bit PCM, one channel (16,000 B/s, plus its 44-byte header); mp3 is
+# mod_shout's LAME at 16 kbit/s per 8 kHz (2,000 B/s). docs/storage.md says why.
+BYTES_PER_SECOND = {"wav": 16_000, "mp3": 2_000}
+WAV_HEADER = 44
+
+
+@dataclass(frozen=True)
+class PbxRecording:
+    """One of the account's call recordings, as its ``call_recording`` document says."""
+
+    recording_id: str
+    bytes: int
+    measured: bool  # bytes from the attachment's length; False: from the duration
+    created_at: datetime
+    format: str  # "mp3" | "wav"
+    call_id: str
+    duration_ms: int
+    origin: str  # "callflow : <callflow name>" (cf_record_call.erl 27-30)
+    url: str  # the record_call's upload URL, "" when Kazoo stored it itself
+
+
+def recording_of(row: Mapping[str, Any], listed_to: datetime) -> PbxRecording:
+    """A listing's row as a ``PbxRecording`` (fields from media_recording.erl 183-214)."""
+    kind = _recording_format(row)
+    duration_ms = _integer(row.get("duration_ms"))
+    if duration_ms is None:
+        duration_ms = (_integer(row.get("duration")) or 0) * 1000
+    attachments = row.get("_attachments")
+    lengths = [
+        _integer(meta.get("length"))
+        for meta in (attachments.values() if isinstance(attachments, Mapping) else ())
+        if isinstance(meta, Mapping)
+    ]
+    known = [n for n in lengths if n is not None]
+    size = sum(known)
+    if not known:
+        size = duration_ms * BYTES_PER_SECOND[kind] // 1000
+        size += WAV_HEADER if kind == "wav" else 0
+    # "start" is when the recording began (the end minus its duration); else the
+    # document's creation; else the end of the window it was listed in
+    started = _integer(row.get("start")) or _integer(row.get("pvt_created"))
+    created = from_gregorian(started) if started else listed_to
+    return PbxRecording(
+        recording_id=str(row.get("id") or row.get("_id") or ""),
+        bytes=size,
+        measured=bool(known),
+        created_at=created,
+        format=kind,
+        call_id=_text(row.get("call_id")),
+        duration_ms=duration_ms,
+        origin=_text(row.get("origin")),
+        url=_text(row.get("url")),
+    )
+
+
+def _recording_format(row: Mapping[str, Any]) -> str:
+    # media_type is the file's extension (media_recording.erl 183, 192), dot and all
+    media = _text(row.get("media_type")).lstrip(".").lower()
+    if media in BYTES_PER_SECOND:
+        return media
+    read_only = row.get("_read_only")
+    types = read_only.get("content_types") if isinstance(read_only, Mapping) else None
+    for content_type in types if isinstance(types, list) else ():
+        if "wav" in str(content_type):
+            return "wav"
+    name = _text(row.get("name")).lower()
+    return "wav" if name.endswith(".wav") else "mp3"
+
+
+def _integer(value: Any) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and value.isascii() and value.isdigit():
+        return int(value)
+    return None

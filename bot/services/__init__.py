@@ -17,6 +17,7 @@ the modules behind it are laid out by use case:
 - ``storage``: recording storage: the report, threshold alerts, counting recordings;
 - ``drift``: the PBX's documents compared with ours (``drift``), and settling it
   (``push_ours``, ``adopt_pbx``, ``adopt`` a ring group made in SmartPBX).
+- ``recording_url``: groupbot's recording endpoint: a group's URL, the workspace secret.
 
 How a write reaches the PBX. The group row, its revision and an outbox entry holding
 the compiled documents are committed in one transaction; only then is the outbox
@@ -40,7 +41,14 @@ from __future__ import annotations
 from bot.services.directory import DirectoryUseCases
 from bot.services.drift import AdoptableGroup, DriftReport, DriftUseCases, GroupDrift
 from bot.services.portable import PortableUseCases
+from bot.services.recording_url import (
+    NO_PUBLIC_URL,
+    RecordingTarget,
+    RecordingUrlUseCases,
+    SecretRotated,
+)
 from bot.services.storage import (
+    DriftUseCases,
     GroupStorage,
     NotDelivered,
     RecordingSeen,
@@ -78,7 +86,12 @@ from bot.services.workspace import (
 
 
 class Services(
-    PortableUseCases, DirectoryUseCases, WorkspaceUseCases, StorageUseCases, DriftUseCases
+    PortableUseCases,
+    RecordingUrlUseCases,
+    DirectoryUseCases,
+    WorkspaceUseCases,
+    StorageUseCases,
+    DriftUseCases,
 ):
     """Every use case; constructed once by ``bot.app`` with a unit-of-work factory, a PBX
     adapter, a clock and ``ServiceOptions``."""
@@ -86,6 +99,7 @@ class Services(
 
 __all__ = [
     "BYTES_PER_GB",
+    "NO_PUBLIC_URL",
     "PERCENT_RANGE",
     "STORAGE_LIMIT_GB",
     "THRESHOLDS",
@@ -104,8 +118,11 @@ __all__ = [
     "OpenedGroup",
     "OutboxPush",
     "RecordingSeen",
+    "RecordingTarget",
+    "RecordingUrlUseCases",
     "Revision",
     "SaveResult",
+    "SecretRotated",
     "Sent",
     "ServiceOptions",
     "Services",

@@ -22,10 +22,13 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Literal, Protocol
+from typing import Literal, Protocol, runtime_checkable
 from zoneinfo import ZoneInfo
 
-from bot.errors import NotFound
+from bot.engine.compiler import ring_group_name
+from bot.errors import NotFound, UserError
+from bot.pbx import PbxError
+from bot.pbx.kazoo import MAX_RANGE, PbxRecording
 from bot.services.base import ServiceBase
 from bot.services.outbox import _group_name
 from bot.storage.models import Workspace
@@ -39,6 +42,12 @@ REPORT_DAYS = 30
 TOP_GROUPS = 5
 FORECAST_DAYS = 365
 FILE_BATCH = 1000
+# recordings-sync with Kazoo: each run lists again the last hour before the previous
+# run's end (a recording saved late, with an earlier creation time, is not missed; the
+# ids already counted are skipped), and a first run reaches back a year
+SYNC_OVERLAP = timedelta(hours=1)
+FIRST_SYNC = timedelta(days=365)
+ORIGIN_PREFIX = "callflow : "  # cf_record_call.erl 27-30
 
 Level = Literal["warning", "critical", "full"]
 
@@ -108,6 +117,17 @@ class RecordingSeen:
     pbx_group_id: str = ""  # "" when no group is known
     call_id: str = ""
     duration_ms: int = 0
+
+
+@runtime_checkable
+class RecordingLister(Protocol):
+    """A PBX that lists its account's call recordings (``bot.pbx.kazoo.KazooPbx``)."""
+
+    account_id: str
+
+    def list_recordings(
+        self, created_from: datetime, created_to: datetime
+    ) -> Sequence[PbxRecording]: ...
 
 
 class NotDelivered(Exception):
@@ -249,6 +269,73 @@ class StorageUseCases(ServiceBase):
             uow.commit()
             return added
 
+    def sync_recordings(self, team_id: str | None = None) -> str:
+        """``recordings-sync``: the PBX's new recordings (Kazoo), else the files of
+        RECORDINGS_DIR (the file backend). One line saying what was counted."""
+        if isinstance(self._pbx, RecordingLister):
+            return self.sync_pbx_recordings(self._pbx, team_id)
+        return self.count_recording_files(team_id)
+
+    def sync_pbx_recordings(self, lister: RecordingLister, team_id: str | None = None) -> str:
+        """Count the recordings the PBX made since the last run, for every workspace on
+        its account: listed in windows of at most 31 days (crossbar's maximum range),
+        every page; the end of each window listed is kept (``accounts.recordings_synced_to``)
+        so the next run starts there. Recordings uploaded to groupbot's own endpoint are
+        left to it. ``UserError`` when the PBX cannot be read (what was counted stays)."""
+        account = lister.account_id
+        now = self._clock()
+        with self._uow() as uow:
+            teams = [w.team_id for w in uow.workspaces.all() if w.account_id == account]
+            row = uow.workspaces.account(account)
+            mark = row.recordings_synced_to if row is not None else None
+            groups = {
+                ring_group_name(s.name).casefold(): s.pbx_group_id
+                for s in uow.groups.summaries(account)
+            }
+        if not teams or (team_id is not None and team_id not in teams):
+            who = f"workspace {team_id} is not" if team_id else "no workspace is"
+            return f"{who} set up on PBX account {account}: no recordings counted"
+        ours = (
+            f"{self.options.public_url.rstrip('/')}/recordings/" if self.options.public_url else ""
+        )
+        start = mark - SYNC_OVERLAP if mark is not None else now - FIRST_SYNC
+        listed = added = estimated = left = 0
+        while start < now:
+            end = min(start + MAX_RANGE, now)
+            try:
+                found = lister.list_recordings(start, end)
+            except PbxError as error:
+                raise UserError(
+                    f"Could not list PBX account {account}'s recordings from "
+                    f"{start:%Y-%m-%d %H:%M} UTC: {error}; counted {added} new before that"
+                ) from error
+            seen: list[RecordingSeen] = []
+            for recording in found:
+                listed += 1
+                if ours and recording.url.startswith(ours):
+                    left += 1  # uploaded to our endpoint, which counted it
+                    continue
+                estimated += not recording.measured
+                seen.append(_seen_on_pbx(recording, groups))
+            for batch_start in range(0, len(seen), FILE_BATCH):
+                batch = seen[batch_start : batch_start + FILE_BATCH]
+                for team in teams:
+                    added += self.add_recordings(team, batch)
+            with self._uow() as uow:
+                uow.workspaces.ensure_account(account, now)
+                synced = uow.workspaces.account(account)
+                assert synced is not None
+                synced.recordings_synced_to = end
+                uow.commit()
+            start = end
+        said = f"counted {added} new of {listed} recording{'' if listed == 1 else 's'} listed"
+        said += f" on PBX account {account}"
+        if estimated:
+            said += f" ({estimated} sized from their duration: no attachment length)"
+        if left:
+            said += f"; {left} uploaded to groupbot's endpoint were counted there"
+        return said
+
     def count_recording_files(self, team_id: str | None = None) -> str:
         """``recordings-sync`` with the file backend: count the files of RECORDINGS_DIR
         (docs/storage.md has the layout); what is already counted is skipped."""
@@ -312,6 +399,23 @@ def _new_recording(workspace_id: int, seen: RecordingSeen) -> NewRecording:
         created_at=seen.created_at,
         source=seen.source,
         pbx_group_id=seen.pbx_group_id,
+    )
+
+
+def _seen_on_pbx(recording: PbxRecording, groups: dict[str, str]) -> RecordingSeen:
+    """What the PBX listed, tied to the group whose userGroup callflow started it:
+    record_call's origin is "callflow : " and the callflow's name, "<group> Ring Group"
+    (a group renamed since is not found: its recording counts under no group)."""
+    label = recording.origin.removeprefix(ORIGIN_PREFIX).strip().casefold()
+    return RecordingSeen(
+        recording_id=recording.recording_id[:128],
+        bytes=recording.bytes,
+        created_at=recording.created_at,
+        format=recording.format,
+        source="pbx",
+        pbx_group_id=groups.get(label, "") if recording.origin.startswith(ORIGIN_PREFIX) else "",
+        call_id=recording.call_id[:128],
+        duration_ms=recording.duration_ms,
     )
 
 

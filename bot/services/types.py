@@ -182,6 +182,8 @@ class ServiceOptions:
     binder: AccountBinder | None = None
     # RECORDINGS_DIR, whose files ``recordings-sync`` counts (the file backend); None: none
     recordings_dir: Path | None = None
+    # GROUPBOT_PUBLIC_URL: where the PBX reaches groupbot's recording endpoint; None: off
+    public_url: str | None = None
 
     @property
     def binding(self) -> AccountBinding:

@@ -31,6 +31,9 @@ class Account(Base):
 
     id: Mapped[str32] = mapped_column(primary_key=True)  # Kazoo account id
     created_at: Mapped[datetime]
+    # ``recordings-sync`` with Kazoo: the end of the last window of the PBX's recordings
+    # listed in full (docs/storage.md); None until the first run
+    recordings_synced_to: Mapped[datetime | None]
 
 
 class Workspace(Base):
@@ -51,6 +54,10 @@ class Workspace(Base):
     warn_percent: Mapped[int] = mapped_column(default=80)
     critical_percent: Mapped[int] = mapped_column(default=95)
     full_percent: Mapped[int] = mapped_column(default=100)
+    # The random secret naming the workspace in its groups' groupbot recording URL, made
+    # when first needed; looked up by its SHA-256 (docs/storage.md, "The endpoint").
+    recording_secret: Mapped[str128 | None]
+    recording_secret_sha256: Mapped[str128 | None] = mapped_column(unique=True)
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
     updated_by: Mapped[str32 | None]

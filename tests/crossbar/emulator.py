@@ -54,6 +54,15 @@ PVT_TYPES = {
     "menus": "menu",
 }
 DEFAULT_PAGE_SIZE = 50  # crossbar.pagination_page_size (cb_context.erl 131)
+# Call recordings live in the account's monthly databases (MODBs) as ``call_recording``
+# documents; ``GET /v2/accounts/{id}/recordings`` lists them by creation time, in a
+# ``created_from``/``created_to`` range of at most ``crossbar.maximum_range`` (crossbar_view.erl
+# 584-613; its default is 31 days and an hour, crossbar.hrl 203-206: refused here past 31
+# days, stricter), whole documents with
+# ``_read_only.content_types`` (cb_recordings.erl 126-147).
+PVT_TYPES["recordings"] = "call_recording"
+MAX_RANGE_S = 31 * 24 * 3600
+GREGORIAN_OFFSET = 62167219200  # seconds from 0000-01-01 to 1970-01-01
 _REQUIRED = re.compile(r"^'(.+)' is a required property$")
 
 
@@ -187,6 +196,30 @@ class CrossbarEmulator:
         """Requests received, optionally of one verb and with ``path`` in their path."""
         with self.lock:
             return sum(1 for m, p in self.requests if method in (None, m) and path in p)
+
+    def seed_recording(
+        self,
+        doc: Mapping[str, Any],
+        created: datetime,
+        attachment_bytes: int | None = None,
+        account_id: str | None = None,
+    ) -> str:
+        """A call recording as media_recording.erl stores it, created at ``created``;
+        with ``attachment_bytes`` its audio is a CouchDB attachment of that length."""
+        doc_id = self.seed("recordings", doc, account_id)
+        with self.lock:
+            stored = self.accounts[account_id or self.account_id].docs[doc_id]
+            stored["pvt_created"] = int(created.timestamp()) + GREGORIAN_OFFSET
+            if attachment_bytes is not None:
+                kind = str(doc.get("media_type") or "mp3")
+                stored["_attachments"] = {
+                    f"{doc.get('name') or doc_id}": {
+                        "content_type": "audio/mpeg" if kind == "mp3" else "audio/x-wav",
+                        "length": attachment_bytes,
+                        "stub": True,
+                    }
+                }
+        return doc_id
 
     def expire_tokens(self) -> None:
         with self.lock:
@@ -373,6 +406,8 @@ class CrossbarEmulator:
     def _list(
         self, collection: str, docs: dict[str, Any], query: dict[str, str], token: str | None
     ) -> dict[str, Any]:
+        if collection == "recordings":
+            return self._list_recordings(docs, query, token)
         rows = sorted(
             (
                 (doc_id, doc)
@@ -398,6 +433,54 @@ class CrossbarEmulator:
             envelope["start_key"] = _encode_key(page[0][0])
         if start + size < len(summaries):
             envelope["next_start_key"] = _encode_key(summaries[start + size][0])
+        return envelope
+
+    def _list_recordings(
+        self, docs: dict[str, Any], query: dict[str, str], token: str | None
+    ) -> dict[str, Any]:
+        """crossbar_view:load_modb over the recordings: the range checked as
+        crossbar_view:time_range does, newest first, paged by view key."""
+        now = int(time.time()) + GREGORIAN_OFFSET
+        to = int(query.get("created_to") or now)
+        since = int(query.get("created_from") or to - MAX_RANGE_S)
+        if to - since < 0 or to - since > MAX_RANGE_S:
+            said = "is prior to" if to < since else f"is more than {MAX_RANGE_S} seconds from"
+            message = f"created_to {to} {said} created_from {since}"
+            error = {"message": message, "cause": since if to < since else to}
+            raise Reply(400, "validation error", {"created_from": {"date_range": error}})
+        rows = sorted(
+            (
+                (f"{doc['pvt_created']:012d}:{doc_id}", doc)
+                for doc_id, doc in docs.items()
+                if doc["pvt_type"] == "call_recording"
+                and not doc.get("pvt_deleted")
+                and since <= doc["pvt_created"] <= to
+            ),
+            reverse=True,
+        )
+        size = int(query.get("page_size") or self.page_size)
+        start = 0
+        if "start_key" in query:
+            key = _decode_key(query["start_key"])
+            start = next((i for i, (k, _) in enumerate(rows) if k == key), len(rows))
+        page = rows[start : start + size]
+        data = [
+            {
+                **_public(doc),
+                "id": doc["_id"],
+                **({"_attachments": doc["_attachments"]} if "_attachments" in doc else {}),
+                "_read_only": {
+                    "content_types": sorted(
+                        {a["content_type"] for a in (doc.get("_attachments") or {}).values()}
+                    )
+                },
+            }
+            for _, doc in page
+        ]
+        envelope = _envelope(data, token)
+        envelope["page_size"] = len(page)
+        if start + size < len(rows):
+            envelope["next_start_key"] = _encode_key(rows[start + size][0])
         return envelope
 
 

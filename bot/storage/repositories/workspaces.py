@@ -75,3 +75,12 @@ class Workspaces:
         self.session.add(workspace)
         self.session.flush()
         return workspace
+
+    def by_recording_secret_sha256(self, digest: str) -> Workspace | None:
+        """The workspace whose recording secret has this SHA-256 (hex)."""
+        return self.session.scalar(
+            select(Workspace).where(Workspace.recording_secret_sha256 == digest)
+        )
+
+    def account(self, account_id: str) -> Account | None:
+        return self.session.get(Account, account_id)
