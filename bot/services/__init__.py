@@ -48,7 +48,6 @@ from bot.services.recording_url import (
     SecretRotated,
 )
 from bot.services.storage import (
-    DriftUseCases,
     GroupStorage,
     NotDelivered,
     RecordingSeen,
