@@ -20,10 +20,9 @@ from bot.commands import people, roles, views
 from bot.commands.tell import tell
 from bot.commands.views import Message, ModalMeta
 from bot.commands.views.common import escape
-from bot.engine.directory import Directory
-from bot.engine.model import Group
+from bot.engine.edits import edit, updated
 from bot.engine.validation import parse_group
-from bot.errors import FieldErrors, Forbidden
+from bot.errors import FieldErrors, Forbidden, NotFound
 from bot.services import Actor, GroupChange, SaveResult, Services, WorkspaceSettings
 
 
@@ -46,11 +45,7 @@ def settings(
 ) -> None:
     who, meta, state = _submission(context, client, body, view)
     typed = views.read_settings(state)
-
-    def change(group: Group, directory: Directory) -> Group:
-        return parse_group({**group.model_dump(), **typed})
-
-    _change(context, roles.deps(context).services, who, meta, change, "settings")
+    _change(context, roles.deps(context).services, who, meta, edit(updated, **typed), "settings")
     ack()
 
 
@@ -63,11 +58,7 @@ def members(
     slack_users = form.slack_users
     pbx_ids = _members_or_errors(wired, client, who, slack_users)
     typed = form.members_data(dict(zip(slack_users, pbx_ids, strict=True)))
-
-    def change(group: Group, directory: Directory) -> Group:
-        return parse_group({**group.model_dump(), "members": typed})
-
-    _change(context, wired.services, who, meta, change, "members")
+    _change(context, wired.services, who, meta, edit(updated, members=typed), "members")
     ack()
 
 
@@ -75,12 +66,16 @@ def features(
     ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient, context: BoltContext
 ) -> None:
     who, meta, state = _submission(context, client, body, view)
-
-    def change(group: Group, directory: Directory) -> Group:
-        typed = views.read_features(state, group.features)
-        return parse_group({**group.model_dump(), "features": typed})
-
-    _change(context, roles.deps(context).services, who, meta, change, "features")
+    services = roles.deps(context).services
+    # what the modal does not show stays as stored; the save is pinned to the version the
+    # modal showed, so this is the group the edit applies to (else ``Conflict``)
+    opened = meta.opened()
+    try:
+        stored = services.group_by_pbx_id(who.team_id, opened.pbx_group_id).group.features
+    except NotFound:
+        stored = None  # deleted meanwhile: the save below says so
+    typed = views.read_features(state, stored)
+    _change(context, services, who, meta, edit(updated, features=typed), "features")
     ack()
 
 

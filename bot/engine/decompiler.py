@@ -27,17 +27,16 @@ from bot.engine.documents import (
 )
 from bot.engine.model import (
     MAX_TIME_LIMIT,
-    PRIMARY_EXTENSION,
     SILENCE_PREFIX,
     Group,
     NextActionKind,
 )
+from bot.engine.numbers import PRIMARY_EXTENSION, is_extension
 from bot.engine.validation import GroupRejected, parse_group
 
 Doc = Mapping[str, Any]  # what we read: any mapping, not just our own dicts
 
 KAZOO_RING_TIMEOUT = 20  # cf_ring_group: the group's default timeout, and each member's
-_EXTENSION_MAX = 6  # SmartPBX: fewer than 7 characters is an extension (§a.4)
 
 
 def decompile_group(
@@ -341,7 +340,7 @@ def _ids(
 def _split_numbers(user: DocReader) -> tuple[str, list[str], list[str]]:
     """SmartPBX tells extensions from numbers by length alone: fewer than 7 characters."""
     numbers = [_number(user, i, n) for i, n in enumerate(user.array("numbers"))]
-    extensions = [n for n in numbers if len(n) <= _EXTENSION_MAX]
+    extensions = [n for n in numbers if is_extension(n)]
     primary = next((n for n in extensions if PRIMARY_EXTENSION.match(n)), None)
     if primary is None:
         raise user.error(
@@ -350,7 +349,7 @@ def _split_numbers(user: DocReader) -> tuple[str, list[str], list[str]]:
             "numbers",
         )
     extensions.remove(primary)
-    return primary, extensions, [n for n in numbers if len(n) > _EXTENSION_MAX]
+    return primary, extensions, [n for n in numbers if not is_extension(n)]
 
 
 def _number(user: DocReader, index: int, value: object) -> str:

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from bot.engine.decompiler import stored_ring_timeout
 from bot.engine.directory import Directory
 from bot.engine.documents import GroupDocuments
-from bot.engine.model import DID, MAX_TIME_LIMIT, Group, NextActionKind, Strategy
+from bot.engine.model import MAX_TIME_LIMIT, Group, NextActionKind, Strategy
+from bot.engine.numbers import DID
 
 
 @dataclass(frozen=True, slots=True)

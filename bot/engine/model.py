@@ -20,6 +20,7 @@ from pydantic import (
     model_validator,
 )
 
+from bot.engine.numbers import DID, EXTRA_EXTENSION, LEGACY_NUMBER, PRIMARY_EXTENSION
 from bot.engine.text import check_one_line
 
 MAX_MEMBERS = 15
@@ -33,15 +34,6 @@ DEFAULT_TIME_LIMIT = 600  # what SmartPBX's form offers
 DEFAULT_WINDOW = 120  # SmartPBX's timeline scale
 NEW_MEMBER_WINDOW = (0, 20)  # SmartPBX gives an added member delay 0, timeout 20
 
-# ASCII digits and \Z: ``\d`` takes any Unicode digit and ``$`` a trailing newline,
-# neither of which a PBX can dial.
-PRIMARY_EXTENSION = re.compile(r"^[0-9]{3}\Z")
-EXTRA_EXTENSION = re.compile(r"^[0-9]{3,6}\Z")
-DID = re.compile(r"^\+[0-9]{8,15}\Z")
-# SmartPBX tells numbers from extensions by length alone; an adopted group may carry a
-# number that is neither a 3–6 digit extension nor E.164 (e.g. an unnormalised 10-digit DID).
-# At most 36 characters: Kazoo's callflow schema caps every entry of ``numbers`` there.
-LEGACY_NUMBER = re.compile(r"^(?=.{7,36}\Z)\+?[0-9]{7,}\Z")
 SILENCE_PREFIX = "silence_stream://"
 KAZOO_ID_LENGTH = 32  # Kazoo's vmbox schema insists on it for a voicemail target
 

@@ -6,7 +6,6 @@ so each surface can show it where the user typed the value.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -14,7 +13,8 @@ from pydantic import ValidationError
 
 from bot.engine.directory import Directory
 from bot.engine.errors import FieldErrors
-from bot.engine.model import EXTRA_EXTENSION, Group, ItemError, NextActionKind, RingbackKind
+from bot.engine.model import Group, ItemError, NextActionKind, RingbackKind
+from bot.engine.numbers import NEW_NUMBER_RULE, may_be_added
 
 # pydantic's own wording, said the way a form would say it
 _TYPE_MESSAGES = {
@@ -30,14 +30,6 @@ _TYPE_MESSAGES = {
     "string_too_short": "must not be empty",
     "extra_forbidden": "is not a field of a group",
 }
-
-
-# E.164: a country code never starts with 0, so neither does a number that can be dialed.
-NEW_DID = re.compile(r"^\+[1-9][0-9]{7,14}\Z")
-NEW_NUMBER_RULE = (
-    "a new number is an extension of 3–6 digits, like 2040, or E.164: + then 8–15 digits, "
-    "the first not 0, like +14155550123"
-)
 
 
 class GroupRejected(FieldErrors):
@@ -125,7 +117,7 @@ def check_new_numbers(group: Group, previous: Group | None = None) -> None:
     errors = {
         field: f"{number} cannot be added: {NEW_NUMBER_RULE}"
         for field, number in fields
-        if number not in kept and not (EXTRA_EXTENSION.match(number) or NEW_DID.match(number))
+        if number not in kept and not may_be_added(number)
     }
     if errors:
         raise GroupRejected(errors)

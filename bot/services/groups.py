@@ -202,7 +202,8 @@ class GroupUseCases(OutboxUseCases):
                     raise _no_longer_applies(record, refused) from None
                 pinned, name = record.pbx_group_id, record.name  # kept past a rollback
                 try:
-                    return self._write_group(uow, actor, account, record, after, label=label)
+                    saved = self._write_group(uow, actor, account, record, after, label=label)
+                    return replace(saved, was=name)
                 except _StaleVersion:
                     pass
         assert pinned is not None  # only a stale version leaves the loop

@@ -8,8 +8,8 @@ from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
 
-from bot.engine.directory import Directory
 from bot.engine.documents import PbxIds
+from bot.engine.edits import Edit
 from bot.engine.model import Features, Group
 from bot.pbx import AccountBinder
 
@@ -119,6 +119,8 @@ class SaveResult:
     pbx_error: str | None = None
     # what the history recorded for this save (``Revision.summary``); "no change" if none
     summary: str = ""
+    # the group's name before this save ("Renamed Sales → Inside Sales"); "" for a new one
+    was: str = ""
 
 
 class AccountBinding(StrEnum):
@@ -192,9 +194,9 @@ class ServiceOptions:
         return AccountBinding.LOCAL if self.binder is None else AccountBinding.CREDENTIALS
 
 
-GroupChange = Callable[[Group, Directory], Group]
-"""A pure edit of a group (``lambda g, d: g.model_copy(...)``), applied to the latest
-stored version inside the transaction."""
+GroupChange = Edit
+"""A pure edit of a group (``bot.engine.edits``), applied to the latest stored version
+inside the transaction."""
 
 Clock = Callable[[], datetime]
 

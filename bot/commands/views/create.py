@@ -18,6 +18,7 @@ from bot.commands.views.common import (
     text_input,
 )
 from bot.engine.model import MAX_MEMBERS, MAX_NAME
+from bot.engine.numbers import is_extension
 
 NUMBERS_HINT = (
     "Separate them with commas or spaces: extensions of 3–6 digits, "
@@ -26,13 +27,13 @@ NUMBERS_HINT = (
 
 
 def split_numbers(text: str | None) -> tuple[list[str], list[str]]:
-    """(extra extensions, phone numbers) from one field: up to 6 digits is an extension."""
+    """(extra extensions, phone numbers) from one field, told apart as SmartPBX does."""
     extensions: list[str] = []
     numbers: list[str] = []
     for token in re.split(r"[\s,;]+", text or ""):
         if not token:
             continue
-        (extensions if re.fullmatch(r"\d{1,6}", token) else numbers).append(token)
+        (extensions if is_extension(token) else numbers).append(token)
     return extensions, numbers
 
 
