@@ -37,6 +37,7 @@ FORBIDDEN = {
         "bot.services",
         "bot.app",
     ),
+    "services": ("sqlalchemy", "bot.storage.models", "slack_bolt", "bot.commands", "bot.shell"),
     "commands": ("sqlalchemy", "bot.storage", "bot.pbx", "httpx"),
 }
 

@@ -12,7 +12,7 @@ from bot.errors import Conflict, Forbidden, NotFound, UserError
 from bot.pbx import Pbx
 from bot.services.types import AccountBinding, Actor, Clock, GroupView, ServiceOptions
 from bot.storage.mapping import StoredGroup, stored_of
-from bot.storage.models import GroupRecord
+from bot.storage.repositories import GroupRecord
 from bot.storage.unit_of_work import UnitOfWork, UnitOfWorkFactory
 
 NOT_CONNECTED = (

@@ -13,8 +13,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime
 
-from sqlalchemy.exc import IntegrityError
-
 from bot.engine.changes import describe_change, names_in
 from bot.engine.compiler import CompileError, compile_group
 from bot.engine.directory import Directory
@@ -39,8 +37,9 @@ from bot.services.types import (
     Revision,
     SaveResult,
 )
+from bot.storage.errors import Taken
 from bot.storage.mapping import group_from_json, group_of, ids_of
-from bot.storage.models import GroupRecord, GroupRevisionRecord, NumberKind
+from bot.storage.repositories import GroupRecord, GroupRevisionRecord
 from bot.storage.unit_of_work import UnitOfWork
 
 # A typed edit that loses a race is applied to the version that won, up to this often.
@@ -72,17 +71,15 @@ class GroupUseCases(OutboxUseCases):
             key = json.dumps(row.features, sort_keys=True)
             if key not in features:
                 features[key] = Features.model_validate(row.features)
-            by_kind: dict[str, list[str]] = {}
-            for kind, number in row.numbers:
-                by_kind.setdefault(kind, []).append(number)
+            extension, extra_extensions, numbers = row.split_numbers()
             summaries.append(
                 GroupSummary(
                     id=row.id,
                     version=row.version,
                     name=row.name,
-                    extension=by_kind[NumberKind.EXTENSION][0],
-                    extra_extensions=tuple(by_kind.get(NumberKind.EXTRA_EXTENSION, ())),
-                    numbers=tuple(by_kind.get(NumberKind.NUMBER, ())),
+                    extension=extension,
+                    extra_extensions=extra_extensions,
+                    numbers=numbers,
                     member_count=row.member_count,
                     features=features[key],
                     leads=row.leads | {row.created_by},
@@ -353,30 +350,32 @@ class GroupUseCases(OutboxUseCases):
         _check_rules(after, directory, own_id, before, restoring)
         documents = _compile(after, ids, directory, before)
         try:
-            if record is None:
-                record = uow.groups.add(account, ids, after, by=actor.user_id, now=now)
-                number = 1
-            else:
-                version = record.version
-                if not uow.groups.save(record, after, version=version, by=actor.user_id, now=now):
-                    uow.rollback()
-                    raise _StaleVersion
-                number = version + 1
-            uow.revisions.add(
-                record,
-                number=number,
-                at=now,
-                by=actor.user_id,
-                summary=summary,
-                before=before,
-                after=after,
-            )
-            uow.outbox.add(account, ids.group_id, "upsert", _upserts(documents, ids), now)
-            # read inside the transaction: exactly what this save wrote
-            written = self._view_of(uow, uow.groups.refreshed(record))
-            uow.commit()
-        except IntegrityError:
-            uow.rollback()
+            with uow.claiming():
+                if record is None:
+                    record = uow.groups.add(account, ids, after, by=actor.user_id, now=now)
+                    number = 1
+                else:
+                    version = record.version
+                    if not uow.groups.save(
+                        record, after, version=version, by=actor.user_id, now=now
+                    ):
+                        uow.rollback()
+                        raise _StaleVersion
+                    number = version + 1
+                uow.revisions.add(
+                    record,
+                    number=number,
+                    at=now,
+                    by=actor.user_id,
+                    summary=summary,
+                    before=before,
+                    after=after,
+                )
+                uow.outbox.add(account, ids.group_id, "upsert", _upserts(documents, ids), now)
+                # read inside the transaction: exactly what this save wrote
+                written = self._view_of(uow, uow.groups.refreshed(record))
+                uow.commit()
+        except Taken:
             raise self._clash(account, after, own_id) from None
         pushed = self._push_account(account)
         error = pushed.failed.get(ids.group_id)

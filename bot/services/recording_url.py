@@ -20,7 +20,7 @@ from bot.engine.model import CallRecording, Group
 from bot.errors import Forbidden, UserError
 from bot.services.groups import GroupUseCases
 from bot.services.types import Actor, GroupChange, OpenedGroup
-from bot.storage.models import Workspace
+from bot.storage.repositories import Workspace
 
 RECORDINGS_PATH = "/recordings/"
 NO_PUBLIC_URL = (

@@ -31,9 +31,9 @@ from bot.pbx import PbxError
 from bot.pbx.kazoo import MAX_RANGE, PbxRecording
 from bot.services.base import ServiceBase
 from bot.services.outbox import _group_name
-from bot.storage.models import Workspace
 from bot.storage.recording_files import recording_files, team_folders
 from bot.storage.recordings import NewRecording, UsageReport
+from bot.storage.repositories import Workspace
 from bot.storage.unit_of_work import UnitOfWork
 
 log = logging.getLogger(__name__)

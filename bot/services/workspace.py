@@ -15,7 +15,7 @@ from bot.errors import FieldErrors, Forbidden
 from bot.pbx import PbxRejected, PbxUnreachable
 from bot.services.base import ServiceBase
 from bot.services.types import AccountBinding, Actor, WorkspaceSettings
-from bot.storage.models import Workspace
+from bot.storage.repositories import Workspace
 from bot.storage.unit_of_work import UnitOfWork
 
 BYTES_PER_GB = 1_000_000_000  # storage is sold in decimal gigabytes
@@ -92,14 +92,7 @@ class WorkspaceUseCases(ServiceBase):
                 account = self._bound_account(uow, actor.team_id, row, confirmed)
             uow.workspaces.ensure_account(account, now)
             if row is None:
-                row = uow.workspaces.add(
-                    Workspace(
-                        team_id=actor.team_id,
-                        account_id=account,
-                        created_at=now,
-                        updated_at=now,
-                    )
-                )
+                row = uow.workspaces.create(actor.team_id, account, now)
             row.account_id = account
             if confirmed is not None:
                 row.pbx_api_key = key

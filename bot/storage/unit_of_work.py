@@ -10,11 +10,14 @@ Leaving the block without ``commit()`` (or by an exception) rolls everything bac
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from types import TracebackType
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.storage.errors import Taken
 from bot.storage.recordings import Recordings
 from bot.storage.repositories import Directories, Groups, Outbox, Revisions, Workspaces
 
@@ -51,6 +54,16 @@ class UnitOfWork:
 
     def rollback(self) -> None:
         self.session.rollback()
+
+    @contextmanager
+    def claiming(self) -> Iterator[None]:
+        """Writes that claim names and numbers: a unique rule's refusal rolls back and
+        comes out as ``Taken``."""
+        try:
+            yield
+        except IntegrityError:
+            self.session.rollback()
+            raise Taken from None
 
 
 UnitOfWorkFactory = Callable[[], UnitOfWork]

@@ -1,12 +1,25 @@
 """One small class per aggregate over a ``Session``; queries in ``select()`` style.
 
-Repositories add and change rows but never commit: the unit of work does.
+Repositories add and change rows but never commit: the unit of work does. The rows they
+hand out (``GroupRecord``, ``GroupRevisionRecord``, ``Workspace``) are exported here, so
+that the services name them without reaching into the ORM.
 """
 
+from bot.storage.models import GroupRecord, GroupRevisionRecord, Workspace
 from bot.storage.repositories.directories import Directories
 from bot.storage.repositories.groups import Groups, NumberHolder
 from bot.storage.repositories.outbox import Outbox
 from bot.storage.repositories.revisions import Revisions
 from bot.storage.repositories.workspaces import Workspaces
 
-__all__ = ["Directories", "Groups", "NumberHolder", "Outbox", "Revisions", "Workspaces"]
+__all__ = [
+    "Directories",
+    "GroupRecord",
+    "GroupRevisionRecord",
+    "Groups",
+    "NumberHolder",
+    "Outbox",
+    "Revisions",
+    "Workspace",
+    "Workspaces",
+]

@@ -14,7 +14,14 @@ from sqlalchemy.orm import Session
 from bot.engine.documents import PbxIds
 from bot.engine.model import Group, NextActionKind
 from bot.storage.mapping import StoredGroup, group_from, ids_of, name_key, numbers_of
-from bot.storage.models import AccountNumber, GroupLead, GroupMember, GroupRecord, PbxUser
+from bot.storage.models import (
+    AccountNumber,
+    GroupLead,
+    GroupMember,
+    GroupRecord,
+    NumberKind,
+    PbxUser,
+)
 
 
 @dataclass(frozen=True)
@@ -31,6 +38,17 @@ class SummaryRow:
     numbers: builtins.list[tuple[str, str]]  # (kind, number), in their order
     member_count: int
     leads: frozenset[str]
+
+    def split_numbers(self) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
+        """(extension, extra extensions, phone numbers), each in their order."""
+        by_kind: dict[str, builtins.list[str]] = {}
+        for kind, number in self.numbers:
+            by_kind.setdefault(kind, []).append(number)
+        return (
+            by_kind[NumberKind.EXTENSION][0],
+            tuple(by_kind.get(NumberKind.EXTRA_EXTENSION, ())),
+            tuple(by_kind.get(NumberKind.NUMBER, ())),
+        )
 
 
 @dataclass(frozen=True)

@@ -71,6 +71,12 @@ class Workspaces:
         )
         return list(found)
 
+    def create(self, team_id: str, account_id: str, now: datetime) -> Workspace:
+        """A new workspace bound to ``account_id``, with the default settings."""
+        return self.add(
+            Workspace(team_id=team_id, account_id=account_id, created_at=now, updated_at=now)
+        )
+
     def add(self, workspace: Workspace) -> Workspace:
         self.session.add(workspace)
         self.session.flush()
