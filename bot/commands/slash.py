@@ -34,14 +34,18 @@ def acknowledge(ack: Ack, body: dict[str, Any], client: WebClient, context: Bolt
     trigger_id is fresh. Everything else happens in ``group``, after Slack has its answer.
     """
     command = parser.parse(str(body.get("text") or ""))
+    context[PARSED] = command  # for ``group``: the line is parsed once
     if isinstance(command, MODAL_COMMANDS):
         open_loading(command, body, client, context)
     ack()
 
 
+PARSED = "groupbot_command"  # context key: the command ``acknowledge`` parsed
+
+
 def group(body: dict[str, Any], respond: Respond, client: WebClient, context: BoltContext) -> None:
     """``/group …`` (every subcommand), after the acknowledgement."""
-    command = parser.parse(str(body.get("text") or ""))
+    command: c.Parsed = context[PARSED]
     if isinstance(command, MODAL_COMMANDS):
         fill_modal(command, body, client, context)
         return

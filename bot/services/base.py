@@ -8,6 +8,7 @@ import secrets
 import threading
 from datetime import datetime
 
+from bot.engine.model import Group
 from bot.errors import Conflict, Forbidden, NotFound, UserError
 from bot.pbx import Pbx
 from bot.services.types import AccountBinding, Actor, Clock, GroupView, ServiceOptions
@@ -103,9 +104,12 @@ class ServiceBase:
             "everyone else can look."
         )
 
-    def _view_of(self, uow: UnitOfWork, record: GroupRecord) -> GroupView:
-        """The view of one group: its members' names and its pending flag, two queries."""
-        stored, account = stored_of(record), record.account_id
+    def _view_of(
+        self, uow: UnitOfWork, record: GroupRecord, group: Group | None = None
+    ) -> GroupView:
+        """The view of one group: its members' names and its pending flag, two queries;
+        ``group`` is the record's, when the caller has just written it."""
+        stored, account = stored_of(record, group), record.account_id
         names = uow.directory.user_names(account, {m.user_id for m in stored.group.members})
         return view_of(stored, names, uow.outbox.pending_groups(account, [stored.ids.group_id]))
 

@@ -192,14 +192,17 @@ class GroupUseCases(OutboxUseCases):
                     # The change may resolve any name of the account (`/group next … group
                     # Support`), so it gets the whole directory (``GroupChange``); the
                     # checks read only what the group refers to.
-                    after = _revalidated(change(group_of(record), uow.directory.load(account)))
+                    before = group_of(record)
+                    after = _revalidated(change(before, uow.directory.load(account)))
                 except UserError as refused:
                     if attempt == 1:
                         raise
                     raise _no_longer_applies(record, refused) from None
                 pinned, name = record.pbx_group_id, record.name  # kept past a rollback
                 try:
-                    saved = self._write_group(uow, actor, account, record, after, label=label)
+                    saved = self._write_group(
+                        uow, actor, account, record, after, label=label, before=before
+                    )
                     return replace(saved, was=name)
                 except _StaleVersion:
                     pass
@@ -327,6 +330,7 @@ class GroupUseCases(OutboxUseCases):
         label: str | None = None,
         restoring: bool = False,
         ids: PbxIds | None = None,
+        before: Group | None = None,
     ) -> SaveResult:
         """The one write path: ``record`` None creates the group (with ``ids`` when it
         already has documents on the PBX: adopted from SmartPBX), else replaces it
@@ -336,7 +340,8 @@ class GroupUseCases(OutboxUseCases):
         #4: …") when there is one. The result is what this save wrote, whatever is
         saved after it. Every number ``after`` brings in must be one that can ring,
         unless it is ``restoring`` a version stored before."""
-        before = None if record is None else group_of(record)
+        if before is None and record is not None:  # else the caller has just read it
+            before = group_of(record)
         if record is not None and after == before:
             return SaveResult(self._view_of(uow, record), ("Nothing changed.",), None, "no change")
         now = self._clock()
@@ -373,7 +378,7 @@ class GroupUseCases(OutboxUseCases):
                 )
                 uow.outbox.add(account, ids.group_id, "upsert", _upserts(documents, ids), now)
                 # read inside the transaction: exactly what this save wrote
-                written = self._view_of(uow, uow.groups.refreshed(record))
+                written = self._view_of(uow, uow.groups.refreshed(record), after)
                 uow.commit()
         except Taken:
             raise self._clash(account, after, own_id) from None

@@ -71,11 +71,13 @@ def group_of(record: GroupRecord) -> Group:
     )
 
 
-def stored_of(record: GroupRecord) -> StoredGroup:
+def stored_of(record: GroupRecord, group: Group | None = None) -> StoredGroup:
+    """The stored group of ``record``; ``group`` when the caller has just written it
+    (the same ``Group``, not read and checked again)."""
     return StoredGroup(
         id=record.id,
         ids=ids_of(record),
-        group=group_of(record),
+        group=group_of(record) if group is None else group,
         version=record.version,
         created_by=record.created_by,
         leads=frozenset(lead.slack_user for lead in record.leads),
