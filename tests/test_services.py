@@ -15,7 +15,7 @@ from sqlalchemy import Engine, delete, event
 from bot.engine.documents import JsonDoc, canonical_json
 from bot.engine.model import Group, Member, distributed
 from bot.engine.validation import GroupRejected
-from bot.errors import Conflict, Forbidden, NotAvailableYet, NotFound, PbxUnavailable, UserError
+from bot.errors import Conflict, Forbidden, NotFound, PbxUnavailable, UserError
 from bot.pbx import PbxUnreachable
 from bot.pbx.local import LocalPbx
 from bot.services import Actor, ServiceOptions, Services, WorkspaceSettings
@@ -150,9 +150,7 @@ def test_get_group_miss_suggests_the_closest_name(services: Services) -> None:
 def test_change_records_a_revision_and_bumps_the_version(services: Services) -> None:
     services.create_group(ADMIN, sales(services))
 
-    result = services.change_group(
-        ADMIN, "sales", lambda g, _d: distributed(g), summary="distributed"
-    )
+    result = services.change_group(ADMIN, "sales", lambda g, _d: distributed(g))
 
     assert result.view.version == 2
     assert [m.start for m in result.view.group.members] == [0, 60]
@@ -168,9 +166,7 @@ def test_change_is_validated_again(services: Services) -> None:
     services.create_group(ADMIN, sales(services))
 
     with pytest.raises(GroupRejected) as caught:
-        services.change_group(
-            ADMIN, "sales", lambda g, _d: g.model_copy(update={"repeats": 99}), summary="x"
-        )
+        services.change_group(ADMIN, "sales", lambda g, _d: g.model_copy(update={"repeats": 99}))
     assert "repeats" in caught.value.errors
 
 
@@ -184,16 +180,13 @@ def test_number_taken_by_a_user_is_refused_with_its_holder(services: Services) -
 
 def test_stale_expected_version_is_a_conflict_naming_who_and_when(services: Services) -> None:
     view = services.create_group(ADMIN, sales(services)).view
-    services.change_group(
-        ADMIN, "sales", lambda g, _d: g.model_copy(update={"repeats": 2}), summary="repeats 2"
-    )
+    services.change_group(ADMIN, "sales", lambda g, _d: g.model_copy(update={"repeats": 2}))
 
     with pytest.raises(Conflict, match=r"changed by <@UADMIN> at .*; reopen to see the latest"):
         services.change_group(
             ADMIN,
             "sales",
             lambda g, _d: g.model_copy(update={"repeats": 3}),
-            summary="repeats 3",
             expected_version=view.version,
         )
     assert services.get_group(TEAM, "sales").group.repeats == 2
@@ -281,9 +274,7 @@ def test_a_number_that_can_never_ring_is_not_added_on_create_or_change(
 
 def test_undo_restores_the_previous_revision_as_a_new_one(services: Services) -> None:
     services.create_group(ADMIN, sales(services))
-    services.change_group(
-        ADMIN, "sales", lambda g, _d: g.model_copy(update={"name": "Support"}), summary="renamed"
-    )
+    services.change_group(ADMIN, "sales", lambda g, _d: g.model_copy(update={"name": "Support"}))
 
     result = services.undo(ADMIN, "support")
 
@@ -304,9 +295,7 @@ def test_history_records_the_difference_in_plain_words_not_the_callers_summary(
         members = (*group.members, Member(user_id=dana))
         return group.model_copy(update={"name": "Inside Sales", "repeats": 3, "members": members})
 
-    result = services.change_group(
-        ADMIN, "sales", settings_and_members, summary="settings edited, added <@U0DANA>"
-    )
+    result = services.change_group(ADMIN, "sales", settings_and_members)
 
     [latest, _created] = services.history(TEAM, "inside sales")
     assert latest.summary == "renamed Sales → Inside Sales; repeats 1 → 3; added Dana Brown"
@@ -375,7 +364,7 @@ def test_leads_change_and_delete_others_only_read(services: Services) -> None:
     repeats = lambda g, _d: g.model_copy(update={"repeats": 2})  # noqa: E731
 
     with pytest.raises(Forbidden, match=r"Only admins and the leads of Sales"):
-        services.change_group(OTHER, "sales", repeats, summary="x")
+        services.change_group(OTHER, "sales", repeats)
     with pytest.raises(Forbidden):
         services.delete_group(OTHER, "sales")
     with pytest.raises(Forbidden):
@@ -383,7 +372,7 @@ def test_leads_change_and_delete_others_only_read(services: Services) -> None:
     with pytest.raises(Forbidden):
         services.set_leads(LEAD, "sales", frozenset({"UOTHER"}))
 
-    assert services.change_group(LEAD, "sales", repeats, summary="x").view.version == 2
+    assert services.change_group(LEAD, "sales", repeats).view.version == 2
     view = services.get_group(TEAM, "sales")
     assert view.leads == {"UADMIN", "ULEAD"}
     assert services.can_change(LEAD, view)
@@ -423,9 +412,7 @@ def test_pbx_down_keeps_the_change_pending_and_says_so(services: Services, pbx: 
     assert pbx.docs == {}
 
     pbx.down = False
-    services.change_group(
-        ADMIN, "sales", lambda g, _d: g.model_copy(update={"repeats": 2}), summary="x"
-    )
+    services.change_group(ADMIN, "sales", lambda g, _d: g.model_copy(update={"repeats": 2}))
     assert not services.get_group(TEAM, "sales").pbx_pending
     assert len(pbx.docs) == 3
 
@@ -498,11 +485,6 @@ def test_export_then_import_round_trips(services: Services) -> None:
 
     assert result.view.group == sales(services)
     assert "alice@example.com" in text
-
-
-def test_sync_drift_storage_are_not_available_yet(services: Services) -> None:
-    with pytest.raises(NotAvailableYet, match="/group sync is not available yet"):
-        services.not_available("/group sync")
 
 
 def test_lint_warnings_come_back_as_sentences(services: Services) -> None:

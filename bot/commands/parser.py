@@ -9,7 +9,7 @@ characters) is checked first: see docs/input-bounds.md.
 from __future__ import annotations
 
 from bot.commands.grammar.args import ArgError, Args, Token, tokenize
-from bot.commands.grammar.commands import Command, Help, Parsed
+from bot.commands.grammar.commands import Help, Parsed
 from bot.commands.grammar.errors import UsageError
 from bot.commands.grammar.rules import READERS
 from bot.commands.help import SPECS, spec_for
@@ -17,7 +17,7 @@ from bot.engine.text import UNSAFE, describe, unsafe_character
 
 # The command dataclasses are in ``bot.commands.grammar.commands`` (import them from
 # there), the help in ``bot.commands.help``, the two errors in ``bot.commands.grammar.errors``.
-__all__ = ["COMMANDS", "MAX_TEXT", "READ_ONLY", "is_read_only", "parse"]
+__all__ = ["COMMANDS", "MAX_TEXT", "parse"]
 
 # The longest line read, refused before it is split into words. Nothing a command names
 # comes near it (names of 128 characters, numbers of 36, a URL of 2,048), and it bounds
@@ -27,9 +27,6 @@ HELP_LINE = "Type /group help to see every command with an example."
 # Whitespace that may separate words (a pasted line may carry tabs or line breaks); every
 # other control character is refused wherever it is (see bot.engine.text).
 SEPARATORS = frozenset("\t\n\r")
-
-# Anyone may run these; everything else needs an admin or the group's lead.
-READ_ONLY: frozenset[str] = frozenset({"help", "list", "show", "simulate", "callflow", "history"})
 
 
 def parse(text: str) -> Parsed:
@@ -70,10 +67,6 @@ def _one_line_words(tokens: list[Token]) -> None:
                 f"a word in quotes cannot contain {describe(char)}: "
                 "a name or a prefix is one line of plain text"
             )
-
-
-def is_read_only(command: Command) -> bool:
-    return command.subcommand in READ_ONLY
 
 
 # Every subcommand name, in the order the help lists them.

@@ -31,10 +31,6 @@ class Deps:
     settings: Settings
     users: SlackUsers
 
-    def __deepcopy__(self, memo: dict[int, object]) -> Deps:
-        # Bolt deep-copies the context for lazy listeners; the wiring is shared, not copied
-        return self
-
 
 def deps(context: BoltContext) -> Deps:
     value = context[DEPS_KEY]

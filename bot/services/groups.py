@@ -25,7 +25,7 @@ from bot.engine.validation import (
     check_new_numbers,
     parse_group,
 )
-from bot.errors import Conflict, Forbidden, NotAvailableYet, NotFound, PbxUnavailable, UserError
+from bot.errors import Conflict, Forbidden, NotFound, PbxUnavailable, UserError
 from bot.services.base import conflict, view_of
 from bot.services.outbox import OutboxUseCases
 from bot.services.types import (
@@ -125,10 +125,6 @@ class GroupUseCases(OutboxUseCases):
     def can_change(self, actor: Actor, view: GroupView | GroupSummary) -> bool:
         return actor.is_admin or actor.leads(view.leads)
 
-    def not_available(self, feature: str) -> None:
-        """``/group sync``, ``drift`` and ``storage`` are not in this release."""
-        raise NotAvailableYet(f"{feature} is not available yet in this version of groupbot.")
-
     # -- writing -------------------------------------------------------------------
     def create_group(self, actor: Actor, group: Group) -> SaveResult:
         if not actor.is_admin:
@@ -147,7 +143,6 @@ class GroupUseCases(OutboxUseCases):
         ref: str | OpenedGroup,
         change: GroupChange,
         *,
-        summary: str = "",
         expected_version: int | None = None,
     ) -> SaveResult:
         """Apply ``change`` to the stored group.
@@ -160,9 +155,7 @@ class GroupUseCases(OutboxUseCases):
         when it no longer applies there, the edit's own refusal says so.
 
         The history records what actually changed, worked out from the stored group
-        before and after (``describe_change``), whatever ``summary`` the caller gives;
-        ``summary`` is accepted so existing callers keep working, and ignored.
-        ``result.summary`` is what was recorded."""
+        before and after (``describe_change``); ``result.summary`` is what was recorded."""
         return self._change(actor, ref, change, expected_version)
 
     def _change(

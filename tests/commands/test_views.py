@@ -24,16 +24,37 @@ from bot.engine.model import Features, Group, Member
 from bot.engine.validation import GroupRejected, parse_group
 from bot.errors import FieldErrors
 from bot.services import AccountBinding, GroupView, Revision, SaveResult
-from tests.shared_files import require_shared
+from tests.shared_files import require_shared, shared_dir
 
 # ---------------------------------------------------------------- schema checks
 
 
+def test_the_block_kit_schema_is_at_hand() -> None:
+    """The one check that needs ../shared (the others check the content without it):
+    skipped, saying why, where the schema is absent."""
+    pytest.importorskip("jsonschema")
+    pytest.importorskip("referencing")
+    require_shared("slack", "block-kit.schema.json")
+    assert _validators() is not None
+
+
 @pytest.fixture(scope="module")
 def schema() -> Any:
-    jsonschema = pytest.importorskip("jsonschema")
-    referencing = pytest.importorskip("referencing")
-    path = require_shared("slack", "block-kit.schema.json")
+    """Block Kit's schema validators, or None where ../shared or jsonschema is absent:
+    then only the content and the cross-block rules are checked."""
+    return _validators()
+
+
+def _validators() -> dict[str, Any] | None:
+    try:
+        import jsonschema
+        import referencing
+    except ImportError:
+        return None
+    base_dir = shared_dir()
+    path = None if base_dir is None else base_dir / "slack" / "block-kit.schema.json"
+    if path is None or not path.exists():
+        return None
     document = json.loads(path.read_text(encoding="utf-8"))
     base = document["$id"]
     registry = referencing.Registry().with_resource(
@@ -77,13 +98,13 @@ def _cross_block(blocks: list[dict[str, Any]]) -> list[str]:
 
 
 def check_view(schema: Any, view: dict[str, Any]) -> list[str]:
-    problems = [e.message for e in schema[view["type"]].iter_errors(view)]
+    problems = [] if schema is None else [e.message for e in schema[view["type"]].iter_errors(view)]
     return problems + _cross_block(view["blocks"])
 
 
 def check_message(schema: Any, message: Mapping[str, Any]) -> list[str]:
     blocks = message["blocks"]
-    problems = [e.message for e in schema["blocks"].iter_errors(blocks)]
+    problems = [] if schema is None else [e.message for e in schema["blocks"].iter_errors(blocks)]
     if len(blocks) > 50:
         problems.append(f"{len(blocks)} blocks in a message")
     if not message["text"]:

@@ -6,7 +6,7 @@ One module per surface; everything a handler needs is re-exported here.
 from bot.commands.views.common import GroupRef, Message, ModalMeta, View
 from bot.commands.views.create import CreateForm, create_modal, read_create, split_numbers
 from bot.commands.views.delete import delete_modal, read_delete
-from bot.commands.views.errors import block_errors, block_for, errors_for_view, errors_response
+from bot.commands.views.errors import block_errors, block_for, errors_for_view
 from bot.commands.views.features import draft_of, features_modal, read_features
 from bot.commands.views.home import home_view
 from bot.commands.views.members import (
@@ -61,7 +61,6 @@ __all__ = [
     "draft_of",
     "error_message",
     "errors_for_view",
-    "errors_response",
     "features_modal",
     "group_buttons",
     "help_message",

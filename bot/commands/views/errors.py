@@ -139,15 +139,3 @@ def block_errors(view: Mapping[str, Any], errors: Mapping[str, str]) -> dict[str
     ``bot.commands.errors.make_error_handler`` takes."""
     values = (view.get("state") or {}).get("values") or {}
     return errors_for_view(str(view.get("callback_id", "")), errors, values)
-
-
-def errors_response(
-    view_kind: str,
-    errors: Mapping[str, str],
-    state_values: st.StateValues | None = None,
-) -> dict[str, Any]:
-    """The whole ack body: ``{"response_action": "errors", "errors": {...}}``."""
-    return {
-        "response_action": "errors",
-        "errors": errors_for_view(view_kind, errors, state_values),
-    }
