@@ -531,10 +531,17 @@ def cli_import(args: argparse.Namespace) -> int:
         results = services.import_groups(actor, text, source=args.file)
     except UserError as error:
         return _print_user_error("import", error)
+    not_taken = dict(services.push_after_save().failed)
     for result in results:
-        print(f"{result.view.group.name}: saved (version {result.view.version})")
+        name = result.view.group.name
+        print(f"{name}: saved (version {result.view.version})")
         for warning in result.warnings:
             print(f"  warning: {warning}")
+        if name in not_taken:
+            print(
+                f"  warning: the PBX has not taken the change yet ({not_taken[name]}); "
+                "it is queued: groupbot sync, or the pbx-outbox job, sends it"
+            )
     return 0
 
 

@@ -22,6 +22,7 @@ import json
 import threading
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from bot.engine.documents import JsonDoc
 from bot.pbx import CreatesDocuments, LeavesLeftovers, PbxError, PbxRejected
@@ -34,6 +35,12 @@ from bot.storage.unit_of_work import UnitOfWork
 
 Write = tuple[DocKey, JsonDoc | None]  # None: remove the document
 
+# How long a dispatcher's claim of a group lasts on SQLite if its process dies holding it:
+# longer than any push of three documents takes (the Kazoo client's timeouts are seconds).
+CLAIM_LEASE = timedelta(minutes=5)
+# A group pushed again while newer entries keep arriving, at most this often in a row.
+MAX_ROUNDS = 5
+
 
 @dataclass
 class _Pushed:
@@ -41,10 +48,6 @@ class _Pushed:
     failed: dict[str, str] = field(default_factory=dict)  # PBX group id -> the PBX's error
     refused: set[str] = field(default_factory=set)  # of failed: the PBX answered no
     writes: int = 0  # documents written or removed
-
-
-# the groups each thread saved and has not pushed yet (``push_after_save``)
-_saved_here = threading.local()
 
 
 def digest(document: JsonDoc) -> str:
@@ -68,15 +71,14 @@ class OutboxUseCases(ServiceBase):
         """After the acknowledgement: push what this thread saved since its last call
         (every save notes its group here), so its user hears at once whether the PBX
         took it. What is left (the PBX down) the ``pbx-outbox`` job sends later."""
-        saved: dict[str, set[str]] = getattr(_saved_here, "groups", {})
-        _saved_here.groups = {}
-        return self._push_accounts(list(saved.items()))
+        return self._push_accounts(list(self.take_saved().items()))
 
     def take_saved(self) -> dict[str, set[str]]:
         """What this thread saved and has not pushed, taken off it (to push it from
         another thread: ``push_saved``)."""
-        saved: dict[str, set[str]] = getattr(_saved_here, "groups", {})
-        _saved_here.groups = {}
+        here = self._saved_here()
+        saved: dict[str, set[str]] = getattr(here, "groups", {})
+        here.groups = {}
         return saved
 
     def push_saved(self, saved: dict[str, set[str]]) -> OutboxPush:
@@ -111,9 +113,15 @@ class OutboxUseCases(ServiceBase):
     # -- inside ----------------------------------------------------------------------
     def _saved(self, account: str, pbx_group_id: str) -> None:
         """Note a committed save for this thread's ``push_after_save``."""
-        groups: dict[str, set[str]] = getattr(_saved_here, "groups", None) or {}
+        here = self._saved_here()
+        groups: dict[str, set[str]] = getattr(here, "groups", None) or {}
         groups.setdefault(account, set()).add(pbx_group_id)
-        _saved_here.groups = groups
+        here.groups = groups
+
+    def _saved_here(self) -> threading.local:
+        """The groups each thread saved through these services and has not pushed yet."""
+        local: threading.local = self.__dict__.setdefault("_saved_local", threading.local())
+        return local
 
     def _expected(self, uow: UnitOfWork, account: str, pbx_group_id: str) -> dict[DocKey, str]:
         """The digest of each document as the PBX will hold it once what is pending
@@ -150,17 +158,28 @@ class OutboxUseCases(ServiceBase):
         return result
 
     def _push_group(self, account: str, pbx_group_id: str, result: _Pushed) -> None:
+        """Push the group's pending entries; again while newer ones arrived meanwhile (a
+        dispatcher that found the group claimed skipped it, leaving them to this one)."""
+        for _ in range(MAX_ROUNDS):
+            if not self._push_group_once(account, pbx_group_id, result):
+                return
+            with self._uow() as uow:
+                if not uow.outbox.pending_of(account, pbx_group_id):
+                    return
+
+    def _push_group_once(self, account: str, pbx_group_id: str, result: _Pushed) -> bool:
+        """One claim of the group and its push; whether it all reached the PBX."""
         with self._one_dispatcher(), self._uow() as uow:
             shared = uow.session.get_bind().dialect.name == "postgresql"
             now = self._clock()
-            entries = uow.outbox.claim(account, pbx_group_id, now)
+            entries = uow.outbox.claim(account, pbx_group_id, now, now + CLAIM_LEASE)
             if not entries:  # another dispatcher holds it, or has sent it meanwhile
                 uow.commit()
-                return
+                return False
             entry_ids = [e.id for e in entries]
             acked = uow.outbox.acknowledged(account, pbx_group_id)
             writes = _unsent(_merged(entries), acked)
-            if not shared:  # nothing stays locked while the PBX is called
+            if not shared:  # SQLite: the claim is committed; nothing stays locked meanwhile
                 uow.commit()
             took: list[tuple[DocKey, str | None]] = []
             error: str | None = None
@@ -184,11 +203,15 @@ class OutboxUseCases(ServiceBase):
             result.writes += len(took)
             if error is None:
                 uow.outbox.ack(account, pbx_group_id, entry_ids[-1], now)
-                result.pushed.append(pbx_group_id)
+                if pbx_group_id not in result.pushed:
+                    result.pushed.append(pbx_group_id)
+                result.failed.pop(pbx_group_id, None)
             else:
                 uow.outbox.failed(entry_ids, error, now)
                 result.failed[pbx_group_id] = error
+            uow.outbox.release(entry_ids[0])
             uow.commit()
+            return error is None
 
     @contextlib.contextmanager
     def _one_dispatcher(self) -> Iterator[None]:

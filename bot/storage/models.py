@@ -259,6 +259,8 @@ class OutboxEntry(Base):
     created_at: Mapped[datetime]
     last_attempt_at: Mapped[datetime | None]
     acked_at: Mapped[datetime | None]
+    # SQLite: a dispatcher's claim of the group (set on its oldest pending entry) until then
+    claimed_until: Mapped[datetime | None]
 
 
 class PbxDocumentRecord(Base):

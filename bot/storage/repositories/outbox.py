@@ -6,7 +6,7 @@ import builtins
 from collections.abc import Collection, Sequence
 from datetime import datetime
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from bot.storage.models import OutboxEntry, PbxDocumentRecord
@@ -84,16 +84,20 @@ class Outbox:
             )
         )
 
-    def claim(self, account_id: str, pbx_group_id: str, now: datetime) -> Sequence[OutboxEntry]:
+    def claim(
+        self, account_id: str, pbx_group_id: str, now: datetime, until: datetime
+    ) -> Sequence[OutboxEntry]:
         """The group's pending entries (oldest first) if this dispatcher gets the group,
-        else none (another one is sending it).
+        else none (another one is sending it). The group is claimed by its oldest pending
+        entry, which stays pending until the group's push is done, so no dispatcher can
+        send a later entry of the group first.
 
-        PostgreSQL: the group's oldest pending entry is its lock, taken with ``FOR UPDATE
-        SKIP LOCKED`` and held until the transaction ends: a dispatcher that finds it
-        locked skips the group instead of waiting, and none can send a later entry of
-        the group first, because the oldest stays pending (and locked) until the group's
-        push is done. SQLite has no row locks: there one dispatcher sends at a time (the
-        services' process lock), and nothing is locked while the PBX is called.
+        PostgreSQL: the claim is the entry's row lock, ``FOR UPDATE SKIP LOCKED``, held
+        until the transaction ends; a dispatcher that finds it locked skips the group
+        instead of waiting. SQLite has no row locks, and its one write lock must not be
+        held while the PBX is called (every save would wait): the claim is
+        ``claimed_until``, set in a short transaction of its own and cleared by
+        ``release``; one a killed process left lapses at ``until``.
         """
         pending = (
             OutboxEntry.account_id == account_id,
@@ -111,12 +115,31 @@ class Outbox:
             )
             if locked is None:
                 return []
+        else:
+            claimed = self.session.execute(
+                update(OutboxEntry)
+                .where(
+                    OutboxEntry.id == oldest,
+                    OutboxEntry.acked_at.is_(None),
+                    or_(OutboxEntry.claimed_until.is_(None), OutboxEntry.claimed_until < now),
+                )
+                .values(claimed_until=until, last_attempt_at=now)
+                .execution_options(synchronize_session=False)
+            )
+            if claimed.rowcount != 1:  # type: ignore[attr-defined]
+                return []
         return self.session.scalars(
             select(OutboxEntry)
             .where(*pending)
             .order_by(OutboxEntry.id)
             .execution_options(populate_existing=True)
         ).all()
+
+    def release(self, entry_id: int) -> None:
+        """End a claim (SQLite's ``claimed_until``; PostgreSQL's ends with the transaction)."""
+        self.session.execute(
+            update(OutboxEntry).where(OutboxEntry.id == entry_id).values(claimed_until=None)
+        )
 
     def pending_of(self, account_id: str, pbx_group_id: str) -> Sequence[OutboxEntry]:
         """The group's pending entries, oldest first (nothing locked)."""

@@ -1,7 +1,9 @@
-"""What the PBX last acknowledged of each document (pbx_documents)
+"""What the PBX last acknowledged of each document (pbx_documents); outbox claims
 
 An outbox entry carries, and a push writes, only the documents whose JSON differs from
-what the PBX last took (``bot.services.outbox``).
+what the PBX last took (``bot.services.outbox``). ``pbx_outbox.claimed_until``: on SQLite,
+which has no row locks, a dispatcher claims a group for a while by its oldest pending
+entry, so no other process sends a later entry of it first.
 
 Revision ID: 0004
 Revises: 0003
@@ -22,6 +24,8 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
+    with op.batch_alter_table("pbx_outbox", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("claimed_until", sa.DateTime(timezone=True), nullable=True))
     op.create_table(
         "pbx_documents",
         sa.Column("account_id", sa.String(length=32), nullable=False),
@@ -47,3 +51,5 @@ def downgrade() -> None:
     with op.batch_alter_table("pbx_documents", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_pbx_documents_pbx_group_id"))
     op.drop_table("pbx_documents")
+    with op.batch_alter_table("pbx_outbox", schema=None) as batch_op:
+        batch_op.drop_column("claimed_until")
