@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 
 from bot.engine.model import Group, Member
-from bot.errors import UserError
 from bot.jobs import (
     JOBS,
     JobFailed,

@@ -15,7 +15,7 @@ from sqlalchemy import Engine, delete, event
 from bot.engine.documents import JsonDoc, canonical_json
 from bot.engine.model import Group, Member, distributed
 from bot.engine.validation import GroupRejected
-from bot.errors import Conflict, Forbidden, NotAvailableYet, NotFound, PbxUnavailable, UserError
+from bot.errors import Conflict, Forbidden, NotAvailableYet, NotFound, UserError
 from bot.pbx import PbxUnreachable
 from bot.pbx.local import LocalPbx
 from bot.services import Actor, ServiceOptions, Services, WorkspaceSettings

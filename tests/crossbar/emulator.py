@@ -112,6 +112,8 @@ class CrossbarEmulator:
         self.tokens: dict[str, tuple[str, float]] = {}
         self.faults: list[Fault] = []
         self.requests: list[tuple[str, str]] = []
+        # (method, path, the document id written: the path's, else a create's data.id)
+        self.writes: list[tuple[str, str, str | None]] = []
         self.lock = threading.RLock()
         main = self.add_account()
         self.account_id, self.api_key = main.account_id, main.api_key
@@ -234,6 +236,11 @@ class CrossbarEmulator:
         """(status, envelope) for one request."""
         with self.lock:
             self.requests.append((method, path))
+            if method != "GET" and "/accounts/" in path:
+                data = body.get("data") if isinstance(body, dict) else None
+                sent = data.get("id") if method == "PUT" and isinstance(data, dict) else None
+                parts = path.rstrip("/").split("/")
+                self.writes.append((method, path, sent or (parts[-1] if len(parts) > 5 else None)))
             try:
                 if path == "/v2/api_auth":
                     return self._api_auth(method, body)
