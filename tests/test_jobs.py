@@ -204,6 +204,7 @@ def test_an_older_change_never_lands_after_a_newer_one_from_another_process(
         pushing = threading.Thread(target=clock.push_pending, name="clock")
         pushing.start()  # the clock process sends repeats 1 …
         assert pbx.entered.wait(30)
+
         def save_and_push() -> None:
             web.change_group(ADMIN, "sales", REPEATS_2)
             web.push_after_save()

@@ -429,7 +429,8 @@ def test_pbx_down_keeps_the_change_pending_and_says_so(services: Services, pbx: 
     assert pushed.refused == ()  # down, not refused
     assert result.view.pbx_pending
     shown = services.get_group(TEAM, "sales")
-    assert shown.pbx_pending and shown.pbx_reason == "connection refused"
+    assert shown.pbx_pending
+    assert shown.pbx_reason == "connection refused"
     assert pbx.docs == {}
 
     pbx.down = False

@@ -84,6 +84,11 @@ class OutboxUseCases(ServiceBase):
     def push_saved(self, saved: dict[str, set[str]]) -> OutboxPush:
         return self._push_accounts(list(saved.items()))
 
+    def pending_count(self) -> int:
+        """Outbox entries the PBX has not acknowledged yet, in every account."""
+        with self._uow() as uow:
+            return len(uow.outbox.pending())
+
     def pending_documents(self, team_id: str | None = None) -> list[PendingDocument]:
         """What a push would send now (``groupbot sync --dry-run``), group by group."""
         found: list[PendingDocument] = []

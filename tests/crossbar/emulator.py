@@ -82,12 +82,13 @@ SYSTEM_ERRORS = {
 
 @dataclass
 class Fault:
-    kind: str  # "status", "slow", "drop" or "down"
+    kind: str  # "status", "slow", "drop", "down" or "hold"
     status: int = 500
     delay: float = 0.0
     method: str | None = None
     path: str | None = None
     times: int | None = 1  # None: until cleared
+    released: threading.Event = field(default_factory=threading.Event)  # "hold"
 
     def matches(self, method: str, path: str) -> bool:
         return (self.method in (None, method)) and (self.path is None or self.path in path)
@@ -204,6 +205,10 @@ class CrossbarEmulator:
 
     def drop(self, **where: Any) -> Fault:
         return self._add(Fault("drop", **where))
+
+    def hold(self, **where: Any) -> Fault:
+        """Requests wait, unanswered and not done, until the fault's ``released`` is set."""
+        return self._add(Fault("hold", times=None, **where))
 
     def down(self) -> Fault:
         return self._add(Fault("down", times=None))
@@ -435,6 +440,9 @@ class _Handler(BaseHTTPRequestHandler):
         length = int(self.headers.get("Content-Length") or 0)
         raw = self.rfile.read(length) if length else b""
         fault = self.crossbar.fault_for(method, parts.path)
+        if fault is not None and fault.kind == "hold":
+            fault.released.wait(30)
+            fault = None
         if fault is not None and fault.kind == "down":
             self._cut()
             return
