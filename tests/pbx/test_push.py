@@ -6,9 +6,11 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 
+from bot.cli import main
 from bot.engine.model import Group, Member
 from bot.jobs import run_job
 from bot.pbx.kazoo import CrossbarClient, KazooPbx
@@ -233,3 +235,47 @@ def test_four_dispatchers_share_the_outbox_each_entry_once_each_group_in_order(
     finally:
         for engine in engines:
             engine.dispose()
+
+
+@pytest.fixture
+def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, crossbar: CrossbarEmulator) -> Path:
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'cli.db'}")
+    monkeypatch.setenv("PBX_BACKEND", "kazoo")
+    monkeypatch.setenv("KAZOO_URL", crossbar.url)
+    monkeypatch.setenv("KAZOO_API_KEY", crossbar.api_key)
+    monkeypatch.setenv("KAZOO_ACCOUNT_ID", crossbar.account_id)
+    return tmp_path
+
+
+def test_groupbot_sync_pushes_what_is_pending_and_exits_0_only_when_all_arrived(
+    env: Path, crossbar: CrossbarEmulator, capsys: pytest.CaptureFixture[str]
+) -> None:
+    groups = env / "groups.yaml"
+    groups.write_text(
+        "groups:\n  - name: Sales\n    extension: '201'\n"
+        "    members: [{user: alice@example.com, start: 0, end: 30}]\n"
+    )
+    front_desk = crossbar.seed(
+        "callflows", {"name": "Front desk", "numbers": ["201"], "flow": {"module": "user"}}
+    )
+    assert main(["directory", "sync"]) == 0
+    assert main(["import", str(groups)]) == 0  # saved; its push refused
+    assert "201 is already used on the PBX" in capsys.readouterr().out
+
+    assert main(["sync", "--dry-run"]) == 0
+    listed = capsys.readouterr().out.splitlines()
+    assert len(listed) == 1
+    assert listed[0].startswith("Sales: write callflows/")  # the group document went
+
+    assert main(["sync"]) == 1  # refused: named, with why
+    err = capsys.readouterr().err
+    assert err == "The PBX refused Sales: 201 is already used on the PBX by callflow Front desk\n"
+
+    del crossbar.accounts[crossbar.account_id].docs[front_desk]  # freed in SmartPBX
+    assert main(["sync"]) == 0
+    said = capsys.readouterr().out
+    assert said.startswith("Pushed 1 group to the PBX (")
+    assert said.endswith("): Sales\n")
+    assert main(["sync"]) == 0
+    assert capsys.readouterr().out == "Nothing to push: the PBX has every change.\n"
+    assert len(crossbar.documents("groups")) == 1

@@ -116,3 +116,23 @@ def test_a_number_taken_on_the_pbx_is_told_to_the_user_and_shown_on_the_group(
     assert "the PBX has not taken this version yet" in shown
     assert "201 is already used on the PBX by callflow Front desk" in shown
     assert "201 is already used on the PBX" in text_of(slack.reply("list"))
+
+
+def test_group_sync_pushes_for_admins_and_lists_with_dry_run(
+    slack: Slack, crossbar: CrossbarEmulator
+) -> None:
+    crossbar.down()
+    before = slack.count(RESPONSE_URL)
+    slack.reply(f"create Sales 201 <@{ADMIN}|alice>")
+    told = text_of(slack.wait(RESPONSE_URL, before + 1))  # after the answer: the PBX is down
+    assert "The PBX has not taken the change to Sales yet" in told
+    assert "Only workspace admins" in text_of(slack.reply("sync", user=LEAD))
+    listed = text_of(slack.reply("sync --dry-run"))
+    assert "Sales: write groups/" in listed
+    assert "The PBX has not taken Sales" in text_of(slack.reply("sync"))
+    crossbar.up()
+
+    said = text_of(slack.reply("sync"))
+
+    assert "Pushed 1 group to the PBX (3 document writes): Sales" in said
+    assert on_pbx(slack, crossbar, "Sales")
