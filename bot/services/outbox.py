@@ -211,6 +211,7 @@ class OutboxUseCases(ServiceBase):
                 if pbx_group_id not in result.pushed:
                     result.pushed.append(pbx_group_id)
                 result.failed.pop(pbx_group_id, None)
+                result.refused.discard(pbx_group_id)
             else:
                 uow.outbox.failed(entry_ids, error, now)
                 result.failed[pbx_group_id] = error

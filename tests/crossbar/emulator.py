@@ -416,6 +416,9 @@ class CrossbarEmulator:
 class _Handler(BaseHTTPRequestHandler):
     crossbar: CrossbarEmulator
     protocol_version = "HTTP/1.1"
+    # headers and body leave in two writes: with Nagle on, the body waits for the client's
+    # delayed ACK (~40 ms a request), which would be the emulator's time, not groupbot's
+    disable_nagle_algorithm = True
 
     def log_message(self, format: str, *args: Any) -> None:  # quiet
         pass

@@ -183,6 +183,17 @@ class Outbox:
         )
         return {(collection, doc_id): digest for collection, doc_id, digest in rows}
 
+    def forget(self, account_id: str, pbx_group_id: str) -> None:
+        """Forget what the PBX was known to hold of the group's documents, so the next
+        entry carries, and the next push writes, all of them (after the PBX's copy was
+        found to differ: drift)."""
+        self.session.execute(
+            delete(PbxDocumentRecord).where(
+                PbxDocumentRecord.account_id == account_id,
+                PbxDocumentRecord.pbx_group_id == pbx_group_id,
+            )
+        )
+
     def took(
         self,
         account_id: str,
