@@ -3,7 +3,8 @@
 1. Drain: GROUPS groups created while the PBX is down (over two PBX accounts: an account
    has at most ~900 three-digit extensions), then it comes back: the time until the
    outbox is empty with 1 and with 4 dispatchers (threads, each with its own Services and
-   engine, as separate processes would be), and the HTTP requests per group.
+   engine, as separate processes would be), and the HTTP requests per group; then the
+   same with the PBX answering each request after LATENCY (a PBX across a network).
 2. Writes: document writes per single-field edit (a member's ring window), per edit that
    changes nothing, per rename.
 3. Acknowledgement: a Members modal submission dispatched in-process (signed, as Slack
@@ -96,7 +97,7 @@ def window(end: int) -> Callable[[Group, object], Group]:
     return change
 
 
-def drain(url: str, groups: int, dispatchers: int, label: str) -> None:
+def drain(url: str, groups: int, dispatchers: int, label: str, latency: float = 0.0) -> None:
     upgrade(url)
     with CrossbarEmulator(validate=False, page_size=500) as crossbar:
         second = crossbar.add_account()
@@ -128,6 +129,9 @@ def drain(url: str, groups: int, dispatchers: int, label: str) -> None:
             services.take_saved()
         saved = time.perf_counter() - started
         crossbar.up()
+        if latency:
+            crossbar.slow(latency, times=None)
+            label = f"{label}, PBX answering in {latency * 1000:.0f} ms"
         requests_before = len(crossbar.requests)
 
         def dispatch(fleet: list[Services]) -> None:
@@ -150,7 +154,7 @@ def drain(url: str, groups: int, dispatchers: int, label: str) -> None:
             f"{drained:.1f} s after it came back ({groups / drained:.0f} groups/s); "
             f"{requests / groups:.2f} HTTP requests per group"
         )
-        if dispatchers == 1:
+        if dispatchers == 1 and not latency:
             edits(crossbar, fleets[0][0])
 
 
@@ -258,6 +262,8 @@ def main() -> None:
     parser.add_argument("--delay", type=float, default=0.5)
     parser.add_argument("--submissions", type=int, default=20)
     parser.add_argument("--postgres", default=os.environ.get("TEST_DATABASE_URL"))
+    parser.add_argument("--latency", type=float, default=0.02, help="for the remote-PBX drain")
+    parser.add_argument("--latency-groups", type=int, default=200)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         drain(f"sqlite:///{Path(folder) / 'bench.db'}", args.groups, 1, "SQLite")
@@ -265,6 +271,10 @@ def main() -> None:
         for dispatchers in (1, 4):
             with throwaway_schema(args.postgres) as url:
                 drain(url, args.groups, dispatchers, "PostgreSQL")
+        # a PBX across a network: each answer takes --latency; dispatchers overlap them
+        for dispatchers in (1, 4):
+            with throwaway_schema(args.postgres) as url:
+                drain(url, args.latency_groups, dispatchers, "PostgreSQL", args.latency)
     else:
         print("PostgreSQL: skipped (set TEST_DATABASE_URL or pass --postgres URL)")
     acknowledgements(args.delay, args.submissions)
