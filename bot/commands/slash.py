@@ -22,8 +22,9 @@ from bot.commands.views import Message, ModalMeta
 from bot.commands.views.common import escape
 from bot.engine.model import NEW_MEMBER_WINDOW, Group, NextActionKind, RingbackKind
 from bot.engine.validation import parse_group
-from bot.errors import NotAvailableYet, UserError
+from bot.errors import Forbidden, NotAvailableYet, UserError
 from bot.services import Actor
+from bot.services.outbox import describe_pending, describe_push
 
 
 def acknowledge(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
@@ -103,7 +104,9 @@ def run(command: c.Parsed, who: Actor, wired: Deps, client: WebClient) -> Messag
         case c.ShowCallflow(group=ref):
             shown = services.get_group(team, ref)
             return views.callflow_message(shown.group.name, services.compiled(team, ref), shown.pbx)
-        case c.Sync() | c.Drift():
+        case c.Sync(dry_run=dry_run):
+            return _sync(wired, who, dry_run=dry_run)
+        case c.Drift():
             raise NotAvailableYet(
                 f"/group {command.subcommand} is not available yet in this version of groupbot."
             )
@@ -217,3 +220,15 @@ def modal_for(
             meta = ModalMeta.for_group(shown, who.user_id, channel_id)
             return views.features_modal(meta, services.directory(team), shown.group.features)
     raise UserError(f"/group {command.subcommand} has no form.")
+
+
+def _sync(wired: Deps, who: Actor, *, dry_run: bool) -> Message:
+    """``/group sync [--dry-run]`` (admins): push what is pending now, or list it."""
+    if not who.is_admin:
+        raise Forbidden("Only workspace admins can push pending changes to the PBX.")
+    services = wired.services
+    if dry_run:
+        lines = describe_pending(services.pending_documents(who.team_id))
+    else:
+        lines = describe_push(services.push_pending(who.team_id))
+    return views.done_message(escape("\n".join(lines)))

@@ -107,10 +107,17 @@ class ServiceBase:
         """The view of one group: its members' names and its pending flag, two queries."""
         stored, account = stored_of(record), record.account_id
         names = uow.directory.user_names(account, {m.user_id for m in stored.group.members})
-        return view_of(stored, names, uow.outbox.pending_groups(account, [stored.ids.group_id]))
+        group_id = [stored.ids.group_id]
+        pending = uow.outbox.pending_groups(account, group_id)
+        return view_of(stored, names, pending, uow.outbox.reasons(account, group_id))
 
 
-def view_of(stored: StoredGroup, names: dict[str, str], pending: set[str]) -> GroupView:
+def view_of(
+    stored: StoredGroup,
+    names: dict[str, str],
+    pending: set[str],
+    reasons: dict[str, str] | None = None,
+) -> GroupView:
     group = stored.group
     return GroupView(
         id=stored.id,
@@ -122,6 +129,7 @@ def view_of(stored: StoredGroup, names: dict[str, str], pending: set[str]) -> Gr
         updated_at=stored.updated_at,
         updated_by=stored.updated_by,
         pbx_pending=stored.ids.group_id in pending,
+        pbx_reason=(reasons or {}).get(stored.ids.group_id),
         member_names={m.user_id: names[m.user_id] for m in group.members if m.user_id in names},
     )
 

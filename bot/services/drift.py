@@ -161,6 +161,8 @@ class DriftUseCases(GroupUseCases):
             directory = uow.directory.around(account, [stored.group])
             documents = compile_group(stored.group, stored.ids, directory)
             writes = _upserts(documents, stored.ids)
+            # what the PBX was known to hold is not what it holds now: write all three
+            uow.outbox.forget(account, stored.ids.group_id)
             uow.outbox.add(account, stored.ids.group_id, "upsert", writes, now)
             view = self._view_of(uow, record)
             uow.commit()
