@@ -156,3 +156,21 @@ def test_letters_of_every_script_and_emoji_stay_in_names(
     name = "Größe ventas 販売 👩‍💻🎧"
     said_cleanly(sales, f"rename Sales {name}", caplog)
     assert sales.services.get_group(sales.team, name).group.name == name
+
+
+@pytest.mark.parametrize(
+    ("url", "says"),
+    [
+        ("http://127.0.0.1:22/x", "cannot send calls to 127.0.0.1"),
+        ("http://169.254.169.254/latest", "cannot send calls to 169.254.169.254"),
+        ("http://localhost:8080/rec", "cannot send calls to localhost"),
+        ("https://user:pw@recordings.example.com/x", "cannot hold a user name or password"),
+    ],
+)
+def test_recordings_are_never_sent_to_the_pbx_itself_or_with_credentials_in_the_url(
+    sales: InProcess, url: str, says: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    words = said_cleanly(sales, f"record Sales on url={url}", caplog)
+    assert says in words
+    recording = sales.services.get_group(sales.team, "Sales").group.features.call_recording
+    assert (recording.enabled, recording.url) == (False, None)
