@@ -20,6 +20,7 @@ from bot.commands.help import help_text
 from bot.commands.roles import Deps
 from bot.commands.views import Message, ModalMeta
 from bot.commands.views.common import escape
+from bot.commands.views.redact import hide_secrets
 from bot.engine.model import NEW_MEMBER_WINDOW, Group, NextActionKind, RingbackKind
 from bot.engine.validation import parse_group
 from bot.errors import Forbidden, NotAvailableYet, UserError
@@ -63,6 +64,11 @@ def group(body: dict[str, Any], respond: Respond, client: WebClient, context: Bo
 
 def run(command: c.Parsed, who: Actor, wired: Deps, client: WebClient) -> Message:
     """What a subcommand that neither opens a modal nor posts a picture replies."""
+    message = _answer(command, who, wired, client)
+    return message if who.is_admin else hide_secrets(message)  # only admins may rotate it
+
+
+def _answer(command: c.Parsed, who: Actor, wired: Deps, client: WebClient) -> Message:
     services = wired.services
     team = who.team_id
     match command:

@@ -174,3 +174,17 @@ def test_recordings_are_never_sent_to_the_pbx_itself_or_with_credentials_in_the_
     assert says in words
     recording = sales.services.get_group(sales.team, "Sales").group.features.call_recording
     assert (recording.enabled, recording.url) == (False, None)
+
+
+def test_only_admins_read_the_secret_of_groupbots_recording_url(
+    sales: InProcess, caplog: pytest.LogCaptureFixture
+) -> None:
+    secret = "vtP0vTMSSSPtpM6FRA6f4_SlPy06qkHY"
+    url = f"https://groupbot.example.com/recordings/{secret}/a816c0de"
+    assert "records calls" in said_cleanly(sales, f"record Sales on url={url}", caplog)
+    carol = sales.person("carol")  # neither an admin nor a lead
+    for line in ("show Sales", "callflow Sales", "history Sales"):
+        words = sales.said(line, user=carol)
+        assert "/recordings/•••/a816c0de" in words, line
+        assert secret not in words, line
+        assert secret in sales.said(line), line  # the admin, who can rotate it, sees it
