@@ -188,3 +188,15 @@ def test_only_admins_read_the_secret_of_groupbots_recording_url(
         assert "/recordings/•••/a816c0de" in words, line
         assert secret not in words, line
         assert secret in sales.said(line), line  # the admin, who can rotate it, sees it
+
+
+def test_a_line_naming_hundreds_of_people_is_refused_before_anyone_is_looked_up(
+    sales: InProcess, caplog: pytest.LogCaptureFixture
+) -> None:
+    carol = sales.person("carol")  # neither an admin nor a lead: no lookups for her either
+    mentions = " ".join(f"<@U{i:07d}>" for i in range(300))
+    for who in (carol, sales.admin):
+        before = len(sales.chat.emulator.calls("users.info"))
+        words = sales.said(f"add Sales {mentions}", user=who)
+        assert "name at most 15 people in one command, not 300" in words
+        assert len(sales.chat.emulator.calls("users.info")) == before
