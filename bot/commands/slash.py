@@ -14,7 +14,7 @@ from slack_bolt import Ack, BoltContext
 from slack_bolt.context.respond import Respond
 from slack_sdk import WebClient
 
-from bot.commands import drafts, edits, parser, people, roles, simulation, storage, views
+from bot.commands import drafts, drift, edits, parser, people, roles, simulation, storage, views
 from bot.commands.grammar import commands as c
 from bot.commands.help import help_text
 from bot.commands.roles import Deps
@@ -103,7 +103,11 @@ def run(command: c.Parsed, who: Actor, wired: Deps, client: WebClient) -> Messag
         case c.ShowCallflow(group=ref):
             shown = services.get_group(team, ref)
             return views.callflow_message(shown.group.name, services.compiled(team, ref), shown.pbx)
-        case c.Sync() | c.Drift():
+        case c.Drift():
+            return drift.report(who, services)
+        case c.Adopt(name=name):
+            return drift.adopt(who, services, name)
+        case c.Sync():
             raise NotAvailableYet(
                 f"/group {command.subcommand} is not available yet in this version of groupbot."
             )
