@@ -49,11 +49,15 @@ def drift_message(report: DriftReport, *, admin: bool) -> Message:
         else:
             refusal = escape(group.refusal or "")
             blocks.append(
-                section(f"*{name}* is on the PBX only ({about}); it cannot be adopted: {refusal}",
-                        block_id)
+                section(
+                    f"*{name}* is on the PBX only ({about}); it cannot be adopted: {refusal}",
+                    block_id,
+                )
             )
-    left = len(report.drifted) + len(report.adoptable) - len(
-        [b for b in blocks if b["type"] == "section"]
+    left = (
+        len(report.drifted)
+        + len(report.adoptable)
+        - len([b for b in blocks if b["type"] == "section"])
     )
     notes = []
     if left > 0:
