@@ -151,7 +151,7 @@ class Action(StrEnum):
     FULL = "threshold_full"
     ROTATE_SECRET = "rotate_recording_secret"
     RECORDING_TO_GROUPBOT = "recording_to_groupbot"
-    # /group drift buttons, suffixed ":<n>" (value: the PBX's group id, or the name to adopt)
+    # /group drift buttons, suffixed ":<n>" (value: the group's name)
     DRIFT_PUSH = "drift_push_ours"
     DRIFT_TAKE = "drift_take_pbx"
     DRIFT_ADOPT = "drift_adopt"

@@ -31,11 +31,9 @@ def drift_message(report: DriftReport, *, admin: bool) -> Message:
             )
         )
         if admin:
-            buttons = [button("Push ours", suffixed(Action.DRIFT_PUSH, n), drift.pbx_group_id)]
+            buttons = [button("Push ours", suffixed(Action.DRIFT_PUSH, n), drift.name)]
             if drift.pbx_readable:
-                buttons.append(
-                    button("Take the PBX's", suffixed(Action.DRIFT_TAKE, n), drift.pbx_group_id)
-                )
+                buttons.append(button("Take the PBX's", suffixed(Action.DRIFT_TAKE, n), drift.name))
             blocks.append(actions(buttons, suffixed(Block.GROUP_ACTIONS, "drift", n)))
         shown += 1
     for n, group in enumerate(report.adoptable[: MAX_GROUPS - shown]):
