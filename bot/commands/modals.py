@@ -16,7 +16,7 @@ from typing import Any
 from slack_bolt import Ack, BoltContext
 from slack_sdk import WebClient
 
-from bot.commands import people, roles, views
+from bot.commands import people, recording_target, roles, views
 from bot.commands.tell import tell
 from bot.commands.views import Message, ModalMeta
 from bot.commands.views.common import escape
@@ -76,8 +76,12 @@ def features(
 ) -> None:
     who, meta, state = _submission(context, client, body, view)
 
+    groupbot_url = recording_target.form_url(roles.deps(context).services, who, meta, state)
+
     def change(group: Group, directory: Directory) -> Group:
         typed = views.read_features(state, group.features)
+        if groupbot_url is not None:
+            typed["call_recording"]["url"] = groupbot_url
         return parse_group({**group.model_dump(), "features": typed})
 
     _change(context, roles.deps(context).services, who, meta, change, "features")

@@ -14,7 +14,7 @@ from slack_bolt import Ack, BoltContext
 from slack_bolt.context.respond import Respond
 from slack_sdk import WebClient
 
-from bot.commands import drafts, edits, parser, people, roles, simulation, storage, views
+from bot.commands import drafts, drift, edits, parser, people, roles, simulation, storage, views
 from bot.commands.grammar import commands as c
 from bot.commands.help import help_text
 from bot.commands.roles import Deps
@@ -23,7 +23,7 @@ from bot.commands.views.common import escape
 from bot.commands.views.redact import hide_secrets
 from bot.engine.model import NEW_MEMBER_WINDOW, Group, NextActionKind, RingbackKind
 from bot.engine.validation import parse_group
-from bot.errors import Forbidden, NotAvailableYet, UserError
+from bot.errors import Forbidden, UserError
 from bot.services import Actor
 from bot.services.outbox import describe_pending, describe_push
 
@@ -113,9 +113,9 @@ def _answer(command: c.Parsed, who: Actor, wired: Deps, client: WebClient) -> Me
         case c.Sync(dry_run=dry_run):
             return _sync(wired, who, dry_run=dry_run)
         case c.Drift():
-            raise NotAvailableYet(
-                f"/group {command.subcommand} is not available yet in this version of groupbot."
-            )
+            return drift.report(who, services)
+        case c.Adopt(name=name):
+            return drift.adopt(who, services, name)
         case c.AddLeads(group=ref, users=users) | c.RemoveLeads(group=ref, users=users):
             shown = services.get_group(team, ref)
             named = {people.slack_id(u) for u in users}

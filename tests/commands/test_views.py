@@ -679,6 +679,7 @@ def test_features_modal_shows_settings_only_while_a_feature_is_on(schema: Any) -
         Block.RECORDING_FORMAT,
         Block.RECORDING_LIMIT,
         Block.RECORDING_URL,
+        Block.RECORDING_TO_GROUPBOT,
         Block.RINGBACK,
         Block.NEXT_KIND,
         "next_target:voicemail",

@@ -170,11 +170,6 @@ def test_simulate_replies_with_the_timeline_and_dms_the_picture(slack: Slack) ->
     assert not [m for m in slack.emu.messages_to(CHANNEL) if m.get("files")]
 
 
-@pytest.mark.parametrize("word", ["drift"])
-def test_not_yet_available_subcommands_say_so(slack: Slack, word: str) -> None:
-    assert "not available yet" in text_of(slack.reply(word))
-
-
 def test_delete_asks_then_the_button_deletes(slack: Slack) -> None:
     create_sales(slack)
     prompt = slack.reply("delete Sales")
