@@ -938,6 +938,8 @@ def test_an_error_reply_never_carries_a_broadcast_someone_typed() -> None:
         "Ask <@U0BOB|bob>, changed at <!date^1700000000^{date_short}|Nov 14>."
     )
     text = said["blocks"][0]["text"]["text"]
-    assert "<!channel>" not in text and "<!everyone>" not in text
+    assert "<!channel>" not in text
+    assert "<!everyone>" not in text
     assert "&lt;!channel&gt;" in text
-    assert "<@U0BOB|bob>" in text and "<!date^1700000000^{date_short}|Nov 14>" in text
+    assert "<@U0BOB|bob>" in text
+    assert "<!date^1700000000^{date_short}|Nov 14>" in text
