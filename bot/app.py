@@ -359,6 +359,21 @@ def directory_at_start(
             raise SystemExit(2) from None
 
 
+def kazoo_connector(settings: Settings) -> Callable[[str, str], Pbx] | None:
+    """Over Kazoo: the adapter of a workspace's own account, from the API key its admin
+    connected it with in /group setup (a multi-workspace install's other accounts)."""
+    if settings.pbx_backend != "kazoo" or not settings.kazoo_url:
+        return None
+    url = settings.kazoo_url
+
+    def connect(account: str, api_key: str) -> Pbx:
+        from bot.pbx.kazoo import CrossbarClient, KazooPbx
+
+        return KazooPbx(CrossbarClient(url, api_key), account)
+
+    return connect
+
+
 def build_services(
     settings: Settings,
     *,
@@ -383,6 +398,7 @@ def build_services(
         # the file backend's recordings are the files there (Kazoo's: its API)
         recordings_dir=settings.recordings_dir if settings.pbx_backend == "file" else None,
         public_url=settings.groupbot_public_url or None,
+        connect_account=kazoo_connector(settings),
     )
     services = Services(
         unit_of_work_factory(make_session_factory(engine)),

@@ -9,7 +9,7 @@ import threading
 from datetime import datetime
 
 from bot.errors import Conflict, Forbidden, NotFound, UserError
-from bot.pbx import Pbx
+from bot.pbx import Pbx, PbxUnreachable
 from bot.services.types import AccountBinding, Actor, Clock, GroupView, ServiceOptions
 from bot.storage.mapping import StoredGroup, stored_of
 from bot.storage.models import GroupRecord
@@ -32,6 +32,9 @@ class ServiceBase:
         self.options = options
         # one pusher at a time in this process, so an older document never lands last
         self._push_lock = threading.Lock()
+        # per account, over Kazoo in a multi-workspace install (``_pbx_for``)
+        self._adapters: dict[tuple[str, str], Pbx] = {}
+        self._adapters_lock = threading.Lock()
 
     def _account(self, uow: UnitOfWork, team_id: str) -> str:
         """The PBX account of ``team_id``'s workspace: every group, directory and outbox
@@ -50,6 +53,27 @@ class ServiceBase:
         if binding is AccountBinding.LOCAL:
             return self._claim_local_account(team_id)
         raise UserError(NOT_CONNECTED)
+
+    def _pbx_for(self, account: str) -> Pbx:
+        """The adapter that reads and writes ``account`` on the PBX, never another's: the
+        configured one when it is that account's (the local folder's ids are unique across
+        accounts); over Kazoo, for a workspace bound to another account, a client with
+        the API key its admin connected it with. ``PbxUnreachable`` when there is none."""
+        own = getattr(self._pbx, "account_id", None)
+        if own is None or own == account:
+            return self._pbx
+        with self._uow() as uow:
+            key = uow.workspaces.api_key_of_account(account)
+        connect = self.options.connect_account
+        if connect is None or not key:
+            raise PbxUnreachable(
+                "no API key connects this PBX account; an admin connects it in /group setup"
+            )
+        with self._adapters_lock:
+            adapter = self._adapters.get((account, key))
+            if adapter is None:
+                adapter = self._adapters[(account, key)] = connect(account, key)
+        return adapter
 
     def _default_account(self) -> str:
         """The account of what the operator runs naming no workspace (the CLI, the shell):

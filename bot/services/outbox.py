@@ -189,15 +189,16 @@ class OutboxUseCases(ServiceBase):
             took: list[tuple[DocKey, str | None]] = []
             error: str | None = None
             try:
+                pbx = self._pbx_for(account)
                 for key, document in writes:
                     if document is None:
-                        self._pbx.delete(*key)
+                        pbx.delete(*key)
                         took.append((key, None))
                         continue
-                    if key not in acked and isinstance(self._pbx, CreatesDocuments):
-                        self._pbx.create(*key, document)
+                    if key not in acked and isinstance(pbx, CreatesDocuments):
+                        pbx.create(*key, document)
                     else:
-                        self._pbx.put(*key, document)
+                        pbx.put(*key, document)
                     took.append((key, digest(document)))
             except PbxError as refused:
                 error = str(refused) or type(refused).__name__

@@ -11,7 +11,7 @@ from pathlib import Path
 from bot.engine.directory import Directory
 from bot.engine.documents import PbxIds
 from bot.engine.model import Features, Group
-from bot.pbx import AccountBinder
+from bot.pbx import AccountBinder, Pbx
 
 
 @dataclass(frozen=True)
@@ -198,6 +198,9 @@ class ServiceOptions:
     binder: AccountBinder | None = None
     # RECORDINGS_DIR, whose files ``recordings-sync`` counts (the file backend); None: none
     recordings_dir: Path | None = None
+    # over Kazoo with a binder: the adapter of another account, from the API key its
+    # workspace connected (``ServiceBase._pbx_for``)
+    connect_account: Callable[[str, str], Pbx] | None = None
     # GROUPBOT_PUBLIC_URL: where the PBX reaches groupbot's recording endpoint; None: off
     public_url: str | None = None
 
