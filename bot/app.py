@@ -359,6 +359,21 @@ def directory_at_start(
             raise SystemExit(2) from None
 
 
+def kazoo_connector(settings: Settings) -> Callable[[str, str], Pbx] | None:
+    """Over Kazoo: the adapter of a workspace's own account, from the API key its admin
+    connected it with in /group setup (a multi-workspace install's other accounts)."""
+    if settings.pbx_backend != "kazoo" or not settings.kazoo_url:
+        return None
+    url = settings.kazoo_url
+
+    def connect(account: str, api_key: str) -> Pbx:
+        from bot.pbx.kazoo import CrossbarClient, KazooPbx
+
+        return KazooPbx(CrossbarClient(url, api_key), account)
+
+    return connect
+
+
 def build_services(
     settings: Settings,
     *,
@@ -383,6 +398,7 @@ def build_services(
         # the file backend's recordings are the files there (Kazoo's: its API)
         recordings_dir=settings.recordings_dir if settings.pbx_backend == "file" else None,
         public_url=settings.groupbot_public_url or None,
+        connect_account=kazoo_connector(settings),
     )
     services = Services(
         unit_of_work_factory(make_session_factory(engine)),
@@ -502,6 +518,22 @@ def cli_directory_sync(args: argparse.Namespace) -> int:
     return 0
 
 
+def cli_sync(args: argparse.Namespace) -> int:
+    """`groupbot sync [--dry-run]`: push what is pending now, every account's, and say what
+    happened; 0 only when the PBX has every change. ``--dry-run`` lists what it would send."""
+    from bot.services.outbox import describe_pending, describe_push
+
+    services = build_services(Settings())
+    if args.dry_run:
+        for line in describe_pending(services.pending_documents()):
+            print(line)
+        return 0
+    result = services.push_pending()
+    for line in describe_push(result):
+        print(line, file=sys.stderr if line.startswith("The PBX") else sys.stdout)
+    return 1 if result.failed else 0
+
+
 CLI_TEAM = "T0CLI"  # the team the CLI acts in when no workspace is named
 CLI_ACTOR = "UCLI"  # recorded as the author of CLI imports
 
@@ -526,10 +558,17 @@ def cli_import(args: argparse.Namespace) -> int:
         results = services.import_groups(actor, text, source=args.file)
     except UserError as error:
         return _print_user_error("import", error)
+    not_taken = dict(services.push_after_save().failed)
     for result in results:
-        print(f"{result.view.group.name}: saved (version {result.view.version})")
+        name = result.view.group.name
+        print(f"{name}: saved (version {result.view.version})")
         for warning in result.warnings:
             print(f"  warning: {warning}")
+        if name in not_taken:
+            print(
+                f"  warning: the PBX has not taken the change yet ({not_taken[name]}); "
+                "it is queued: groupbot sync, or the pbx-outbox job, sends it"
+            )
     return 0
 
 

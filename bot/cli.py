@@ -8,9 +8,14 @@ from collections.abc import Callable, Sequence
 
 Handler = Callable[[argparse.Namespace], int]
 
+DESCRIPTION = (
+    "Manage the ring groups of a Kazoo-based PBX (the SmartPBX Groups tab) from Slack: "
+    "serve Slack, run the scheduler, try it in a terminal, or look after its data."
+)
+
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="groupbot", description=__doc__)
+    parser = argparse.ArgumentParser(prog="groupbot", description=DESCRIPTION)
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     shell = sub.add_parser("shell", help="try the bot in a terminal, no Slack workspace needed")
@@ -80,12 +85,31 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return handler(args)
     except Exception as error:
-        # A database that cannot be used as configured is one line, not a traceback.
+        # A setting or a database that cannot be used as configured is one line each,
+        # naming what to fix, not a traceback.
+        settings = _settings_problems(error)
+        if settings:
+            for line in settings:
+                print(f"groupbot {' '.join(_words(args))}: {line}", file=sys.stderr)
+            return 2
         problem = _database_problem(error)
         if problem is None:
             raise
         print(f"groupbot {' '.join(_words(args))}: {problem}", file=sys.stderr)
         return 1
+
+
+def _settings_problems(error: Exception) -> list[str]:
+    """``Settings()`` refusing the environment: one line per variable, in its own name."""
+    from pydantic import ValidationError
+
+    if not isinstance(error, ValidationError) or error.title != "Settings":
+        return []
+    return [
+        f"{'_'.join(str(part) for part in problem['loc'][:1]).upper()} "
+        f"is not usable: {problem['msg']} (got {str(problem.get('input'))[:80]!r})"
+        for problem in error.errors()
+    ]
 
 
 def _database_problem(error: Exception) -> str | None:

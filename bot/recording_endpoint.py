@@ -99,6 +99,9 @@ class RecordingEndpoint:
         self.body_seconds = body_seconds
         self.max_bytes = max_bytes
         self.pool = ThreadPoolExecutor(threads, thread_name_prefix="recording")
+        # what a process killed mid-upload left; another worker's upload in progress is
+        # younger than its body deadline
+        services.remove_partial_uploads(root, older_than=2 * body_seconds)
 
     def close(self) -> None:
         self.pool.shutdown(wait=True)

@@ -15,7 +15,7 @@ from sqlalchemy import Engine, delete, event
 from bot.engine.documents import JsonDoc, canonical_json
 from bot.engine.model import Group, Member, distributed
 from bot.engine.validation import GroupRejected
-from bot.errors import Conflict, Forbidden, NotFound, PbxUnavailable, UserError
+from bot.errors import Conflict, Forbidden, NotFound, UserError
 from bot.pbx import PbxUnreachable
 from bot.pbx.local import LocalPbx
 from bot.services import Actor, ServiceOptions, Services, WorkspaceSettings
@@ -84,7 +84,9 @@ def test_create_then_list_and_get_by_name_or_extension(services: Services) -> No
 
     assert result.view.version == 1
     assert result.view.leads == {"UADMIN"}
-    assert not result.view.pbx_pending
+    assert result.view.pbx_pending  # acknowledged before anything is sent to the PBX
+    assert services.push_after_save().pushed == ("Sales",)
+    assert not services.get_group(TEAM, "Sales").pbx_pending
     assert result.view.member_names[user_id(services, "alice")] == "Alice Smith"
     assert [v.group.name for v in services.list_groups(TEAM)] == ["Sales"]
     assert services.get_group(TEAM, "SALES").id == result.view.id
@@ -107,8 +109,10 @@ def test_group_summaries_are_what_the_whole_groups_show(
     )
     services.create_group(ADMIN, rich)
     services.set_leads(ADMIN, "Apex", frozenset({"ULEAD"}))
+    services.push_after_save()
     pbx.down = True
     services.change_group(ADMIN, "Sales", lambda g, _d: g.model_copy(update={"repeats": 2}))
+    services.push_after_save()
 
     whole = [view.summary() for view in services.list_groups(TEAM)]
     # no Group is built (nor validated) to list the groups
@@ -131,6 +135,8 @@ def test_created_group_reaches_the_pbx_exactly_as_compiled(
     services: Services, pbx: FakePbx
 ) -> None:
     view = services.create_group(ADMIN, sales(services)).view
+    assert pbx.docs == {}  # nothing before the acknowledgement
+    services.push_after_save()
 
     documents = services.compiled(TEAM, "Sales")
     assert pbx.docs == {
@@ -219,6 +225,7 @@ def test_a_saves_reply_shows_what_it_wrote_not_a_later_save(
     services.import_directory(None, demo_directory_text())
     other_process = Services(uow_factory, FakePbx(), clock, options)
     services.create_group(ADMIN, sales(services))
+    services.push_after_save()
     carol = user_id(services, "carol")
 
     def add_carol(g: Group, _d: object) -> Group:
@@ -226,6 +233,7 @@ def test_a_saves_reply_shows_what_it_wrote_not_a_later_save(
 
     pbx.meanwhile = lambda: other_process.change_group(OTHER_ADMIN, "sales", add_carol)
     result = services.change_group(ADMIN, "sales", lambda g, _d: distributed(g))
+    services.push_after_save()  # the other process saves while this one pushes
 
     assert result.view.version == 2
     assert [m.start for m in result.view.group.members] == [0, 60]  # what it wrote
@@ -404,27 +412,35 @@ def test_pbx_down_keeps_the_change_pending_and_says_so(services: Services, pbx: 
     pbx.down = True
 
     result = services.create_group(ADMIN, sales(services))
+    pushed = services.push_after_save()
 
-    assert result.pbx_error == "connection refused"
+    assert pushed.failed == (("Sales", "connection refused"),)
+    assert pushed.refused == ()  # down, not refused
     assert result.view.pbx_pending
-    assert "the PBX has not taken the change yet" in result.warnings[-1]
-    assert services.get_group(TEAM, "sales").pbx_pending
+    shown = services.get_group(TEAM, "sales")
+    assert shown.pbx_pending
+    assert shown.pbx_reason == "connection refused"
     assert pbx.docs == {}
 
     pbx.down = False
     services.change_group(ADMIN, "sales", lambda g, _d: g.model_copy(update={"repeats": 2}))
+    services.push_after_save()
     assert not services.get_group(TEAM, "sales").pbx_pending
     assert len(pbx.docs) == 3
 
 
 def test_delete_with_pbx_down_is_committed_then_reported(services: Services, pbx: FakePbx) -> None:
     services.create_group(ADMIN, sales(services))
+    services.push_after_save()
     pbx.down = True
 
-    with pytest.raises(PbxUnavailable, match="Deleted Sales, but the PBX has not removed"):
-        services.delete_group(ADMIN, "sales")
+    services.delete_group(ADMIN, "sales")
+    assert services.push_after_save().failed == (("Sales", "connection refused"),)
     assert services.list_groups(TEAM) == []
     assert len(pbx.docs) == 3  # still there until the queue is pushed
+    pbx.down = False
+    assert services.push_pending().pushed == ("Sales",)
+    assert pbx.docs == {}
 
 
 def test_local_exporter_files_hold_exactly_the_documents(
@@ -433,6 +449,7 @@ def test_local_exporter_files_hold_exactly_the_documents(
     services = Services(uow_factory, LocalPbx(tmp_path), clock, ServiceOptions(ACCOUNT))
     services.import_directory(None, demo_directory_text())
     view = services.create_group(ADMIN, sales(services)).view
+    services.push_after_save()
     documents = services.compiled(TEAM, "sales")
 
     for collection, doc_id, doc in documents.by_collection(view.pbx):
@@ -441,6 +458,7 @@ def test_local_exporter_files_hold_exactly_the_documents(
         assert json.loads(path.read_text()) == doc
 
     services.delete_group(ADMIN, "sales")
+    services.push_after_save()
     assert list(tmp_path.rglob("*.json")) == []
 
 

@@ -21,7 +21,7 @@ def register(app: App) -> None:
     from bot.commands.ids import FEATURE_DISPATCH, Action, Callback, Command, matcher
     from bot.commands.views import block_errors
 
-    from . import actions, errors, home, modals, slash, verified
+    from . import actions, drift, errors, home, modals, secret, slash, verified
 
     app.use(verified.mark_verified)  # first: everything after it may trust the request
     app.use(skip_slack_retries)
@@ -53,6 +53,9 @@ def register(app: App) -> None:
     app.action(matcher(Action.DELETE))(steps(ok, actions.delete))
     app.action(Action.MEMBERS_SELECT)(steps(ok, actions.members_changed))
     app.action(Action.DISTRIBUTE)(steps(ok, actions.distribute))
+    for pressed in (Action.DRIFT_PUSH, Action.DRIFT_TAKE, Action.DRIFT_ADOPT):
+        app.action(matcher(pressed))(steps(ok, drift.pressed))
+    app.action(Action.ROTATE_SECRET)(steps(ok, secret.rotate))
     for toggle in FEATURE_DISPATCH:
         app.action(toggle)(steps(ok, actions.feature_changed))
 

@@ -213,9 +213,10 @@ def _open_modal(
     if meta.opener and meta.opener != who.user_id:
         raise Forbidden(f"This form was opened by <@{meta.opener}>; only they can change it.")
     shown = None
-    if meta.ref:
+    if meta.pbx_group_id:
+        # the group the form was opened for, even if its extension now names another
         services = roles.deps(context).services
-        shown = services.get_group(who.team_id, meta.ref)
+        shown = services.group_by_pbx_id(who.team_id, meta.pbx_group_id)
         roles.require_change(services, who, shown, "change it")
     return who, meta, (view.get("state") or {}).get("values") or {}, shown
 

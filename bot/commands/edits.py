@@ -9,7 +9,7 @@ reply. Every text here is mrkdwn: names are escaped, people are mentions.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from slack_sdk import WebClient
 
@@ -131,6 +131,9 @@ def edit_for(command: c.Parsed, who: Actor, wired: Deps, client: WebClient) -> L
                 lambda g: f"The members of {_e(g.name)} are already spread over {span} s.",
             )
         case c.SetRecording() as rec:
+            if rec.to_groupbot:
+                url = wired.services.recording_url_for(who.team_id, rec.group)
+                rec = replace(rec, url=url, to_groupbot=False)
             if rec.enabled:
                 return LineEdit(
                     rec.group,

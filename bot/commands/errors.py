@@ -26,6 +26,7 @@ from slack_bolt.context.respond import Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot.commands import pushes
 from bot.commands.tell import tell
 from bot.commands.verified import is_verified
 from bot.commands.views import error_message, refusal_modal
@@ -93,7 +94,8 @@ def in_two_steps(
     WebClient) first, which was most of our time to acknowledge; the request is not
     touched again by the request thread, so the work may simply have it. An error in
     ``acknowledge`` goes up to Bolt, whose ``app.error`` puts it in the answer; an error
-    in ``work`` goes to the same handler with no answer left to fill in.
+    in ``work`` goes to the same handler with no answer left to fill in. What either step
+    saved goes to the PBX last, after the work (``pushes``).
     """
     ack_args = inspect.getfullargspec(acknowledge).args
     work_args = inspect.getfullargspec(work).args
@@ -120,12 +122,19 @@ def in_two_steps(
             "action": action,
             "event": event,
         }
-        acknowledge(**{name: given[name] for name in ack_args})
+        try:
+            acknowledge(**{name: given[name] for name in ack_args})
+        finally:
+            saved = pushes.take_saved(context)  # a modal's save: pushed after the answer
         runner = context.listener_runner
 
         def after() -> None:
             try:
                 work(**{name: given[name] for name in work_args})
+            except Exception as error:
+                runner.listener_error_handler.handle(error=error, request=request, response=None)
+            try:
+                pushes.push_saved(saved, context, client, body, respond)
             except Exception as error:
                 runner.listener_error_handler.handle(error=error, request=request, response=None)
 

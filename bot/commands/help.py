@@ -132,11 +132,13 @@ _SPECS = (
     ),
     Spec(
         "record",
-        "record <group> on|off [mp3|wav] [limit=<seconds>] [url=<https-url>]",
-        "call recording, its format, time limit and destination",
+        "record <group> on|off [mp3|wav] [limit=<seconds>] [url=<https-url>|groupbot]",
+        "call recording, its format, time limit and destination (url=groupbot: groupbot's "
+        "own recording endpoint, which needs GROUPBOT_PUBLIC_URL)",
         (
             "record sales on mp3 limit=600",
             "record sales on url=https://rec.example.com/in",
+            "record sales on url=groupbot",
             "record sales off",
         ),
         (c.SetRecording,),
@@ -212,7 +214,21 @@ _SPECS = (
         ("sync", "sync --dry-run"),
         (c.Sync,),
     ),
-    Spec("drift", "drift", "compares the PBX with groupbot", ("drift",), (c.Drift,)),
+    Spec(
+        "drift",
+        "drift",
+        "compares the PBX with groupbot, group by group; admins get buttons to push ours "
+        "or take the PBX's, and to adopt groups made on the PBX",
+        ("drift",),
+        (c.Drift,),
+    ),
+    Spec(
+        "adopt",
+        "adopt <name>",
+        "admin: takes over a ring group made on the PBX (SmartPBX)",
+        ("adopt Front desk",),
+        (c.Adopt,),
+    ),
     Spec(
         "storage",
         "storage",

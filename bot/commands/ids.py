@@ -90,6 +90,12 @@ class Block(StrEnum):
     STORAGE_GROUPS = "storage_groups"
     STORAGE_NOTE = "storage_note"
     STORAGE_ALERT = "storage_alert"
+    # /group drift: + ":<n>" per drifted or adoptable group
+    DRIFT = "drift"
+    ADOPTABLE = "adoptable"
+    # Setup modal's rotate button; Features modal's "send recordings to groupbot" choice
+    RECORDING_SECRET = "recording_secret"
+    RECORDING_TO_GROUPBOT = "recording_to_groupbot"
     MORE = "more"
     LOADING = "loading"
     # The section of every error reply (a UserError, a usage line, a refusal, a bug's
@@ -143,6 +149,12 @@ class Action(StrEnum):
     WARN = "threshold_warn"
     CRITICAL = "threshold_critical"
     FULL = "threshold_full"
+    ROTATE_SECRET = "rotate_recording_secret"
+    RECORDING_TO_GROUPBOT = "recording_to_groupbot"
+    # /group drift buttons, suffixed ":<n>" (value: the group's name)
+    DRIFT_PUSH = "drift_push_ours"
+    DRIFT_TAKE = "drift_take_pbx"
+    DRIFT_ADOPT = "drift_adopt"
 
 
 # The toggles and selects whose change rebuilds the Features modal (views.update).

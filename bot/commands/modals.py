@@ -16,7 +16,7 @@ from typing import Any
 from slack_bolt import Ack, BoltContext
 from slack_sdk import WebClient
 
-from bot.commands import people, roles, views
+from bot.commands import people, recording_target, roles, views
 from bot.commands.tell import tell
 from bot.commands.views import Message, ModalMeta
 from bot.commands.views.common import escape
@@ -67,6 +67,7 @@ def features(
 ) -> None:
     who, meta, state = _submission(context, client, body, view)
     services = roles.deps(context).services
+    groupbot_url = recording_target.form_url(services, who, meta, state)
     # what the modal does not show stays as stored; the save is pinned to the version the
     # modal showed, so this is the group the edit applies to (else ``Conflict``)
     opened = meta.opened()
@@ -75,6 +76,8 @@ def features(
     except NotFound:
         stored = None  # deleted meanwhile: the save below says so
     typed = views.read_features(state, stored)
+    if groupbot_url is not None:
+        typed["call_recording"]["url"] = groupbot_url
     _change(context, services, who, meta, edit(updated, features=typed), "features")
     ack()
 

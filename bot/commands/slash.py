@@ -14,16 +14,18 @@ from slack_bolt import Ack, BoltContext
 from slack_bolt.context.respond import Respond
 from slack_sdk import WebClient
 
-from bot.commands import drafts, edits, parser, people, roles, simulation, storage, views
+from bot.commands import drafts, drift, edits, parser, people, roles, simulation, storage, views
 from bot.commands.grammar import commands as c
 from bot.commands.help import help_text
 from bot.commands.roles import Deps
 from bot.commands.views import Message, ModalMeta
 from bot.commands.views.common import escape
+from bot.commands.views.redact import hide_secrets
 from bot.engine.model import NEW_MEMBER_WINDOW, Group, NextActionKind, RingbackKind
 from bot.engine.validation import parse_group
-from bot.errors import NotAvailableYet, UserError
+from bot.errors import Forbidden, UserError
 from bot.services import Actor
+from bot.services.outbox import describe_pending, describe_push
 
 
 def acknowledge(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
@@ -66,6 +68,11 @@ def group(body: dict[str, Any], respond: Respond, client: WebClient, context: Bo
 
 def run(command: c.Parsed, who: Actor, wired: Deps, client: WebClient) -> Message:
     """What a subcommand that neither opens a modal nor posts a picture replies."""
+    message = _answer(command, who, wired, client)
+    return message if who.is_admin else hide_secrets(message)  # only admins may rotate it
+
+
+def _answer(command: c.Parsed, who: Actor, wired: Deps, client: WebClient) -> Message:
     services = wired.services
     team = who.team_id
     match command:
@@ -107,10 +114,12 @@ def run(command: c.Parsed, who: Actor, wired: Deps, client: WebClient) -> Messag
         case c.ShowCallflow(group=ref):
             shown = services.get_group(team, ref)
             return views.callflow_message(shown.group.name, services.compiled(team, ref), shown.pbx)
-        case c.Sync() | c.Drift():
-            raise NotAvailableYet(
-                f"/group {command.subcommand} is not available yet in this version of groupbot."
-            )
+        case c.Sync(dry_run=dry_run):
+            return _sync(wired, who, dry_run=dry_run)
+        case c.Drift():
+            return drift.report(who, services)
+        case c.Adopt(name=name):
+            return drift.adopt(who, services, name)
         case c.AddLeads(group=ref, users=users) | c.RemoveLeads(group=ref, users=users):
             shown = services.get_group(team, ref)
             named = {people.slack_id(u) for u in users}
@@ -221,3 +230,15 @@ def modal_for(
             meta = ModalMeta.for_group(shown, who.user_id, channel_id)
             return views.features_modal(meta, services.directory(team), shown.group.features)
     raise UserError(f"/group {command.subcommand} has no form.")
+
+
+def _sync(wired: Deps, who: Actor, *, dry_run: bool) -> Message:
+    """``/group sync [--dry-run]`` (admins): push what is pending now, or list it."""
+    if not who.is_admin:
+        raise Forbidden("Only workspace admins can push pending changes to the PBX.")
+    services = wired.services
+    if dry_run:
+        lines = describe_pending(services.pending_documents(who.team_id))
+    else:
+        lines = describe_push(services.push_pending(who.team_id))
+    return views.done_message(escape("\n".join(lines)))

@@ -6,9 +6,11 @@ Field names are the paths rejections are keyed by (``members.3.end``,
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from enum import StrEnum
 from typing import Annotated, Self
+from urllib.parse import urlsplit
 
 from pydantic import (
     AfterValidator,
@@ -125,7 +127,43 @@ class CallRecording(_Frozen):
                 "recording URL must start with http:// or https:// and name a host "
                 "(Kazoo refuses ftp, ftps and sftp)"
             )
+        _check_recording_host(value)
         return value
+
+
+def _check_recording_host(url: str) -> None:
+    """The PBX sends every recorded call to this address: never to the PBX host itself
+    (loopback), to link-local addresses (cloud metadata services live there), or with a
+    user and password in the URL, where anyone who can read the group would see them.
+    Private networks stay allowed: a recording server beside the PBX is a real setup."""
+    parts = urlsplit(url)
+    if parts.username is not None or parts.password is not None:
+        raise ValueError(
+            "the recording URL cannot hold a user name or password; "
+            "put the credentials in the receiving server, or use url=groupbot"
+        )
+    host = (parts.hostname or "").rstrip(".").casefold()
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        address = None
+    if (
+        host in ("localhost", "0")
+        or host.endswith(".localhost")
+        or (
+            address is not None
+            and (
+                address.is_loopback
+                or address.is_link_local
+                or address.is_unspecified
+                or address.is_multicast
+            )
+        )
+    ):
+        raise ValueError(
+            f"the recording URL cannot send calls to {host} (the PBX itself or a link-local "
+            "address); give the address of the server that keeps the recordings"
+        )
 
 
 class RingbackKind(StrEnum):

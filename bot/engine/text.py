@@ -8,10 +8,14 @@ Refused, wherever the text comes from (a form, the command line, an import, the 
 - the line and paragraph separators U+2028 and U+2029, line breaks by another name;
 - the bidirectional formatting controls (U+061C, U+200E/F, U+202A–E, U+2066–9), which
   make a name read differently from what it is (a reordered extension, a hidden suffix);
-- lone surrogates (Cs), which are not text at all: no UTF-8 can encode them.
+- lone surrogates (Cs), which are not text at all: no UTF-8 can encode them;
+- the characters that show as nothing (zero-width space, word joiner, byte order mark,
+  the Hangul fillers, tag characters): "Sales" and "Sal\u200bes" would be two groups
+  that read alike.
 
 Everything else is kept: letters of every script, combining marks, emoji with their
-zero-width joiners and variation selectors, and the other format characters.
+zero-width joiners and variation selectors, the zero-width non-joiner some scripts
+spell with, and the other format characters.
 """
 
 from __future__ import annotations
@@ -23,6 +27,9 @@ UNSAFE = re.compile(
     "[\x00-\x1f\x7f-\x9f"  # Cc
     "\u2028\u2029"  # Zl, Zp
     "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"  # bidi controls (Cf)
+    "\u200b\u2060\ufeff"  # zero-width space, word joiner, byte order mark (Cf)
+    "\u115f\u1160\u3164\uffa0"  # Hangul fillers: letters that show as nothing
+    "\U000e0000-\U000e007f"  # tag characters (Cf), invisible
     "\ud800-\udfff]"  # Cs
 )
 

@@ -58,3 +58,12 @@ class LeavesLeftovers(Protocol):
     def remove_leftovers(self, older_than: float) -> int:
         """Remove what writes that never finished left, more than ``older_than`` seconds
         ago; how many were removed."""
+
+
+@runtime_checkable
+class CreatesDocuments(Protocol):
+    """An adapter with a cheaper write for a document the PBX has never had
+    (``KazooPbx``: one PUT instead of a POST answered 404, then the PUT)."""
+
+    def create(self, collection: str, doc_id: str, document: JsonDoc) -> str:
+        """Create ``doc_id``; replace it if it exists after all. The id."""

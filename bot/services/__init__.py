@@ -20,17 +20,15 @@ the modules behind it are laid out by use case:
 - ``recording_url``: groupbot's recording endpoint: a group's URL, the workspace secret.
 
 How a write reaches the PBX. The group row, its revision and an outbox entry holding
-the compiled documents are committed in one transaction; only then is the outbox
-pushed to the PBX and the entry acknowledged. When the PBX does not take it:
-
-- ``create_group``, ``change_group`` and ``undo`` still return their ``SaveResult``;
-  ``result.pbx_error`` holds the reason, ``result.view.pbx_pending`` is true, and
-  ``result.warnings`` ends with a sentence saying so, ready to show as it is;
-- ``delete_group`` raises ``PbxUnavailable`` *after* the deletion is committed: its
-  message says the group is deleted and the PBX will be updated later.
-
-The entry stays pending; it is pushed again after the next change in the account and by
-``push_pending``, which the ``pbx-outbox`` job (``bot.jobs``) runs every minute.
+the compiled documents that differ from what the PBX was last known to hold are
+committed in one transaction, and the write returns: nothing is sent to the PBX before
+the surface has answered. Then the surface calls ``push_after_save`` (the Slack layer in
+its post-ack work, ``commands.pushes``), which sends what this thread saved and says what
+the PBX did not take (``OutboxPush``: ``failed``, and of those the ``refused``). What is
+left (the PBX down) ``push_pending`` sends: the ``pbx-outbox`` job every minute,
+``groupbot sync`` and ``/group sync``. A group whose last change the PBX has not taken
+shows ``pbx_pending``, and ``pbx_reason`` once a push was refused or failed.
+``bot.services.outbox`` says how entries stay in order and are sent once.
 
 Rights: admins do everything; a group's leads (its creator and anyone an admin names)
 change and delete it; everyone else reads. Creating a group is for admins.

@@ -10,7 +10,7 @@ from datetime import datetime
 
 from bot.engine.model import Group
 from bot.errors import Conflict, Forbidden, NotFound, UserError
-from bot.pbx import Pbx
+from bot.pbx import Pbx, PbxUnreachable
 from bot.services.types import AccountBinding, Actor, Clock, GroupView, ServiceOptions
 from bot.storage.mapping import StoredGroup, stored_of
 from bot.storage.repositories import GroupRecord
@@ -33,6 +33,9 @@ class ServiceBase:
         self.options = options
         # one pusher at a time in this process, so an older document never lands last
         self._push_lock = threading.Lock()
+        # per account, over Kazoo in a multi-workspace install (``_pbx_for``)
+        self._adapters: dict[tuple[str, str], Pbx] = {}
+        self._adapters_lock = threading.Lock()
 
     def _account(self, uow: UnitOfWork, team_id: str) -> str:
         """The PBX account of ``team_id``'s workspace: every group, directory and outbox
@@ -51,6 +54,27 @@ class ServiceBase:
         if binding is AccountBinding.LOCAL:
             return self._claim_local_account(team_id)
         raise UserError(NOT_CONNECTED)
+
+    def _pbx_for(self, account: str) -> Pbx:
+        """The adapter that reads and writes ``account`` on the PBX, never another's: the
+        configured one when it is that account's (the local folder's ids are unique across
+        accounts); over Kazoo, for a workspace bound to another account, a client with
+        the API key its admin connected it with. ``PbxUnreachable`` when there is none."""
+        own = getattr(self._pbx, "account_id", None)
+        if own is None or own == account:
+            return self._pbx
+        with self._uow() as uow:
+            key = uow.workspaces.api_key_of_account(account)
+        connect = self.options.connect_account
+        if connect is None or not key:
+            raise PbxUnreachable(
+                "no API key connects this PBX account; an admin connects it in /group setup"
+            )
+        with self._adapters_lock:
+            adapter = self._adapters.get((account, key))
+            if adapter is None:
+                adapter = self._adapters[(account, key)] = connect(account, key)
+        return adapter
 
     def _default_account(self) -> str:
         """The account of what the operator runs naming no workspace (the CLI, the shell):
@@ -111,10 +135,17 @@ class ServiceBase:
         ``group`` is the record's, when the caller has just written it."""
         stored, account = stored_of(record, group), record.account_id
         names = uow.directory.user_names(account, {m.user_id for m in stored.group.members})
-        return view_of(stored, names, uow.outbox.pending_groups(account, [stored.ids.group_id]))
+        group_id = [stored.ids.group_id]
+        pending = uow.outbox.pending_groups(account, group_id)
+        return view_of(stored, names, pending, uow.outbox.reasons(account, group_id))
 
 
-def view_of(stored: StoredGroup, names: dict[str, str], pending: set[str]) -> GroupView:
+def view_of(
+    stored: StoredGroup,
+    names: dict[str, str],
+    pending: set[str],
+    reasons: dict[str, str] | None = None,
+) -> GroupView:
     group = stored.group
     return GroupView(
         id=stored.id,
@@ -126,6 +157,7 @@ def view_of(stored: StoredGroup, names: dict[str, str], pending: set[str]) -> Gr
         updated_at=stored.updated_at,
         updated_by=stored.updated_by,
         pbx_pending=stored.ids.group_id in pending,
+        pbx_reason=(reasons or {}).get(stored.ids.group_id),
         member_names={m.user_id: names[m.user_id] for m in group.members if m.user_id in names},
     )
 

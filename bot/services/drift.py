@@ -112,12 +112,12 @@ class DriftUseCases(GroupUseCases):
     def drift(self, team_id: str | None) -> DriftReport:
         """Compare, group by group, the PBX with what groupbot would write. Anyone may look;
         ``team_id`` None is the command line's one-workspace install."""
-        reader = self._reader()
         with self._uow() as uow:
             account = self._default_account() if team_id is None else self._account(uow, team_id)
             stored = uow.groups.stored(account)
             directory = uow.directory.load(account)
             pending = uow.outbox.pending_groups(account)
+        reader = self._reader(account)
         try:
             on_pbx = {g.group_id: g for g in reader.ring_groups()}
         except PbxError as error:
@@ -161,6 +161,8 @@ class DriftUseCases(GroupUseCases):
             directory = uow.directory.around(account, [stored.group])
             documents = compile_group(stored.group, stored.ids, directory)
             writes = _upserts(documents, stored.ids)
+            # what the PBX was known to hold is not what it holds now: write all three
+            uow.outbox.forget(account, stored.ids.group_id)
             uow.outbox.add(account, stored.ids.group_id, "upsert", writes, now)
             view = self._view_of(uow, record)
             uow.commit()
@@ -175,12 +177,12 @@ class DriftUseCases(GroupUseCases):
     def adopt_pbx(self, actor: Actor, ref: str) -> SaveResult:
         """Admins: take the PBX's version of the group as a new revision of ours."""
         self._require_admin(actor, "take the PBX's version of a group")
-        reader = self._reader()
         with self._uow() as uow:
             account = self._account(uow, actor.team_id)
             record = self._find(uow, account, ref)
             stored = stored_of(record)
             directory = uow.directory.load(account)
+        reader = self._reader(account)
         theirs = _read_back(reader, stored, directory)
         if isinstance(theirs, str):
             raise UserError(f"The PBX's version of {stored.group.name} cannot be taken: {theirs}")
@@ -196,11 +198,11 @@ class DriftUseCases(GroupUseCases):
         """Admins: make a group of ours from a ring group on the PBX that groupbot does
         not know, keeping its ids (its documents stay where they are on the PBX)."""
         self._require_admin(actor, "adopt a group made on the PBX")
-        reader = self._reader()
         with self._uow() as uow:
             account = self._account_for_write(uow, actor.team_id, self._clock())
             ours = {s.ids.group_id for s in uow.groups.stored(account)}
             directory = uow.directory.load(account)
+        reader = self._reader(account)
         try:
             found = [g for g in reader.ring_groups() if g.group_id not in ours]
         except PbxError as error:
@@ -241,10 +243,15 @@ class DriftUseCases(GroupUseCases):
 
     # -- inside ----------------------------------------------------------------------
 
-    def _reader(self) -> DocumentReader:
-        if not isinstance(self._pbx, DocumentReader):
+    def _reader(self, account: str) -> DocumentReader:
+        """What reads ``account``'s documents on the PBX (never another account's)."""
+        try:
+            pbx = self._pbx_for(account)
+        except PbxError as error:
+            raise UserError(f"The PBX cannot be read: {error}.") from None
+        if not isinstance(pbx, DocumentReader):
             raise UserError(NO_READER)
-        return self._pbx
+        return pbx
 
     def _require_admin(self, actor: Actor, what: str) -> None:
         if not actor.is_admin or actor.outsider:

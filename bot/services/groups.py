@@ -1,8 +1,9 @@
 """Groups: reading them, and every write (create, change, undo, delete, leads).
 
 A write re-checks the actor's rights, then commits the group row, its revision and an
-outbox entry holding the compiled documents together (``_write_group``), and only then
-pushes the outbox to the PBX.
+outbox entry holding the compiled documents that differ from the PBX's together
+(``_write_group``) and returns: the push comes after the acknowledgement
+(``OutboxUseCases.push_after_save``).
 """
 
 from __future__ import annotations
@@ -25,9 +26,9 @@ from bot.engine.validation import (
     check_new_numbers,
     parse_group,
 )
-from bot.errors import Conflict, Forbidden, NotFound, PbxUnavailable, UserError
+from bot.errors import Conflict, Forbidden, NotFound, UserError
 from bot.services.base import conflict, view_of
-from bot.services.outbox import OutboxUseCases
+from bot.services.outbox import OutboxUseCases, digest
 from bot.services.types import (
     Actor,
     GroupChange,
@@ -55,7 +56,8 @@ class GroupUseCases(OutboxUseCases):
             stored = uow.groups.stored(account)
             names = uow.directory.member_names(account)
             pending = uow.outbox.pending_groups(account)
-            return [view_of(group, names, pending) for group in stored]
+            reasons = uow.outbox.reasons(account)
+            return [view_of(group, names, pending, reasons) for group in stored]
 
     def group_summaries(self, team_id: str) -> list[GroupSummary]:
         """Every group, by name, as ``/group list`` and App Home show them: a few column
@@ -65,6 +67,7 @@ class GroupUseCases(OutboxUseCases):
             account = self._account(uow, team_id)
             rows = uow.groups.summaries(account)
             pending = uow.outbox.pending_groups(account)
+            reasons = uow.outbox.reasons(account)
         features: dict[str, Features] = {}  # most groups share a few feature settings
         summaries = []
         for row in rows:
@@ -84,6 +87,7 @@ class GroupUseCases(OutboxUseCases):
                     features=features[key],
                     leads=row.leads | {row.created_by},
                     pbx_pending=row.pbx_group_id in pending,
+                    pbx_reason=reasons.get(row.pbx_group_id),
                 )
             )
         return summaries
@@ -203,7 +207,8 @@ class GroupUseCases(OutboxUseCases):
         raise self._fresh_conflict(account, pinned, name, typed=typed)
 
     def delete_group(self, actor: Actor, ref: str | OpenedGroup) -> Revision:
-        """Deletes the group; ``PbxUnavailable`` (after the commit) if the PBX lags.
+        """Deletes the group; its documents leave the PBX after the acknowledgement
+        (``push_after_save``) or with the ``pbx-outbox`` job.
         A form's deletion (``OpenedGroup``) deletes that group only, and only as it
         showed it (else ``Conflict``, saying what changed)."""
         now = self._clock()
@@ -233,12 +238,7 @@ class GroupUseCases(OutboxUseCases):
             uow.outbox.add(account, ids.group_id, "delete", removals, now)
             uow.commit()
             revision = _revision(row)
-        error = self._push(account).get(ids.group_id)
-        if error:
-            raise PbxUnavailable(
-                f"Deleted {before.name}, but the PBX has not removed its documents yet ({error}). "
-                "The deletion is queued and will be retried."
-            )
+        self._saved(account, ids.group_id)  # removed from the PBX after the acknowledgement
         return revision
 
     def undo(self, actor: Actor, ref: str) -> SaveResult:
@@ -328,7 +328,8 @@ class GroupUseCases(OutboxUseCases):
         """The one write path: ``record`` None creates the group (with ``ids`` when it
         already has documents on the PBX: adopted from SmartPBX), else replaces it
         (compare-and-set on its version: ``_StaleVersion`` if someone saved first).
-        Group, revision and outbox entry commit together; then the outbox is pushed.
+        Group, revision and outbox entry commit together; nothing is sent to the PBX
+        here (``push_after_save`` does, once the surface has answered).
         The revision's summary is the difference in words, after ``label`` ("undo of
         #4: …") when there is one. The result is what this save wrote, whatever is
         saved after it. Every number ``after`` brings in must be one that can ring,
@@ -369,22 +370,30 @@ class GroupUseCases(OutboxUseCases):
                     before=before,
                     after=after,
                 )
-                uow.outbox.add(account, ids.group_id, "upsert", _upserts(documents, ids), now)
+                changed = self._changed(uow, account, ids.group_id, _upserts(documents, ids))
+                if changed:
+                    uow.outbox.add(account, ids.group_id, "upsert", changed, now)
                 # read inside the transaction: exactly what this save wrote
                 written = self._view_of(uow, uow.groups.refreshed(record), after)
                 uow.commit()
         except Taken:
             raise self._clash(account, after, own_id) from None
-        pushed = self._push_account(account)
-        error = pushed.failed.get(ids.group_id)
+        if changed:
+            self._saved(account, ids.group_id)  # pushed after the acknowledgement
         warnings = _lint(after, directory, ids.group_id)
-        if error:
-            warnings.append(
-                f"Saved, but the PBX has not taken the change yet ({error}); it is queued "
-                "and will be retried."
-            )
-        view = replace(written, pbx_pending=ids.group_id not in pushed.pushed)
-        return SaveResult(view, tuple(warnings), error, summary)
+        return SaveResult(written, tuple(warnings), None, summary)
+
+    def _changed(
+        self, uow: UnitOfWork, account: str, pbx_group_id: str, documents: list[list[object]]
+    ) -> list[list[object]]:
+        """Of a save's documents, those the PBX does not hold (or will not, once what is
+        pending arrives) as they are: what its outbox entry carries."""
+        expected = self._expected(uow, account, pbx_group_id)
+        return [
+            [collection, doc_id, document]
+            for collection, doc_id, document in documents
+            if expected.get((str(collection), str(doc_id))) != digest(document)  # type: ignore[arg-type]
+        ]
 
     def _clash(self, account: str, group: Group, pbx_group_id: str | None) -> UserError:
         """Someone took a name or number between our check and our commit: say who."""

@@ -22,6 +22,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from pathlib import Path
 from typing import Literal, Protocol, runtime_checkable
 from zoneinfo import ZoneInfo
 
@@ -31,7 +32,7 @@ from bot.pbx import PbxError
 from bot.pbx.kazoo import MAX_RANGE, PbxRecording
 from bot.services.base import ServiceBase
 from bot.services.outbox import _group_name
-from bot.storage.recording_files import recording_files, team_folders
+from bot.storage.recording_files import recording_files, remove_partial_uploads, team_folders
 from bot.storage.recordings import NewRecording, UsageReport
 from bot.storage.repositories import Workspace
 from bot.storage.unit_of_work import UnitOfWork
@@ -335,6 +336,10 @@ class StorageUseCases(ServiceBase):
         if left:
             said += f"; {left} uploaded to groupbot's endpoint were counted there"
         return said
+
+    def remove_partial_uploads(self, root: Path, older_than: float) -> int:
+        """The recording endpoint's uploads that never finished, removed (at start)."""
+        return remove_partial_uploads(root, older_than)
 
     def count_recording_files(self, team_id: str | None = None) -> str:
         """``recordings-sync`` with the file backend: count the files of RECORDINGS_DIR

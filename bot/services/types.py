@@ -11,7 +11,7 @@ from pathlib import Path
 from bot.engine.documents import PbxIds
 from bot.engine.edits import Edit
 from bot.engine.model import Features, Group
-from bot.pbx import AccountBinder
+from bot.pbx import AccountBinder, Pbx
 
 
 @dataclass(frozen=True)
@@ -44,6 +44,8 @@ class GroupView:
     updated_by: str
     pbx_pending: bool  # an outbox entry for this group has not reached the PBX yet
     member_names: dict[str, str] = field(default_factory=dict)  # PBX user id -> name
+    # why the PBX has not taken it (its refusal, or why it could not be reached), once tried
+    pbx_reason: str | None = None
 
     @property
     def name(self) -> str:
@@ -66,6 +68,7 @@ class GroupView:
             features=group.features,
             leads=self.leads,
             pbx_pending=self.pbx_pending,
+            pbx_reason=self.pbx_reason,
         )
 
 
@@ -97,6 +100,7 @@ class GroupSummary:
     features: Features
     leads: frozenset[str]  # Slack user ids (the creator included)
     pbx_pending: bool
+    pbx_reason: str | None = None  # why the PBX has not taken it, once tried
 
 
 @dataclass(frozen=True)
@@ -166,6 +170,18 @@ class OutboxPush:
 
     pushed: tuple[str, ...] = ()  # groups whose pending change the PBX has now taken
     failed: tuple[tuple[str, str], ...] = ()  # (group, why the PBX did not take it)
+    refused: tuple[str, ...] = ()  # of ``failed``, the groups the PBX refused (not down)
+    writes: int = 0  # documents written or removed
+
+
+@dataclass(frozen=True)
+class PendingDocument:
+    """A document a push would write (or remove) now: ``groupbot sync --dry-run``."""
+
+    group: str  # the group's name (or the name it had, for a deletion)
+    collection: str
+    doc_id: str
+    removal: bool
 
 
 @dataclass(frozen=True)
@@ -184,6 +200,9 @@ class ServiceOptions:
     binder: AccountBinder | None = None
     # RECORDINGS_DIR, whose files ``recordings-sync`` counts (the file backend); None: none
     recordings_dir: Path | None = None
+    # over Kazoo with a binder: the adapter of another account, from the API key its
+    # workspace connected (``ServiceBase._pbx_for``)
+    connect_account: Callable[[str, str], Pbx] | None = None
     # GROUPBOT_PUBLIC_URL: where the PBX reaches groupbot's recording endpoint; None: off
     public_url: str | None = None
 

@@ -266,6 +266,22 @@ class OutboxEntry(Base):
     created_at: Mapped[datetime]
     last_attempt_at: Mapped[datetime | None]
     acked_at: Mapped[datetime | None]
+    # SQLite: a dispatcher's claim of the group (set on its oldest pending entry) until then
+    claimed_until: Mapped[datetime | None]
+
+
+class PbxDocumentRecord(Base):
+    """What the PBX last acknowledged of one document: a hash of the JSON written, so an
+    outbox entry carries, and a push writes, only the documents that differ from it."""
+
+    __tablename__ = "pbx_documents"
+
+    account_id: Mapped[str32] = mapped_column(ForeignKey("accounts.id"), primary_key=True)
+    collection: Mapped[str] = mapped_column(String(16), primary_key=True)
+    doc_id: Mapped[str32] = mapped_column(primary_key=True)
+    pbx_group_id: Mapped[str32] = mapped_column(index=True)
+    digest: Mapped[str] = mapped_column(String(64))  # sha256 of the canonical JSON
+    acked_at: Mapped[datetime]
 
 
 # -- recordings and storage -----------------------------------------------------------

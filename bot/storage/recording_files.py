@@ -14,7 +14,10 @@ file's modification time; its size is the file's.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import re
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -84,3 +87,31 @@ def _recording(team_id: str, group: str, entry: os.DirEntry[str]) -> RecordingFi
         bytes=stat.st_size,
         created_at=datetime.fromtimestamp(stat.st_mtime, UTC),
     )
+
+
+# the endpoint's uploads in progress: ``.<name>.<8 hex>.part`` (bot/recording_endpoint.py)
+_PARTIAL = re.compile(r"\..+\.[0-9a-f]{8}\.part")
+
+
+def remove_partial_uploads(root: Path, older_than: float) -> int:
+    """Remove the ``.part`` files of uploads that never finished (a process killed
+    mid-upload), older than ``older_than`` seconds so that an upload still under way in
+    another process is left alone; how many were removed."""
+    if not root.is_dir():
+        return 0
+    cutoff = time.time() - older_than
+    removed = 0
+    for team in os.scandir(root):
+        if not team.is_dir() or team.name.startswith("."):
+            continue
+        for group in os.scandir(team.path):
+            if not group.is_dir():
+                continue
+            for entry in os.scandir(group.path):
+                if not _PARTIAL.fullmatch(entry.name):
+                    continue
+                with contextlib.suppress(FileNotFoundError):
+                    if entry.stat().st_mtime < cutoff:
+                        os.unlink(entry.path)
+                        removed += 1
+    return removed

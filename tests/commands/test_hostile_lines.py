@@ -156,3 +156,47 @@ def test_letters_of_every_script_and_emoji_stay_in_names(
     name = "Größe ventas 販売 👩‍💻🎧"
     said_cleanly(sales, f"rename Sales {name}", caplog)
     assert sales.services.get_group(sales.team, name).group.name == name
+
+
+@pytest.mark.parametrize(
+    ("url", "says"),
+    [
+        ("http://127.0.0.1:22/x", "cannot send calls to 127.0.0.1"),
+        ("http://169.254.169.254/latest", "cannot send calls to 169.254.169.254"),
+        ("http://localhost:8080/rec", "cannot send calls to localhost"),
+        ("https://user:pw@recordings.example.com/x", "cannot hold a user name or password"),
+    ],
+)
+def test_recordings_are_never_sent_to_the_pbx_itself_or_with_credentials_in_the_url(
+    sales: InProcess, url: str, says: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    words = said_cleanly(sales, f"record Sales on url={url}", caplog)
+    assert says in words
+    recording = sales.services.get_group(sales.team, "Sales").group.features.call_recording
+    assert (recording.enabled, recording.url) == (False, None)
+
+
+def test_only_admins_read_the_secret_of_groupbots_recording_url(
+    sales: InProcess, caplog: pytest.LogCaptureFixture
+) -> None:
+    secret = "vtP0vTMSSSPtpM6FRA6f4_SlPy06qkHY"
+    url = f"https://groupbot.example.com/recordings/{secret}/a816c0de"
+    assert "records calls" in said_cleanly(sales, f"record Sales on url={url}", caplog)
+    carol = sales.person("carol")  # neither an admin nor a lead
+    for line in ("show Sales", "callflow Sales", "history Sales"):
+        words = sales.said(line, user=carol)
+        assert "/recordings/•••/a816c0de" in words, line
+        assert secret not in words, line
+        assert secret in sales.said(line), line  # the admin, who can rotate it, sees it
+
+
+def test_a_line_naming_hundreds_of_people_is_refused_before_anyone_is_looked_up(
+    sales: InProcess, caplog: pytest.LogCaptureFixture
+) -> None:
+    carol = sales.person("carol")  # neither an admin nor a lead: no lookups for her either
+    mentions = " ".join(f"<@U{i:07d}>" for i in range(300))
+    for who in (carol, sales.admin):
+        before = len(sales.chat.emulator.calls("users.info"))
+        words = sales.said(f"add Sales {mentions}", user=who)
+        assert "name at most 15 people in one command, not 300" in words
+        assert len(sales.chat.emulator.calls("users.info")) == before

@@ -700,6 +700,7 @@ def test_features_modal_shows_settings_only_while_a_feature_is_on(schema: Any) -
         Block.RECORDING_FORMAT,
         Block.RECORDING_LIMIT,
         Block.RECORDING_URL,
+        Block.RECORDING_TO_GROUPBOT,
         Block.RINGBACK,
         Block.NEXT_KIND,
         "next_target:voicemail",
@@ -950,3 +951,16 @@ def test_a_half_typed_number_is_not_given_back_as_initial_value(schema: Any) -> 
     assert check_view(schema, view) == []
     assert "initial_value" not in block(view, Block.WINDOW)["element"]
     assert "initial_value" not in block(view, "member_start:0:U0ALICE")["element"]
+
+
+def test_an_error_reply_never_carries_a_broadcast_someone_typed() -> None:
+    said = views.error_message(
+        "a group named <!channel> already exists; No group '<!everyone>'. "
+        "Ask <@U0BOB|bob>, changed at <!date^1700000000^{date_short}|Nov 14>."
+    )
+    text = said["blocks"][0]["text"]["text"]
+    assert "<!channel>" not in text
+    assert "<!everyone>" not in text
+    assert "&lt;!channel&gt;" in text
+    assert "<@U0BOB|bob>" in text
+    assert "<!date^1700000000^{date_short}|Nov 14>" in text

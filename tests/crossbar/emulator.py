@@ -91,12 +91,13 @@ SYSTEM_ERRORS = {
 
 @dataclass
 class Fault:
-    kind: str  # "status", "slow", "drop" or "down"
+    kind: str  # "status", "slow", "drop", "down" or "hold"
     status: int = 500
     delay: float = 0.0
     method: str | None = None
     path: str | None = None
     times: int | None = 1  # None: until cleared
+    released: threading.Event = field(default_factory=threading.Event)  # "hold"
 
     def matches(self, method: str, path: str) -> bool:
         return (self.method in (None, method)) and (self.path is None or self.path in path)
@@ -121,6 +122,8 @@ class CrossbarEmulator:
         self.tokens: dict[str, tuple[str, float]] = {}
         self.faults: list[Fault] = []
         self.requests: list[tuple[str, str]] = []
+        # (method, path, the document id written: the path's, else a create's data.id)
+        self.writes: list[tuple[str, str, str | None]] = []
         self.lock = threading.RLock()
         main = self.add_account()
         self.account_id, self.api_key = main.account_id, main.api_key
@@ -236,6 +239,10 @@ class CrossbarEmulator:
     def drop(self, **where: Any) -> Fault:
         return self._add(Fault("drop", **where))
 
+    def hold(self, **where: Any) -> Fault:
+        """Requests wait, unanswered and not done, until the fault's ``released`` is set."""
+        return self._add(Fault("hold", times=None, **where))
+
     def down(self) -> Fault:
         return self._add(Fault("down", times=None))
 
@@ -267,6 +274,11 @@ class CrossbarEmulator:
         """(status, envelope) for one request."""
         with self.lock:
             self.requests.append((method, path))
+            if method != "GET" and "/accounts/" in path:
+                data = body.get("data") if isinstance(body, dict) else None
+                sent = data.get("id") if method == "PUT" and isinstance(data, dict) else None
+                parts = path.rstrip("/").split("/")
+                self.writes.append((method, path, sent or (parts[-1] if len(parts) > 5 else None)))
             try:
                 if path == "/v2/api_auth":
                     return self._api_auth(method, body)
@@ -487,6 +499,9 @@ class CrossbarEmulator:
 class _Handler(BaseHTTPRequestHandler):
     crossbar: CrossbarEmulator
     protocol_version = "HTTP/1.1"
+    # headers and body leave in two writes: with Nagle on, the body waits for the client's
+    # delayed ACK (~40 ms a request), which would be the emulator's time, not groupbot's
+    disable_nagle_algorithm = True
 
     def log_message(self, format: str, *args: Any) -> None:  # quiet
         pass
@@ -511,6 +526,9 @@ class _Handler(BaseHTTPRequestHandler):
         length = int(self.headers.get("Content-Length") or 0)
         raw = self.rfile.read(length) if length else b""
         fault = self.crossbar.fault_for(method, parts.path)
+        if fault is not None and fault.kind == "hold":
+            fault.released.wait(30)
+            fault = None
         if fault is not None and fault.kind == "down":
             self._cut()
             return

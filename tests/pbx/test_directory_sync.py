@@ -336,7 +336,8 @@ def test_a_pbx_user_given_a_groups_extension_is_refused_by_name(
     run_job("directory-sync", kazoo_services, NOW)
     crossbar.down()  # the group is saved, not yet on the PBX
     desk = Group(name="Desk", extension="301", members=(Member(user_id=ALICE),))
-    assert kazoo_services.create_group(ADMIN, desk).pbx_error
+    kazoo_services.create_group(ADMIN, desk)
+    assert kazoo_services.push_after_save().failed
     crossbar.up()
     erin = crossbar.seed("users", {"first_name": "Erin", "last_name": "Moss"})
     crossbar.seed(

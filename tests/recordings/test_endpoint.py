@@ -4,6 +4,7 @@ by uvicorn in a thread (tests/slack/live.py), uploads sent as Kazoo sends them."
 from __future__ import annotations
 
 import http.client
+import os
 import socket
 import time
 from collections.abc import Iterator
@@ -342,3 +343,25 @@ def test_rotating_the_secret_rewrites_every_group_recording_to_groupbot(site: Si
     # the old URL no longer takes uploads; the new one does
     assert send(site.served(sales_url), MP3)[0] == 404
     assert send(site.served(new_sales), MP3)[0] == 201
+
+
+def test_uploads_a_killed_process_left_are_removed_when_the_endpoint_starts(
+    tmp_path: Path,
+) -> None:
+    settings = _settings(tmp_path)
+    services, sales = _world(settings)
+    folder = settings.recordings_dir / TEAM / sales
+    folder.mkdir(parents=True, exist_ok=True)
+    left = folder / ".call_recording_abc.mp3.ad288e63.part"
+    under_way = folder / ".call_recording_def.mp3.0badcafe.part"
+    kept = folder / "call_recording_ghi.mp3"
+    for path in (left, under_way, kept):
+        path.write_bytes(MP3)
+    old = time.time() - 3600
+    os.utime(left, (old, old))
+
+    RecordingEndpoint(services, settings.recordings_dir).close()
+
+    assert not left.exists()  # an hour old: its upload is long dead
+    assert under_way.exists()  # may be another worker's upload in progress
+    assert kept.read_bytes() == MP3

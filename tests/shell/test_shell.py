@@ -192,6 +192,7 @@ def test_modals_that_the_app_rebuilds_as_they_are_filled(shell: Shell, tmp_path:
         "wav",  # Format
         "300",  # Time limit
         "",  # URL: none
+        "",  # Send recordings to groupbot: no
         *[""] * 4,  # ringback, next action, forward, prepend: keep
     )
 

@@ -150,12 +150,24 @@ class Slack:
         self.wait("views.update", before)
         return self.emu.view(str(view["id"]))
 
+    def pushed(self) -> None:
+        pushed(self.services)
+
     def group(self, ref: str) -> Any:
         return self.services.get_group(self.team, ref)
 
     def documents(self, collection: str) -> list[Path]:
         folder = self.export_dir / collection
         return sorted(folder.glob("*.json")) if folder.exists() else []
+
+
+def pushed(services: Services, timeout: float = 10.0) -> None:
+    """Wait until the post-ack pushes have emptied the PBX outbox (each entry leaves it
+    only once the PBX took it)."""
+    deadline = time.monotonic() + timeout
+    while services.pending_count():
+        assert time.monotonic() < deadline, "the outbox was not pushed"
+        time.sleep(0.02)
 
 
 def settle(seconds: float = 0.3) -> None:

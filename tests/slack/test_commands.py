@@ -170,11 +170,6 @@ def test_simulate_replies_with_the_timeline_and_dms_the_picture(slack: Slack) ->
     assert not [m for m in slack.emu.messages_to(CHANNEL) if m.get("files")]
 
 
-@pytest.mark.parametrize("word", ["sync", "drift"])
-def test_not_yet_available_subcommands_say_so(slack: Slack, word: str) -> None:
-    assert "not available yet" in text_of(slack.reply(word))
-
-
 def test_delete_asks_then_the_button_deletes(slack: Slack) -> None:
     create_sales(slack)
     prompt = slack.reply("delete Sales")
@@ -192,6 +187,7 @@ def test_delete_asks_then_the_button_deletes(slack: Slack) -> None:
     assert pressed.status == 200
     assert "Deleted Sales" in text_of(slack.wait(RESPONSE_URL, before))
     assert "No group" in text_of(slack.reply("show Sales"))
+    slack.pushed()  # removed from the PBX after the answer
     assert slack.documents("groups") == []
     assert slack.documents("callflows") == []
 
@@ -240,7 +236,7 @@ def test_malformed_argument_gets_the_usage_line(slack: Slack) -> None:
 
 def test_every_error_reply_is_marked_and_every_answer_is_not(slack: Slack) -> None:
     create_sales(slack)
-    for text in ("lsit", "show Nope", "sync", "repeats Sales 21", "distribute Sales 0"):
+    for text in ("lsit", "show Nope", "drift", "repeats Sales 21", "distribute Sales 0"):
         assert error_text(slack.reply(text)), text
     refused = slack.reply("repeats Sales 2", user=MEMBER)
     assert "admin" in (error_text(refused) or "")

@@ -32,7 +32,15 @@ from slackemu.server import SlackEmulator
 from tests.crossbar.emulator import CrossbarEmulator
 from tests.db import *  # noqa: F403  (the backend and fresh_url fixtures)
 from tests.slack import live
-from tests.slack.conftest import ADMIN, CHANNEL, PEOPLE, SECRET, Slack, directory_yaml
+from tests.slack.conftest import (
+    ADMIN,
+    CHANNEL,
+    PEOPLE,
+    SECRET,
+    Slack,
+    directory_yaml,
+    pushed,
+)
 from tests.slack.forge import forged_submission, typed
 from tests.slack.shown import shown
 
@@ -190,6 +198,7 @@ def test_each_workspace_gets_an_account_of_its_own(local: Install) -> None:
 def test_a_workspace_never_reaches_anothers_groups(local: Install) -> None:
     acme, beta = local.acme, local.beta
     acme.reply(f"create Support 201 <@{ADMIN}|alice>")
+    pushed(local.services)
     before = local.services.get_group(acme.team, "Support")
     files = pbx_files(local.export_dir)
 
@@ -210,6 +219,7 @@ def test_a_workspace_never_reaches_anothers_groups(local: Install) -> None:
 
     after = local.services.get_group(acme.team, "Support")
     assert (after.group, after.version) == (before.group, before.version)
+    pushed(local.services)
     assert pbx_files(local.export_dir) == files
 
 
@@ -217,6 +227,7 @@ def test_a_forged_button_or_form_naming_anothers_group_does_nothing(local: Insta
     acme, beta = local.acme, local.beta
     acme.reply(f"create Support 201 <@{ADMIN}|alice>")
     beta.reply(f"create Billing 202 <@{BEA}|bea>", user=BEA)
+    pushed(local.services)
     before = local.services.get_group(acme.team, "Support")
     files = pbx_files(local.export_dir)
 
@@ -234,6 +245,7 @@ def test_a_forged_button_or_form_naming_anothers_group_does_nothing(local: Insta
 
     after = local.services.get_group(acme.team, "Support")
     assert (after.group, after.version) == (before.group, before.version)
+    pushed(local.services)
     assert pbx_files(local.export_dir) == files
 
 

@@ -294,3 +294,25 @@ def test_clock_keeps_its_jobs_in_the_database_until_sigterm(
         "storage-rollup",
     ]
     assert exit_codes == [0]
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "says"),
+    [
+        ("PBX_BACKEND", "bogus", "PBX_BACKEND is not usable: Input should be 'file' or 'kazoo'"),
+        ("PORT", "abc", "PORT is not usable: Input should be a valid integer"),
+    ],
+)
+def test_a_setting_that_cannot_be_used_is_one_line_naming_it(
+    env: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    variable: str,
+    value: str,
+    says: str,
+) -> None:
+    monkeypatch.setenv(variable, value)
+    assert main(["export"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"groupbot export: {says}")
+    assert err.count("\n") == 1

@@ -34,6 +34,8 @@ DIGITS = re.compile(r"^[0-9]+\Z")
 RANGE = re.compile(r"^([0-9]+)\s*[-–—]\s*([0-9]+)\Z")
 SECONDS = re.compile(r"^([0-9]+)\s*s?\Z", re.IGNORECASE)
 
+MAX_MENTIONS = 15  # people one command may name (a group's largest membership)
+
 
 class ArgError(Exception):
     """Why an argument is wrong, in words for the user."""
@@ -221,6 +223,13 @@ class Args:
         users: list[UserRef] = []
         while self:
             users.append(self.user())
+        if len(set(users)) > MAX_MENTIONS:
+            # each one is a Slack lookup: a line of hundreds would spend the workspace's
+            # rate limit, and no group holds more than 15 members anyway
+            raise ArgError(
+                f"name at most {MAX_MENTIONS} people in one command, not {len(set(users)):,} "
+                "(a group has at most 15 members)"
+            )
         return tuple(users)
 
     def rest(self, what: str, limit: int | None = MAX_REFERENCE) -> str:

@@ -151,6 +151,7 @@ class SetRecording(Command):
     format: RecordingFormat | None = None
     time_limit: int | None = None
     url: str | None = None
+    to_groupbot: bool = False  # url=groupbot: groupbot's own recording endpoint
 
 
 @dataclass(frozen=True)
@@ -242,6 +243,14 @@ class Drift(Command):
 
 
 @dataclass(frozen=True)
+class Adopt(Command):
+    """Take over a ring group made on the PBX, by its name there."""
+
+    subcommand: ClassVar[str] = "adopt"
+    name: str
+
+
+@dataclass(frozen=True)
 class Storage(Command):
     subcommand: ClassVar[str] = "storage"
 
@@ -295,6 +304,7 @@ Parsed = (
     | ShowCallflow
     | Sync
     | Drift
+    | Adopt
     | Storage
     | OpenSetupModal
     | AddLeads

@@ -23,6 +23,7 @@ from bot.commands.grammar.commands import (
     AddLeads,
     AddMembers,
     AddNumber,
+    Adopt,
     Answer,
     Delete,
     Distribute,
@@ -180,6 +181,7 @@ def _record(args: Args) -> Parsed:
     fmt: RecordingFormat | None = None
     limit: int | None = None
     url: str | None = None
+    to_groupbot = False
     for token in args.take_all():
         key, sep, value = token.text.partition("=")
         key = key.lower()
@@ -191,13 +193,16 @@ def _record(args: Args) -> Parsed:
             fmt = FORMATS[value.lower()]
         elif sep and key == "limit":
             limit = to_seconds(value, "limit", MIN_TIME_LIMIT, MAX_TIME_LIMIT)
+        elif sep and key == "url" and value.lower() == "groupbot":
+            url, to_groupbot = None, True
         elif sep and key == "url" and value:
-            url = to_url(value)
+            url, to_groupbot = to_url(value), False
         else:
             raise ArgError(
-                f"'{shown(token.text)}' is not mp3, wav, limit=<seconds> or url=<https-url>"
+                f"'{shown(token.text)}' is not mp3, wav, limit=<seconds> or "
+                "url=<https-url>|groupbot"
             )
-    return SetRecording(group, enabled, fmt, limit, url)
+    return SetRecording(group, enabled, fmt, limit, url, to_groupbot)
 
 
 RINGBACK_KINDS = {"default": RingbackKind.DEFAULT, "silence": RingbackKind.SILENCE}
@@ -344,6 +349,7 @@ READERS: dict[str, Callable[[Args], Parsed]] = {
     "callflow": _group_only(ShowCallflow),
     "sync": _sync,
     "drift": _no_args(Drift()),
+    "adopt": lambda args: Adopt(args.rest("the name of the group on the PBX")),
     "storage": _no_args(Storage()),
     "setup": _no_args(OpenSetupModal()),
     "lead": _lead,

@@ -8,6 +8,7 @@ from bot.commands.views.create import CreateForm, create_modal, read_create, spl
 from bot.commands.views.delete import delete_modal, read_delete
 from bot.commands.views.errors import block_errors, block_for, errors_for_view
 from bot.commands.views.features import draft_of, features_modal, read_features
+from bot.commands.views.features import to_groupbot as features_to_groupbot
 from bot.commands.views.home import home_view
 from bot.commands.views.members import (
     MemberRow,
@@ -62,6 +63,7 @@ __all__ = [
     "error_message",
     "errors_for_view",
     "features_modal",
+    "features_to_groupbot",
     "group_buttons",
     "help_message",
     "history_message",

@@ -193,8 +193,9 @@ def escape(text: str) -> str:
 
 
 # Slack's own markup a plain-text message may carry on purpose: a user or channel mention,
-# or a special token (``<!here>``, ``<!date^…|…>``), with or without its ``|label``.
-_SLACK_MARKUP = re.compile(r"<[@#!][^<>\s|]+(?:\|[^<>]*)?>")
+# or a date (``<!date^…|…>``), with or without its ``|label``. Never a broadcast
+# (``<!here>``, ``<!channel>``, a user group): a name someone typed may hold one.
+_SLACK_MARKUP = re.compile(r"<(?:[@#][^<>\s|!]+|!date\^[^<>\s|]+)(?:\|[^<>]*)?>")
 
 
 def escape_keeping_mentions(text: str) -> str:

@@ -154,6 +154,14 @@ def recording_blocks(recording: Mapping[str, Any]) -> list[BlockDict]:
             # Slack's url_text_input takes no max_length: the engine checks MAX_URL
             hint="http:// or https:// only; leave empty to keep them on the PBX.",
         ),
+        input_block(
+            Block.RECORDING_TO_GROUPBOT,
+            "Or",
+            toggle(Action.RECORDING_TO_GROUPBOT, "Send recordings to groupbot", False),
+            optional=True,
+            hint="groupbot keeps them and counts them in the storage report "
+            "(this replaces the URL above).",
+        ),
     ]
     return blocks
 
@@ -266,6 +274,13 @@ def features_modal(
     ]
     title = clip(f"Features · {meta.name}" if meta.name else "Features", 24)
     return modal(Callback.FEATURES, title, blocks, meta)
+
+
+def to_groupbot(state: st.StateValues) -> bool:
+    """The "Send recordings to groupbot" box is ticked (recording on)."""
+    return Block.RECORDING_TO_GROUPBOT in state and st.checked(
+        state, Block.RECORDING_TO_GROUPBOT, Action.RECORDING_TO_GROUPBOT
+    )
 
 
 def read_features(state: st.StateValues, saved: Features | Draft | None = None) -> dict[str, Any]:

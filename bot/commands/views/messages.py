@@ -104,7 +104,8 @@ def group_summary(view: GroupView | GroupSummary) -> str:
     if badges:
         parts.append(badges)
     if line.pbx_pending:
-        parts.append("⏳ not on the PBX yet")
+        why = f" ({escape(clip(line.pbx_reason, 300))})" if line.pbx_reason else ""
+        parts.append(f"⏳ not on the PBX yet{why}")
     return " · ".join(parts)
 
 
@@ -162,7 +163,9 @@ def show_message(
         section("\n".join(feature_lines(group.features, directory)), Block.FEATURES),
     ]
     if view.pbx_pending:
-        blocks.append(context(["⏳ Saved in groupbot; the PBX has not taken this version yet."]))
+        why = f": {escape(view.pbx_reason)}" if view.pbx_reason else "."
+        pending = f"⏳ Saved in groupbot; the PBX has not taken this version yet{why}"
+        blocks.append(context([pending]))
     blocks.append(
         actions(group_buttons(view, can_change=can_change, which=SHOW_BUTTONS), Block.GROUP_ACTIONS)
     )

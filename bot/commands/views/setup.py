@@ -21,11 +21,14 @@ from bot.commands.views import state as st
 from bot.commands.views.common import (
     ModalMeta,
     View,
+    button,
+    confirm_dialog,
     context,
     input_block,
     modal,
     number_input,
     option,
+    section,
     static_select,
     text_input,
 )
@@ -233,7 +236,30 @@ def setup_modal(meta: ModalMeta, current: SetupValues | None = None) -> View:
         ),
         _percent(Block.FULL, Action.FULL, "Full at (%)", current.full_percent if current else 100),
     ]
+    if current is not None:
+        blocks.append(_rotate_block())
     return modal(Callback.SETUP, "Workspace setup", blocks, meta)
+
+
+def _rotate_block() -> dict[str, Any]:
+    """Rotating takes effect at once (not on Save): uploads to the old URL stop."""
+    rotate = button(
+        "Rotate the recording secret",
+        Action.ROTATE_SECRET,
+        "rotate",
+        style="danger",
+        confirm=confirm_dialog(
+            "Rotate the recording secret?",
+            "Every group recording to groupbot gets a new recording URL now; "
+            "uploads to the old one are refused.",
+            "Rotate",
+        ),
+    )
+    return section(
+        "*Recording secret*: names this workspace in groupbot's recording URLs.",
+        Block.RECORDING_SECRET,
+        rotate,
+    )
 
 
 _DECIMAL = re.compile(r"(-?)([0-9]+)(?:\.([0-9]+))?")

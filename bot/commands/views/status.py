@@ -3,6 +3,8 @@ that only tells something, and the replies after a change."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from bot.commands.ids import Action, Block, group_action_id
 from bot.commands.views.common import (
     Block as BlockDict,
@@ -71,7 +73,9 @@ def saved_message(result: SaveResult, headline: str, *, unchanged: str | None = 
     ``headline`` and ``unchanged`` are mrkdwn. When the save changed nothing, ``unchanged``
     ("Sales already denies call-forward") takes the headline's place, without the ✅.
     """
-    view = result.view
+    # The save's own change is pushed right after this reply, and its user is told if the
+    # PBX does not take it (``commands.pushes``): the reply marks only an earlier failure.
+    view = result.view if result.view.pbx_reason else replace(result.view, pbx_pending=False)
     warnings = list(result.warnings)
     if result.summary == NO_CHANGE:
         headline = unchanged or f"Nothing changed: {escape(view.group.name)} is as it was."
@@ -84,5 +88,5 @@ def saved_message(result: SaveResult, headline: str, *, unchanged: str | None = 
     show = button("Show", group_action_id(Action.SHOW, view.id), GroupRef.of(view).encode())
     blocks.append(section(group_summary(view), Block.DETAILS, show))
     if view.pbx_pending:
-        blocks.append(context(["⏳ Saved in groupbot; the PBX has not taken it yet."]))
+        blocks.append(context(["⏳ Saved in groupbot; the PBX has not taken its last change yet."]))
     return {"text": clip(headline, 3000), "blocks": blocks}

@@ -23,6 +23,14 @@ class Workspaces:
     def by_id(self, workspace_id: int) -> Workspace | None:
         return self.session.get(Workspace, workspace_id)
 
+    def api_key_of_account(self, account_id: str) -> str | None:
+        """The API key the workspace bound to ``account_id`` connected it with, if any."""
+        return self.session.scalar(
+            select(Workspace.pbx_api_key)
+            .where(Workspace.account_id == account_id, Workspace.pbx_api_key.is_not(None))
+            .limit(1)
+        )
+
     def all(self) -> Sequence[Workspace]:
         return self.session.scalars(select(Workspace).order_by(Workspace.team_id)).all()
 

@@ -1,7 +1,7 @@
 """Recordings: the workspace's secret in groupbot's recording URL, Kazoo's sync mark
 
 Revision ID: 0005
-Revises: 0003
+Revises: 0004
 Create Date: 2026-11-29 20:30:00
 """
 
@@ -14,7 +14,7 @@ from alembic import op
 
 revision: str = "0005"
 # 0004 is made on another branch; the integrator chains this one after it
-down_revision: str | None = "0003"
+down_revision: str | None = "0004"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
