@@ -236,7 +236,7 @@ def test_malformed_argument_gets_the_usage_line(slack: Slack) -> None:
 
 def test_every_error_reply_is_marked_and_every_answer_is_not(slack: Slack) -> None:
     create_sales(slack)
-    for text in ("lsit", "show Nope", "drift", "repeats Sales 21", "distribute Sales 0"):
+    for text in ("lsit", "show Nope", "adopt Nope", "repeats Sales 21", "distribute Sales 0"):
         assert error_text(slack.reply(text)), text
     refused = slack.reply("repeats Sales 2", user=MEMBER)
     assert "admin" in (error_text(refused) or "")

@@ -67,6 +67,7 @@ def set_up(slack: Slack) -> None:
 
 def create_sales(slack: Slack) -> None:
     assert "Created Sales" in text_of(slack.reply(f"create Sales 201 {mention(ADMIN)}"))
+    slack.pushed()  # on the PBX once the post-ack push is done
 
 
 def widen_first_window_on_the_pbx(slack: Slack) -> None:
