@@ -58,11 +58,13 @@ def describe_change(before: Group | None, after: Group | None, names: Mapping[st
     old, new = before.features, after.features
     parts += _recording(old.call_recording, new.call_recording)
     if old.ringback != new.ringback:
-        parts.append(
-            f"ringback {_ringback(old.ringback, names)} → {_ringback(new.ringback, names)}"
-        )
+        was, now = describe_ringback(old.ringback, names), describe_ringback(new.ringback, names)
+        parts.append(f"ringback {was} → {now}")
     if old.next_action != new.next_action:
-        was, now = _next_action(old.next_action, names), _next_action(new.next_action, names)
+        was, now = (
+            describe_next_action(old.next_action, names),
+            describe_next_action(new.next_action, names),
+        )
         parts.append(f"next action {was} → {now}")
     if old.allow_call_forward != new.allow_call_forward:
         parts.append("call-forward " + ("allowed" if new.allow_call_forward else "denied"))
@@ -139,7 +141,8 @@ def _recording(before: CallRecording, after: CallRecording) -> list[str]:
     return parts
 
 
-def _ringback(ringback: Ringback, names: Mapping[str, str]) -> str:
+def describe_ringback(ringback: Ringback, names: Mapping[str, str]) -> str:
+    """What callers hear while the group rings, in words (media by name)."""
     if ringback.kind is RingbackKind.MEDIA and ringback.media_id is not None:
         return names.get(ringback.media_id, ringback.media_id)
     return "silence" if ringback.kind is RingbackKind.SILENCE else "default ringing"
@@ -154,7 +157,8 @@ _TARGET_WORDS = {
 }
 
 
-def _next_action(action: NextAction, names: Mapping[str, str]) -> str:
+def describe_next_action(action: NextAction, names: Mapping[str, str]) -> str:
+    """Where unanswered calls go, in words (the target by name)."""
     if action.kind is NextActionKind.NONE or action.target_id is None:
         return "not-available prompt"
     return f"{_TARGET_WORDS[action.kind]} {names.get(action.target_id, action.target_id)}"

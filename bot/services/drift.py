@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
-from bot.engine.changes import names_in
+from bot.engine.changes import describe_next_action, describe_ringback, names_in
 from bot.engine.compiler import compile_group
 from bot.engine.decompiler import decompile_account_group, decompile_group
 from bot.engine.directory import Directory
@@ -28,10 +28,6 @@ from bot.engine.model import (
     CallerIdPrepend,
     CallRecording,
     Group,
-    NextAction,
-    NextActionKind,
-    Ringback,
-    RingbackKind,
 )
 from bot.engine.validation import GroupRejected, check_in_account
 from bot.errors import Forbidden, NotFound, UserError
@@ -430,13 +426,13 @@ def differences(pbx: Group, ours: Group, names: Mapping[str, str]) -> list[str]:
     lines += _recording(theirs.call_recording, mine.call_recording)
     if theirs.ringback != mine.ringback:
         lines.append(
-            f"callers hear {_ringback(theirs.ringback, names)} on the PBX, "
-            f"{_ringback(mine.ringback, names)} here"
+            f"callers hear {describe_ringback(theirs.ringback, names)} on the PBX, "
+            f"{describe_ringback(mine.ringback, names)} here"
         )
     if theirs.next_action != mine.next_action:
         lines.append(
-            f"unanswered calls go to {_next(theirs.next_action, names)} on the PBX, "
-            f"to {_next(mine.next_action, names)} here"
+            f"unanswered calls go to {describe_next_action(theirs.next_action, names)} on the PBX, "
+            f"to {describe_next_action(mine.next_action, names)} here"
         )
     if theirs.allow_call_forward != mine.allow_call_forward:
         lines.append(
@@ -495,27 +491,6 @@ def _recording(pbx: CallRecording, ours: CallRecording) -> list[str]:
             f"recordings go to {pbx.url or 'the PBX'} on the PBX, to {ours.url or 'the PBX'} here"
         )
     return lines
-
-
-def _ringback(ringback: Ringback, names: Mapping[str, str]) -> str:
-    if ringback.kind is RingbackKind.MEDIA and ringback.media_id is not None:
-        return names.get(ringback.media_id, ringback.media_id)
-    return "silence" if ringback.kind is RingbackKind.SILENCE else "the usual ringing"
-
-
-_TARGET_WORDS = {
-    NextActionKind.VOICEMAIL: "voicemail",
-    NextActionKind.USER: "user",
-    NextActionKind.DEVICE: "phone",
-    NextActionKind.MENU: "menu",
-    NextActionKind.GROUP: "group",
-}
-
-
-def _next(action: NextAction, names: Mapping[str, str]) -> str:
-    if action.kind is NextActionKind.NONE or action.target_id is None:
-        return "the not-available message"
-    return f"{_TARGET_WORDS[action.kind]} {names.get(action.target_id, action.target_id)}"
 
 
 def _prepend(pbx: CallerIdPrepend, ours: CallerIdPrepend) -> list[str]:

@@ -15,7 +15,7 @@ from bot.engine.validation import parse_group
 from bot.pbx.kazoo import CrossbarClient, KazooPbx
 from bot.services import Actor, Services, WorkspaceSettings
 from bot.storage.directory_file import demo_directory_text
-from tests.crossbar.emulator import CrossbarEmulator
+from tests.crossbar.emulator import Account, CrossbarEmulator
 
 BETA = Actor("T0BETA", "U0BEA", is_admin=True)
 
@@ -42,9 +42,8 @@ def install(crossbar: CrossbarEmulator, tmp_path: Path) -> Services:
     return build_services(settings, pbx=own)
 
 
-def test_a_workspace_bound_to_its_own_account_is_written_there_and_only_there(
-    crossbar: CrossbarEmulator, tmp_path: Path
-) -> None:
+def beta_with_sales(crossbar: CrossbarEmulator, tmp_path: Path) -> tuple[Services, Account]:
+    """Workspace beta connected to an account of its own by its key, with Sales saved."""
     beta_account = crossbar.add_account()
     services = install(crossbar, tmp_path)
     services.setup_workspace(
@@ -56,6 +55,13 @@ def test_a_workspace_bound_to_its_own_account_is_written_there_and_only_there(
     services.create_group(
         BETA, parse_group({"name": "Sales", "extension": "201", "members": members})
     )
+    return services, beta_account
+
+
+def test_a_workspace_bound_to_its_own_account_is_written_there_and_only_there(
+    crossbar: CrossbarEmulator, tmp_path: Path
+) -> None:
+    services, beta_account = beta_with_sales(crossbar, tmp_path)
 
     pushed = services.push_pending(BETA.team_id)
 
@@ -72,17 +78,7 @@ def test_a_workspace_bound_to_its_own_account_is_written_there_and_only_there(
 def test_without_a_key_for_the_account_nothing_is_written_anywhere(
     crossbar: CrossbarEmulator, tmp_path: Path
 ) -> None:
-    beta_account = crossbar.add_account()
-    services = install(crossbar, tmp_path)
-    services.setup_workspace(
-        BETA, WorkspaceSettings(BETA.team_id, ""), api_key=beta_account.api_key
-    )
-    services.import_directory(BETA.team_id, demo_directory_text())
-    alice = next(iter(services.directory(BETA.team_id).users))
-    members = [{"user_id": alice, "start": 0, "end": 20}]
-    services.create_group(
-        BETA, parse_group({"name": "Sales", "extension": "201", "members": members})
-    )
+    services, beta_account = beta_with_sales(crossbar, tmp_path)
     beta_account.api_key = "0" * 64  # the key revoked on the PBX
 
     pushed = services.push_pending(BETA.team_id)
