@@ -20,9 +20,11 @@ from bot.commands import people, recording_target, roles, views
 from bot.commands.tell import tell
 from bot.commands.views import Message, ModalMeta
 from bot.commands.views.common import escape
+from bot.engine.directory import Directory
 from bot.engine.edits import edit, updated
+from bot.engine.model import Group
 from bot.engine.validation import parse_group
-from bot.errors import FieldErrors, Forbidden, NotFound
+from bot.errors import FieldErrors, Forbidden
 from bot.services import Actor, GroupChange, SaveResult, Services, WorkspaceSettings
 
 
@@ -68,17 +70,16 @@ def features(
     who, meta, state = _submission(context, client, body, view)
     services = roles.deps(context).services
     groupbot_url = recording_target.form_url(services, who, meta, state)
-    # what the modal does not show stays as stored; the save is pinned to the version the
-    # modal showed, so this is the group the edit applies to (else ``Conflict``)
-    opened = meta.opened()
-    try:
-        stored = services.group_by_pbx_id(who.team_id, opened.pbx_group_id).group.features
-    except NotFound:
-        stored = None  # deleted meanwhile: the save below says so
-    typed = views.read_features(state, stored)
-    if groupbot_url is not None:
-        typed["call_recording"]["url"] = groupbot_url
-    _change(context, services, who, meta, edit(updated, features=typed), "features")
+
+    def change(group: Group, directory: Directory) -> Group:
+        # what the modal does not show stays as stored (the save is pinned to the version
+        # the modal showed, so this is the group it showed)
+        typed = views.read_features(state, group.features)
+        if groupbot_url is not None:
+            typed["call_recording"]["url"] = groupbot_url
+        return updated(group, features=typed)
+
+    _change(context, services, who, meta, change, "features")
     ack()
 
 

@@ -11,7 +11,7 @@ from slack_bolt import BoltContext
 from slack_bolt.context.respond import Respond
 from slack_sdk import WebClient
 
-from bot.commands.roles import DEPS_KEY, Deps
+from bot.commands.roles import DEPS_KEY, Deps, user_of
 from bot.commands.tell import tell
 from bot.commands.views import Message, error_message
 from bot.services import OutboxPush
@@ -42,7 +42,7 @@ def push_saved(
     if not saved:
         return
     result = wired.services.push_saved(saved)
-    user = _user(body)
+    user = user_of(body)
     if result.failed and user:
         notice = context.get(NOTICE) or {}
         tell(client, user, _not_taken(result), respond=respond, channel=notice.get("channel"))
@@ -62,10 +62,3 @@ def _not_taken(result: OutboxPush) -> Message:
                 "queued; groupbot sends it again every minute."
             )
     return error_message("\n".join(lines))
-
-
-def _user(body: Mapping[str, Any]) -> str | None:
-    user = body.get("user")
-    if isinstance(user, Mapping) and user.get("id"):
-        return str(user["id"])
-    return str(body["user_id"]) if body.get("user_id") else None

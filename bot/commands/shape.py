@@ -26,13 +26,11 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import fields
 from typing import Any
 
 from slack_bolt import BoltContext, BoltRequest, BoltResponse
 from slack_bolt.middleware import Middleware
 
-from bot.commands.views import ModalMeta
 from bot.errors import UserError
 
 log = logging.getLogger(__name__)
@@ -170,8 +168,6 @@ def _view_problem(view: object) -> str | None:
         not isinstance(blocks, list) or not all(isinstance(b, Mapping) for b in blocks)
     ):
         return "its view's blocks are not a list of blocks"
-    if not _our_metadata(view.get("private_metadata")):
-        return "its view's private_metadata is not what groupbot wrote"
     state = view.get("state")
     if state is None:
         return None
@@ -194,20 +190,6 @@ def _event_problem(event: object) -> str | None:
     if event.get("view") is not None and not isinstance(event["view"], Mapping):
         return "its event's view is not an object"
     return None
-
-
-def _our_metadata(value: str | None) -> bool:
-    """Whether a modal's private_metadata reads as ``ModalMeta`` (a refusal with words of
-    its own, a ``UserError``, is for the listener to give)."""
-    try:
-        meta = ModalMeta.decode(value)
-    except UserError:
-        return True
-    except (ValueError, TypeError, KeyError, AttributeError, RecursionError):
-        return False
-    # each field a text, a number or nothing: not a list or an object taken as it came
-    values = [getattr(meta, field.name) for field in fields(meta)]
-    return all(value is None or isinstance(value, str | int) for value in values)
 
 
 def user_of(body: object) -> str | None:

@@ -12,9 +12,8 @@ from __future__ import annotations
 import logging
 
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 
-from bot.commands import people, views
+from bot.commands import people, tell, views
 from bot.commands.grammar import commands as c
 from bot.commands.roles import Deps
 from bot.commands.views import Message, call_picture, call_text
@@ -105,20 +104,7 @@ def _endpoints(directory: Directory) -> sim.EndpointDirectory:
 
 
 def send_picture(client: WebClient, user_id: str, picture: bytes, name: str) -> None:
-    """The timeline picture in the user's direct messages with the app.
-
-    files.completeUploadExternal takes a conversation id, never a user id; posting to the
-    user id opens the direct message and gives its id (chat:write is enough, no im:write).
-    """
-    try:
-        said = views.done_message(f"🖼 Simulated call to {escape(name)}, as a picture:")
-        opened = client.chat_postMessage(channel=user_id, **said)
-        client.files_upload_v2(
-            channel=str(opened["channel"]),
-            content=picture,
-            filename=f"simulation-{name}.png".replace(" ", "-"),
-            title=f"Simulated call to {name}",
-        )
-    except SlackApiError as error:
-        # the text reply has the whole timeline already; the picture is a nicety
-        log.warning("simulation picture not posted: %s", error.response.get("error"))
+    """The timeline picture in the user's direct messages with the app."""
+    said = views.done_message(f"🖼 Simulated call to {escape(name)}, as a picture:")
+    filename = f"simulation-{name}.png".replace(" ", "-")
+    tell.send_picture(client, user_id, said, picture, filename, f"Simulated call to {name}")

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.commands import views
+from bot.commands import tell, views
 from bot.commands.views import storage, storage_chart
 from bot.services import NotDelivered, StorageAlert, StorageReport
 
@@ -25,21 +25,10 @@ def chart_name(report: StorageReport) -> str:
 
 
 def send_chart(client: WebClient, user_id: str, report: StorageReport) -> None:
-    """``/group storage``'s chart in the user's direct messages with the app (a file
-    cannot be ephemeral); posting to the user id opens the conversation and gives its id."""
-    try:
-        opened = client.chat_postMessage(
-            channel=user_id, **views.done_message("📈 Recording storage, the last 30 days:")
-        )
-        client.files_upload_v2(
-            channel=str(opened["channel"]),
-            content=storage_chart.render_png(report),
-            filename=chart_name(report),
-            title=storage.chart_title(report),
-        )
-    except SlackApiError as error:
-        # the ephemeral reply has the figures already; the chart is a nicety
-        log.warning("storage chart not posted: %s", error.response.get("error"))
+    """``/group storage``'s chart in the user's direct messages with the app."""
+    said = views.done_message("📈 Recording storage, the last 30 days:")
+    png = storage_chart.render_png(report)
+    tell.send_picture(client, user_id, said, png, chart_name(report), storage.chart_title(report))
 
 
 class SlackStorageNotifier:

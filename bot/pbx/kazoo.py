@@ -48,6 +48,7 @@ from typing import Any
 import httpx
 
 from bot.engine.documents import GroupDocuments, JsonDoc, PbxIds
+from bot.engine.numbers import is_extension
 from bot.pbx import PbxRejected, PbxUnreachable
 from bot.pbx.directory import (
     DirectoryDevice,
@@ -489,8 +490,7 @@ def _user(row: JsonDoc, main_flow: JsonDoc | None) -> DirectoryUser:
     )
     email = _text(row.get("email")) or _text(row.get("username"))
     numbers = (main_flow or {}).get("numbers") or []
-    # SmartPBX tells an extension from a phone number by length alone (< 7 characters)
-    short = (n for n in numbers if isinstance(n, str) and n.isdigit() and len(n) < 7)
+    short = (n for n in numbers if isinstance(n, str) and n.isdigit() and is_extension(n))
     extension = next(short, None)
     return DirectoryUser(
         id=row["id"],

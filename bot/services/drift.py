@@ -33,7 +33,7 @@ from bot.engine.validation import GroupRejected, check_in_account
 from bot.errors import Forbidden, NotFound, UserError
 from bot.pbx import PbxError
 from bot.pbx.documents import DocumentReader, PbxRingGroup, ReadGroup
-from bot.services.groups import GroupUseCases
+from bot.services.groups import GroupUseCases, upserts
 from bot.services.types import Actor, SaveResult
 from bot.storage.mapping import StoredGroup, name_key, stored_of
 
@@ -156,7 +156,7 @@ class DriftUseCases(GroupUseCases):
             stored = stored_of(record)
             directory = uow.directory.around(account, [stored.group])
             documents = compile_group(stored.group, stored.ids, directory)
-            writes = _upserts(documents, stored.ids)
+            writes = upserts(documents, stored.ids)
             # what the PBX was known to hold is not what it holds now: write all three
             uow.outbox.forget(account, stored.ids.group_id)
             uow.outbox.add(account, stored.ids.group_id, "upsert", writes, now)
@@ -312,10 +312,6 @@ class DriftUseCases(GroupUseCases):
 
 
 # ---------------------------------------------------------------- reading the PBX's side
-
-
-def _upserts(documents: GroupDocuments, ids: PbxIds) -> list[list[object]]:
-    return [[collection, doc_id, doc] for collection, doc_id, doc in documents.by_collection(ids)]
 
 
 def _same_documents(read: ReadGroup, ours: GroupDocuments) -> bool:

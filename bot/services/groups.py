@@ -370,7 +370,7 @@ class GroupUseCases(OutboxUseCases):
                     before=before,
                     after=after,
                 )
-                changed = self._changed(uow, account, ids.group_id, _upserts(documents, ids))
+                changed = self._changed(uow, account, ids.group_id, upserts(documents, ids))
                 if changed:
                     uow.outbox.add(account, ids.group_id, "upsert", changed, now)
                 # read inside the transaction: exactly what this save wrote
@@ -539,7 +539,8 @@ def _compile(
         ) from None
 
 
-def _upserts(documents: GroupDocuments, ids: PbxIds) -> list[list[object]]:
+def upserts(documents: GroupDocuments, ids: PbxIds) -> list[list[object]]:
+    """The outbox writes that put the group's three documents on the PBX."""
     return [[collection, doc_id, doc] for collection, doc_id, doc in documents.by_collection(ids)]
 
 

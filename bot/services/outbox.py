@@ -169,13 +169,13 @@ class OutboxUseCases(ServiceBase):
             if not self._push_group_once(account, pbx_group_id, result):
                 return
             with self._uow() as uow:
-                if not uow.outbox.pending_of(account, pbx_group_id):
+                if not uow.outbox.pending_groups(account, [pbx_group_id]):
                     return
 
     def _push_group_once(self, account: str, pbx_group_id: str, result: _Pushed) -> bool:
         """One claim of the group and its push; whether it all reached the PBX."""
+        shared = self._shared_outbox()
         with self._one_dispatcher(), self._uow() as uow:
-            shared = uow.session.get_bind().dialect.name == "postgresql"
             now = self._clock()
             entries = uow.outbox.claim(account, pbx_group_id, now, now + CLAIM_LEASE)
             if not entries:  # another dispatcher holds it, or has sent it meanwhile

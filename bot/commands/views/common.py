@@ -80,7 +80,6 @@ class ModalMeta:
     """
 
     opener: str  # Slack user id of who opened the modal
-    group_id: int | None = None
     version: int | None = None
     ref: str | None = None
     name: str | None = None
@@ -92,7 +91,6 @@ class ModalMeta:
     def for_group(cls, view: GroupView, opener: str, channel_id: str | None = None) -> ModalMeta:
         return cls(
             opener=opener,
-            group_id=view.id,
             version=view.version,
             ref=view.group.extension,
             name=clip(view.group.name, 200),
@@ -117,7 +115,6 @@ class ModalMeta:
         try:
             return cls(
                 opener=_meta_text(data, "opener", _SLACK_ID) or _damaged(),
-                group_id=_meta_count(data, "group_id"),
                 version=_meta_count(data, "version"),
                 ref=_meta_text(data, "ref", _NUMBER),
                 name=_meta_text(data, "name", _NAME),
