@@ -581,15 +581,21 @@ def slack_client_for(settings: Settings) -> Callable[[str], WebClient]:
     from bot.services import NotDelivered
 
     if settings.oauth_enabled:
+        import functools
+
         from bot.storage.db import make_engine
 
         assert settings.slack_client_id
-        installations, _states = build_slack_stores(
-            make_engine(settings.database_url), settings.slack_client_id
-        )
+        client_id = settings.slack_client_id
+
+        # made on the first report or alert: the web processes, which build the same
+        # services, never post either
+        @functools.cache
+        def store() -> SQLAlchemyInstallationStore:
+            return build_slack_stores(make_engine(settings.database_url), client_id)[0]
 
         def installed(team_id: str) -> WebClient:
-            bot = installations.find_bot(enterprise_id=None, team_id=team_id)
+            bot = store().find_bot(enterprise_id=None, team_id=team_id)
             if bot is None or not bot.bot_token:
                 raise NotDelivered(f"groupbot is not installed in workspace {team_id}")
             return make_web_client(settings, bot.bot_token)

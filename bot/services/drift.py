@@ -23,7 +23,7 @@ from bot.engine.changes import describe_next_action, describe_ringback, names_in
 from bot.engine.compiler import compile_group
 from bot.engine.decompiler import decompile_account_group, decompile_group
 from bot.engine.directory import Directory
-from bot.engine.documents import DecompileError, GroupDocuments, PbxIds
+from bot.engine.documents import DecompileError, GroupDocuments, JsonDoc, PbxIds
 from bot.engine.model import (
     CallerIdPrepend,
     CallRecording,
@@ -122,7 +122,8 @@ class DriftUseCases(GroupUseCases):
         drifted: list[GroupDrift] = []
         in_sync: list[str] = []
         for group in sorted(stored, key=lambda s: name_key(s.group.name)):
-            lines, readable = self._compare(reader, group, directory, names)
+            already = _read_in(on_pbx.get(group.ids.group_id), group.ids)
+            lines, readable = self._compare(reader, group, directory, names, already)
             if lines:
                 drifted.append(
                     GroupDrift(
@@ -259,12 +260,13 @@ class DriftUseCases(GroupUseCases):
         stored: StoredGroup,
         directory: Directory,
         names: Mapping[str, str],
+        already: ReadGroup | None = None,
     ) -> tuple[list[str], bool]:
         """The differences in words (none: in step), and whether the PBX's version could
-        be read."""
+        be read; ``already``: its three documents, when the ring-group listing read them."""
         name = stored.group.name
         try:
-            read = reader.read_group(stored.ids)
+            read = already or reader.read_group(stored.ids)
         except PbxError as error:
             return [f"the PBX's documents of {name} cannot be read: {error}"], False
         try:
@@ -513,3 +515,20 @@ __all__ = [
     "GroupDrift",
     "differences",
 ]
+
+
+def _read_in(found: PbxRingGroup | None, ids: PbxIds) -> ReadGroup | None:
+    """The group's three documents as ``ring_groups`` already read them (each as
+    ``read`` gives it, without the ``id`` the listing added), or None when one of them is
+    not among them: then the group is read on its own."""
+    if found is None or found.group is None:
+        return None
+    callflows = {c.get("id"): c for c in found.callflows}
+    base, user = callflows.get(ids.base_callflow_id), callflows.get(ids.user_callflow_id)
+    if base is None or user is None:
+        return None
+
+    def bare(document: JsonDoc) -> JsonDoc:
+        return {k: v for k, v in document.items() if k != "id"}
+
+    return ReadGroup(bare(found.group), bare(base), bare(user))
