@@ -116,13 +116,12 @@ class PresenceUseCases(DriftUseCases):
                 for r in records
                 if _would_empty(group_of(r), person.pbx_id, now)
             ]
+            targets = [r.pbx_group_id for r in records]
         if warnings and not confirmed:
             return PresenceResult(needs_confirmation=True, warning=" ".join(warnings), until=until)
         saved = tuple(
-            self._apply(
-                actor, r.pbx_group_id, lambda g: edits.pause(g, person.pbx_id, person.words, until)
-            )
-            for r in records
+            self._apply(actor, t, lambda g: edits.pause(g, person.pbx_id, person.words, until))
+            for t in targets
         )
         return PresenceResult(saved=saved, until=until)
 
@@ -141,11 +140,10 @@ class PresenceUseCases(DriftUseCases):
                     raise UserError(f"{person.words} is not paused in any group.")
             for record in records:
                 self._may_change_member(actor, record, person, uow, account)
+            targets = [r.pbx_group_id for r in records]
         saved = tuple(
-            self._apply(
-                actor, r.pbx_group_id, lambda g: edits.resume(g, person.pbx_id, person.words)
-            )
-            for r in records
+            self._apply(actor, t, lambda g: edits.resume(g, person.pbx_id, person.words))
+            for t in targets
         )
         return PresenceResult(saved=saved)
 
@@ -167,18 +165,16 @@ class PresenceUseCases(DriftUseCases):
 
     def join(self, actor: Actor, ref: str, *, me: str | None = None) -> SaveResult:
         """The actor joins with the group's usual window (``edits.usual_window``)."""
-        person, record = self._self_service(actor, ref, me, "join")
+        person, target = self._self_service(actor, ref, me, "join")
         return self._apply(
             actor,
-            record.pbx_group_id,
+            target,
             lambda g: edits.join(g, person.pbx_id, person.words, edits.usual_window(g)),
         )
 
     def leave(self, actor: Actor, ref: str, *, me: str | None = None) -> SaveResult:
-        person, record = self._self_service(actor, ref, me, "leave")
-        return self._apply(
-            actor, record.pbx_group_id, lambda g: edits.leave(g, person.pbx_id, person.words)
-        )
+        person, target = self._self_service(actor, ref, me, "leave")
+        return self._apply(actor, target, lambda g: edits.leave(g, person.pbx_id, person.words))
 
     # -- a Slack user group keeps the members ---------------------------------------------
     def set_mirror(self, actor: Actor, ref: str, usergroup: str | None) -> str | None:
@@ -418,7 +414,8 @@ class PresenceUseCases(DriftUseCases):
 
     def _self_service(
         self, actor: Actor, ref: str, me: str | None, what: str
-    ) -> tuple[_Person, GroupRecord]:
+    ) -> tuple[_Person, str]:
+        """The actor, and the PBX group id of ``ref`` when they may join or leave it."""
         with self._uow() as uow:
             account = self._account(uow, actor.team_id)
             record = self._find(uow, account, ref)
@@ -430,7 +427,7 @@ class PresenceUseCases(DriftUseCases):
                     f"yourself; ask a lead of {record.name} ({leads}) to run "
                     f"/group selfservice {record.name} on."
                 )
-            return person, record
+            return person, record.pbx_group_id
 
 
 def _leads(record: GroupRecord) -> set[str]:
