@@ -113,7 +113,8 @@ def test_pausing_for_2_h_writes_disable_until_in_one_pbx_write_and_resume_clears
     result = services.pause(BOB, "sales", NOW + timedelta(hours=2))
     services.push_after_save()
 
-    assert result.groups == ("Sales",) and not result.needs_confirmation
+    assert result.groups == ("Sales",)
+    assert not result.needs_confirmation
     assert pbx.writes == [("callflows", base_id)]  # the baseGroup callflow only
     expected = int(NOW.timestamp()) + 7200 + GREGORIAN_OFFSET
     assert bob_endpoint(services, pbx)["disable_until"] == expected
@@ -137,7 +138,8 @@ def test_each_pause_and_resume_is_in_the_history_and_undoable(
     services.push_after_save()
 
     bob = services.get_group(TEAM, "Sales").group.member(pbx_id(services, "bob"))
-    assert bob is not None and bob.paused_until is None
+    assert bob is not None
+    assert bob.paused_until is None
     assert "disable_until" not in bob_endpoint(services, pbx)
 
 
@@ -186,7 +188,8 @@ def test_pausing_the_last_member_who_would_ring_asks_first_and_says_where_calls_
 
     asked = services.pause(BOB, "Sales", NOW + timedelta(hours=1))
 
-    assert asked.needs_confirmation and asked.saved == ()
+    assert asked.needs_confirmation
+    assert asked.saved == ()
     assert asked.warning == (
         "<@UBOB> is the last member of Sales who would ring: while paused, calls to Sales go "
         "straight to the not-available prompt until someone returns (Mon 30 Nov 15:00 UTC)."
@@ -238,7 +241,8 @@ def test_with_self_service_on_members_join_with_the_usual_window_and_leave(
 
     services.join(CAROL, "Sales")
     carol = services.get_group(TEAM, "Sales").group.member(pbx_id(services, "carol"))
-    assert carol is not None and (carol.start, carol.end) == (0, 20)
+    assert carol is not None
+    assert (carol.start, carol.end) == (0, 20)
     assert services.history(TEAM, "Sales")[0].summary == "added Carol"
 
     services.leave(CAROL, "Sales")
@@ -267,7 +271,8 @@ def test_mirror_adds_and_removes_and_reports_who_has_no_pbx_user_once(
     assert [m.user_id for m in members] == [pbx_id(services, n) for n in ("bob", "carol")]
 
     again = services.reconcile_mirror(TEAM, "Sales", ["UBOB", "UCAROL", "UGHOST"])
-    assert again.saved is None and not again.to_report
+    assert again.saved is None
+    assert not again.to_report
 
 
 def test_mirror_stops_at_15_members_and_says_who_was_left_out(

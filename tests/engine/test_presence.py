@@ -70,9 +70,9 @@ def test_the_decompiler_reads_the_pause_back() -> None:
     )
 
     assert group == paused
-    assert group.member(BOB) is not None and group.member(BOB).paused_until == NOW + timedelta(
-        hours=2
-    )  # type: ignore[union-attr]
+    bob = group.member(BOB)
+    assert bob is not None
+    assert bob.paused_until == NOW + timedelta(hours=2)
 
 
 def ringing(group: Group, at: datetime) -> list[str]:
