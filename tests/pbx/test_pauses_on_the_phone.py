@@ -12,6 +12,7 @@ from freezegun import freeze_time
 
 from bot.engine.model import Group, Member
 from bot.engine.presence import GREGORIAN_OFFSET
+from bot.jobs import run_job
 from bot.pbx.kazoo import CrossbarClient, KazooPbx
 from bot.services import Actor, ServiceOptions, Services
 from bot.storage.unit_of_work import UnitOfWorkFactory
@@ -96,3 +97,16 @@ def test_directory_sync_takes_pauses_made_on_the_phone_too(
 
     assert services.take_pbx_pauses(TEAM) == ["Support"]
     assert services.take_pbx_pauses(TEAM) == []  # taken once
+
+
+def test_the_directory_sync_job_says_it_took_pauses_made_on_phones(
+    services: Services, pbx: KazooPbx
+) -> None:
+    bob_toggles_on_his_phone(pbx, services, NOW + timedelta(hours=1))
+
+    said = run_job("directory-sync", services, NOW, TEAM)
+
+    assert "took pauses made on phones in Support" in said
+    bob = services.get_group(TEAM, "Support").group.member(BOB)
+    assert bob is not None
+    assert bob.paused_until == NOW + timedelta(hours=1)
