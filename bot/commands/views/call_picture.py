@@ -53,7 +53,7 @@ def render_chain_png(call: ChainedCall) -> bytes:
     outcome = fonts.text(chain_outcome(call))
     fig.text(0.01, 0.01, outcome, fontsize=10, color="#611f69", **fonts.family)
     if fonts.stood_in:
-        fig.text(0.99, 0.01, NOT_DRAWN, fontsize=8, color="grey", ha="right")
+        fig.text(0.99, 0.995, NOT_DRAWN, fontsize=8, color="grey", ha="right", va="top")
     fig.tight_layout(rect=(0, 0.04, 1, 1))
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png")

@@ -18,6 +18,7 @@ from matplotlib.ft2font import FT2Font
 
 DEFAULT_FAMILY = "DejaVu Sans"
 STAND_IN = "?"
+STAND_IN_FONTS = ("Last Resort",)  # matplotlib ships one
 NOT_DRAWN = "? stands for characters no installed font has; the text reply shows every name."
 
 
@@ -29,19 +30,17 @@ class Lettering:
         missing = {ch for ch in wanted if ord(ch) not in _charmap(_default_path())}
         fallback = _font_with(frozenset(missing)) if missing else None
         self.family: dict[str, Any] = {}
-        self._drawable: set[int] | None = None  # None: everything is drawn
         if fallback is not None:
             self.family = {"fontfamily": [DEFAULT_FAMILY, fallback[0]]}
             missing -= {ch for ch in missing if ord(ch) in _charmap(fallback[1])}
-        if missing:
-            self._drawable = {ord(ch) for ch in wanted - missing}
+        self._missing = frozenset(missing)
         self.stood_in = bool(missing)
 
     def text(self, text: str) -> str:
-        if self._drawable is None:
+        """``text`` with each character that no font here draws as ``STAND_IN``."""
+        if not self._missing:
             return text
-        drawable = self._drawable
-        return "".join(ch if ch.isspace() or ord(ch) in drawable else STAND_IN for ch in text)
+        return "".join(STAND_IN if ch in self._missing else ch for ch in text)
 
 
 @functools.cache
@@ -63,6 +62,8 @@ def _font_with(characters: frozenset[str]) -> tuple[str, str] | None:
     best: tuple[int, str, str] | None = None
     for entry in font_manager.fontManager.ttflist:
         if not entry.fname.lower().endswith((".ttf", ".otf", ".ttc")):
+            continue
+        if entry.name.startswith(STAND_IN_FONTS):  # boxes for every character, no letters
             continue
         charmap = _charmap(entry.fname)
         has = sum(1 for ch in characters if ord(ch) in charmap)
