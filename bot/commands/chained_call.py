@@ -87,12 +87,20 @@ def simulate_stored(
 
 
 def slack_user_of(
-    users: SlackUsers, client: WebClient, team: str, directory: Directory, pbx_user: str | None
+    services: Services,
+    users: SlackUsers,
+    client: WebClient,
+    team: str,
+    directory: Directory,
+    pbx_user: str | None,
 ) -> dict[str, str]:
-    """PBX user id → Slack user id for the user a call ends at, when Slack knows their
-    email; empty when it does not (they are then named by their PBX name)."""
+    """PBX user id → Slack user id for the user a call ends at: the Slack user linked to
+    them, else the one with their email; empty when there is none (they are then named
+    by their PBX name)."""
     fact = directory.users.get(pbx_user or "")
-    if pbx_user is None or fact is None or not fact.email:
+    if pbx_user is None or fact is None:
         return {}
-    slack_id = users.by_email(client, team, fact.email)
+    slack_id = services.linked_slack_user(team, pbx_user)
+    if slack_id is None and fact.email:
+        slack_id = users.by_email(client, team, fact.email)
     return {pbx_user: slack_id} if slack_id else {}

@@ -53,7 +53,7 @@ def simulation(
     call = chained_call.simulate_stored(services, team, first, directory, scenario)
     destination = call.outcome.destination
     slack = chained_call.slack_user_of(
-        wired.users, client, team, directory, destination.user_id if destination else None
+        services, wired.users, client, team, directory, destination.user_id if destination else None
     )
     message = views.simulate_message(
         shown.group.name,
