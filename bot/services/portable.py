@@ -104,7 +104,7 @@ class PortableUseCases(GroupUseCases):
         records: dict[str, GroupRecord | None] = {}
         ids: dict[str, PbxIds] = {}
         problems: dict[str, str] = {}
-        for position, entry in enumerate(raw, start=1):
+        for entry in raw:
             name = entry_name(entry)
             key = name.casefold()
             if not name or key in ids:

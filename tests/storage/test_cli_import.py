@@ -93,7 +93,8 @@ def test_a_workspace_restores_from_its_own_export(
 
     code, again, _ = run(capsys, "export")
     assert again == exported
-    assert "target: Support" in exported and "user: carol@example.com" in exported
+    assert "target: Support" in exported
+    assert "user: carol@example.com" in exported
     # every group's three documents are in the new account's PBX folder
     assert len(pbx_documents(env)) == 3 * 3
 
@@ -129,7 +130,30 @@ def test_a_group_of_the_file_with_an_account_groups_name_replaces_it(
 
     assert (code, out) == (0, "sales: replaced (version 2)\n")
     code, exported, _ = run(capsys, "export")
-    assert "extension: '204'" in exported and "extension: '203'" not in exported
+    assert "extension: '204'" in exported
+    assert "extension: '203'" not in exported
+
+
+def test_a_next_action_may_name_a_group_of_the_account_and_leads_come_along(
+    env: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    run(capsys, "directory", "import", str(env / "dir.yaml"))
+    run(capsys, "import", str(env / "groups.yaml"))
+    more = env / "more.yaml"
+    more.write_text(
+        "groups:\n  - name: Escalation\n    extension: '205'\n"
+        "    members: [{user: alice@example.com, start: 0, end: 20}]\n"
+        "    features: {next_action: {kind: group, target: SALES}}\n"
+        "    leads: [U0DANA]\n"
+    )
+
+    code, out, err = run(capsys, "import", str(more))
+
+    assert (code, out, err) == (0, "Escalation: created (version 1)\n", "")
+    exported = run(capsys, "export")[1]
+    escalation = exported[exported.index("name: Escalation") :].split("- name:")[0]
+    assert "target: Sales" in escalation
+    assert "leads:\n  - U0DANA\n  - UCLI\n" in escalation
 
 
 def test_one_refused_group_refuses_the_file_naming_every_problem(
