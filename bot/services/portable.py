@@ -103,6 +103,8 @@ class PortableUseCases(GroupUseCases):
         the file: the plans, and the problems (one line each) when there are any."""
         records: dict[str, GroupRecord | None] = {}
         ids: dict[str, PbxIds] = {}
+        # the file's groups are in the account too, as far as its next actions go
+        named: dict[str, GroupFact] = {}
         problems: dict[str, str] = {}
         for entry in raw:
             name = entry_name(entry)
@@ -112,24 +114,25 @@ class PortableUseCases(GroupUseCases):
             record = uow.groups.find(account, name)
             records[key] = record if record and record.name.casefold() == key else None
             ids[key] = ids_of(record) if records[key] is not None else PbxIds.new()
-        # the file's groups are in the account too, as far as its next actions go
-        named = {
-            i.group_id: GroupFact(name=n, user_callflow_id=i.user_callflow_id)
-            for n, i in _named(raw, ids)
-        }
+            named[ids[key].group_id] = GroupFact(
+                name=name, user_callflow_id=ids[key].user_callflow_id
+            )
         loaded = uow.directory.load(account)
         directory = loaded.model_copy(update={"groups": {**loaded.groups, **named}})
         emails = {u.email: u.pbx_id for u in uow.directory.users(account) if u.email}
         entries = parse_portable_groups(raw, directory, emails)
-        facts = {
-            ids[e.name.casefold()].group_id: GroupFact(
-                name=e.group.name,
-                user_callflow_id=ids[e.name.casefold()].user_callflow_id,
-                numbers=tuple(e.group.all_numbers),
-            )
-            for e in entries
-            if e.group is not None and e.name.casefold() in ids
-        }
+        facts: dict[str, GroupFact] = {}  # the file's groups with their numbers: first of a name
+        for e in entries:
+            if e.group is not None and e.name.casefold() in ids:
+                own = ids[e.name.casefold()]
+                facts.setdefault(
+                    own.group_id,
+                    GroupFact(
+                        name=e.group.name,
+                        user_callflow_id=own.user_callflow_id,
+                        numbers=tuple(e.group.all_numbers),
+                    ),
+                )
         first: dict[str, PortableEntry] = {}
         plans = []
         for entry in entries:
@@ -141,7 +144,7 @@ class PortableUseCases(GroupUseCases):
                     f"group {same.position} of this file is also named {same.name}; "
                     "give one of them another name"
                 )
-            if entry.group is not None and same is entry and not errors:
+            if entry.group is not None and same is entry and key in ids and not errors:
                 try:
                     plans.append(self._checked(uow, account, entry, records[key], ids[key], facts))
                 except GroupRejected as rejected:
@@ -210,13 +213,3 @@ class PortableUseCases(GroupUseCases):
         view = self._view_of(uow, uow.groups.refreshed(record), group)
         result = SaveResult(view, warnings, None, summary)
         return ImportedGroup(replace(result, was=plan.before.name if plan.before else ""), outcome)
-
-
-def _named(raw: list[object], ids: dict[str, PbxIds]) -> list[tuple[str, PbxIds]]:
-    """The file's group names as written (first of each), with the ids they will have."""
-    first: dict[str, tuple[str, PbxIds]] = {}
-    for entry in raw:
-        name = entry_name(entry)
-        if name and name.casefold() not in first:
-            first[name.casefold()] = (name, ids[name.casefold()])
-    return list(first.values())
