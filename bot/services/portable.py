@@ -40,7 +40,7 @@ class ImportedGroup:
     """What an import did to one group of the file."""
 
     result: SaveResult
-    outcome: str  # "created", "replaced" or "unchanged"
+    outcome: str  # "created", "replaced", "leads replaced" or "unchanged"
 
 
 @dataclass(frozen=True)
@@ -92,7 +92,7 @@ class PortableUseCases(GroupUseCases):
                     "being imported; nothing was imported: run the import again."
                 ) from None
         for imported, plan in zip(done, plans, strict=True):
-            if imported.outcome != "unchanged":
+            if imported.outcome in ("created", "replaced"):
                 self._saved(account, plan.ids.group_id)  # pushed after the acknowledgement
         return done
 
@@ -179,10 +179,13 @@ class PortableUseCases(GroupUseCases):
         record, ids, group = plan.record, plan.ids, plan.group
         warnings = tuple(_lint(group, plan.directory, ids.group_id))
         if record is not None and group == plan.before:
-            if plan.entry.leads:
-                uow.groups.set_leads(record, frozenset(plan.entry.leads) | {record.created_by})
+            outcome = "unchanged"
+            leads = frozenset(plan.entry.leads) | {record.created_by}
+            if plan.entry.leads and leads != {lead.slack_user for lead in record.leads}:
+                uow.groups.set_leads(record, leads)
+                outcome = "leads replaced"
             view = self._view_of(uow, uow.groups.refreshed(record))
-            return ImportedGroup(SaveResult(view, warnings, None, "no change"), "unchanged")
+            return ImportedGroup(SaveResult(view, warnings, None, "no change"), outcome)
         summary = f"{IMPORTED}: {describe_change(plan.before, group, names_in(plan.directory))}"
         if record is None:
             record = uow.groups.add(account, ids, group, by=actor.user_id, now=now)

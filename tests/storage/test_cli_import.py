@@ -156,6 +156,25 @@ def test_a_next_action_may_name_a_group_of_the_account_and_leads_come_along(
     assert "leads:\n  - U0DANA\n  - UCLI\n" in escalation
 
 
+def test_an_import_that_changes_only_the_leads_says_so(
+    env: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    run(capsys, "directory", "import", str(env / "dir.yaml"))
+    run(capsys, "import", str(env / "groups.yaml"))
+    exported = run(capsys, "export")[1]
+    with_dana = env / "with-dana.yaml"
+    with_dana.write_text(exported.replace("  - UCLI\n", "  - U0DANA\n", 1))
+
+    code, out, _ = run(capsys, "import", str(with_dana))
+
+    assert code == 0
+    assert [line for line in out.splitlines() if not line.startswith("  ")] == [
+        "Billing: leads replaced (version 1)",
+        "Sales: unchanged (version 1), the same as in the file",
+        "Support: unchanged (version 1), the same as in the file",
+    ]
+
+
 def test_one_refused_group_refuses_the_file_naming_every_problem(
     env: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
