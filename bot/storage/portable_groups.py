@@ -224,7 +224,9 @@ def problem_line(entry: PortableEntry, path: str, message: str) -> str:
     file, which field, and what to fix."""
     where = f"group {entry.position}" + (f", “{entry.name}”" if entry.name else "")
     words = field_words(path) if path else ""
-    raw = path.replace("_", " ")
-    if not words or (raw and message.startswith(raw)) or message.startswith(words):
+    raw = path.replace("_", " ")  # how the engine's type messages name a field
+    if raw and message.startswith(raw + " "):
+        return f"{where}: {words}{message[len(raw) :]}"
+    if not words or message.startswith(words):
         return f"{where}: {message}"
     return f"{where}: {words}: {message}"

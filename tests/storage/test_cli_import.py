@@ -242,3 +242,30 @@ def test_a_file_without_groups_is_one_line(env: Path, capsys: pytest.CaptureFixt
         "groupbot import: the file must hold a list of groups under groups: "
         "(nothing was imported)\n"
     )
+
+
+def test_a_field_that_does_not_read_is_named_as_the_groups_tab_names_it(
+    env: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    run(capsys, "directory", "import", str(env / "dir.yaml"))
+    bad = env / "bad.yaml"
+    bad.write_text(
+        "groups:\n"
+        "  - name: Sales\n    extension: '201'\n"
+        "    members: [{user: alice@example.com, start: 0, end: 20}]\n"
+        "    features: {caller_id_prepend: {enabled: true, name_prefix: '" + "x" * 65 + "'}}\n"
+        "  - 17\n"
+        "  - name: Desk\n    extension: '204'\n"
+        "    members: [{user: alice@example.com, start: 50, end: 20}]\n"
+    )
+
+    code, _, err = run(capsys, "import", str(bad))
+
+    assert code == 1
+    assert err.splitlines() == [
+        "groupbot import: nothing was imported",
+        "  group 1, “Sales”: caller ID name prefix must be at most 64 characters",
+        "  group 2: must be a mapping of name, extension, members, …",
+        "  group 3, “Desk”: member 1: end (20 s) must be after start (50 s); a member rings "
+        "from start to end",
+    ]
