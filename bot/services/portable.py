@@ -89,7 +89,7 @@ class PortableUseCases(GroupUseCases):
             except Taken:
                 raise Conflict(
                     "Another change took one of these names or numbers while the file was "
-                    "being imported; nothing was imported: run the import again."
+                    "being imported: run the import again"
                 ) from None
         for imported, plan in zip(done, plans, strict=True):
             if imported.outcome in ("created", "replaced"):
@@ -195,8 +195,7 @@ class PortableUseCases(GroupUseCases):
                 record, group, version=record.version, by=actor.user_id, now=now
             ):
                 raise Conflict(
-                    f"{record.name} changed while the file was being imported; nothing was "
-                    "imported: run the import again."
+                    f"{record.name} changed while the file was being imported: run the import again"
                 )
             number, outcome = record.version + 1, "replaced"
         uow.revisions.add(
