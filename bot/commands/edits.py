@@ -18,7 +18,6 @@ from slack_sdk import WebClient
 from bot.commands import people, views
 from bot.commands.grammar.commands import UserRef
 from bot.commands.roles import Deps
-from bot.commands.subcommands.base import Replies
 from bot.commands.views import Message
 from bot.engine.edits import Edit
 from bot.engine.model import Group
@@ -47,13 +46,16 @@ def apply(edit: LineEdit, who: Actor, wired: Deps) -> Message:
     return views.saved_message(result, edit.done(before, after), unchanged=edit.already(after))
 
 
-def edited(make: Callable[[Any, Actor, Deps, WebClient], LineEdit]) -> Replies:
-    """The handler of a subcommand whose ``make`` words one change of one group."""
+Answer = Callable[[Any, Actor, Deps, WebClient], Message]
+
+
+def edited(make: Callable[[Any, Actor, Deps, WebClient], LineEdit]) -> Answer:
+    """The answer of a subcommand whose ``make`` words one change of one group."""
 
     def answer(command: Any, who: Actor, wired: Deps, client: WebClient) -> Message:
         return apply(make(command, who, wired, client), who, wired)
 
-    return Replies(answer)
+    return answer
 
 
 def pbx_users(users: Sequence[UserRef], who: Actor, wired: Deps, client: WebClient) -> list[str]:

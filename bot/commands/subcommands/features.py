@@ -14,7 +14,7 @@ from bot.commands.grammar.args import ArgError, Args, to_seconds, to_url
 from bot.commands.grammar.commands import Command, UserRef
 from bot.commands.grammar.errors import shown
 from bot.commands.roles import Deps
-from bot.commands.subcommands.base import Opens, Spec, Subcommand
+from bot.commands.subcommands.base import Opens, Replies, Spec, Subcommand
 from bot.commands.subcommands.readers import group_only
 from bot.commands.views import ModalMeta
 from bot.commands.views.common import escape as _e
@@ -338,7 +338,7 @@ SUBCOMMANDS = (
             ),
         ),
         _record,
-        {SetRecording: edited(_recorded)},
+        {SetRecording: Replies(edited(_recorded))},
     ),
     Subcommand(
         Spec(
@@ -348,7 +348,7 @@ SUBCOMMANDS = (
             ("ringback sales silence", 'ringback sales "Hold music"', "ringback sales default"),
         ),
         _ringback,
-        {SetRingback: edited(_ringback_set)},
+        {SetRingback: Replies(edited(_ringback_set))},
     ),
     Subcommand(
         Spec(
@@ -366,7 +366,7 @@ SUBCOMMANDS = (
             'off plays the "not available" prompt.',
         ),
         _next,
-        {SetNextAction: edited(_next_set)},
+        {SetNextAction: Replies(edited(_next_set))},
     ),
     Subcommand(
         Spec(
@@ -379,7 +379,7 @@ SUBCOMMANDS = (
             "Kazoo ignores a phone's forward by default; allow lets a member forward a group call.",
         ),
         _forward,
-        {SetForward: edited(_forward_set)},
+        {SetForward: Replies(edited(_forward_set))},
     ),
     Subcommand(
         Spec(
@@ -389,6 +389,6 @@ SUBCOMMANDS = (
             ('prepend sales name="Sales: "', "prepend sales name=S: number=9", "prepend sales off"),
         ),
         _prepend,
-        {SetPrepend: edited(_prepend_set)},
+        {SetPrepend: Replies(edited(_prepend_set))},
     ),
 )

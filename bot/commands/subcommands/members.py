@@ -14,7 +14,7 @@ from bot.commands.edits import LineEdit, edited, named, pbx_users
 from bot.commands.grammar.args import Args, to_range, to_seconds
 from bot.commands.grammar.commands import Command, UserRef
 from bot.commands.roles import Deps
-from bot.commands.subcommands.base import Opens, Spec, Subcommand
+from bot.commands.subcommands.base import Opens, Replies, Spec, Subcommand
 from bot.commands.subcommands.readers import group_only
 from bot.commands.views import ModalMeta
 from bot.commands.views.common import escape as _e
@@ -165,7 +165,7 @@ SUBCOMMANDS = (
             ("add sales @dana @erin",),
         ),
         _members_change(AddMembers),
-        {AddMembers: edited(_added)},
+        {AddMembers: Replies(edited(_added))},
     ),
     Subcommand(
         Spec(
@@ -175,7 +175,7 @@ SUBCOMMANDS = (
             ("remove sales @erin",),
         ),
         _members_change(RemoveMembers),
-        {RemoveMembers: edited(_removed)},
+        {RemoveMembers: Replies(edited(_removed))},
     ),
     Subcommand(
         Spec(
@@ -185,7 +185,7 @@ SUBCOMMANDS = (
             ("ring sales @dana 0-20", "ring sales @erin 20-40"),
         ),
         _ring,
-        {Ring: edited(_rung)},
+        {Ring: Replies(edited(_rung))},
     ),
     Subcommand(
         Spec(
@@ -195,6 +195,6 @@ SUBCOMMANDS = (
             ("distribute sales 60", "distribute sales"),
         ),
         _distribute,
-        {Distribute: edited(_distributed)},
+        {Distribute: Replies(edited(_distributed))},
     ),
 )

@@ -13,7 +13,7 @@ from bot.commands.edits import LineEdit, edited
 from bot.commands.grammar.args import Args, to_int, to_number
 from bot.commands.grammar.commands import Command
 from bot.commands.roles import Deps
-from bot.commands.subcommands.base import Opens, Spec, Subcommand
+from bot.commands.subcommands.base import Opens, Replies, Spec, Subcommand
 from bot.commands.subcommands.readers import group_only
 from bot.commands.views import ModalMeta
 from bot.commands.views.common import escape as _e
@@ -158,7 +158,7 @@ SUBCOMMANDS = (
             ("rename sales Inside Sales",),
         ),
         _rename,
-        {Rename: edited(_renamed)},
+        {Rename: Replies(edited(_renamed))},
     ),
     Subcommand(
         Spec(
@@ -168,7 +168,7 @@ SUBCOMMANDS = (
             ("repeats sales 3",),
         ),
         _repeats,
-        {SetRepeats: edited(_repeated)},
+        {SetRepeats: Replies(edited(_repeated))},
     ),
     Subcommand(
         Spec(
@@ -178,6 +178,6 @@ SUBCOMMANDS = (
             ("number sales add +14155550123", "number sales add 2010", "number sales remove 2010"),
         ),
         _number,
-        {AddNumber: edited(_number_added), RemoveNumber: edited(_number_removed)},
+        {AddNumber: Replies(edited(_number_added)), RemoveNumber: Replies(edited(_number_removed))},
     ),
 )
