@@ -18,8 +18,8 @@ from bot.engine.changes import describe_change, names_in
 from bot.engine.compiler import CompileError, compile_group
 from bot.engine.directory import Directory
 from bot.engine.documents import GroupDocuments, PbxIds
-from bot.engine.lint import lint
-from bot.engine.model import Features, Group
+from bot.engine.lint import NextGroup, lint
+from bot.engine.model import Features, Group, NextActionKind
 from bot.engine.validation import (
     GroupRejected,
     check_in_account,
@@ -98,7 +98,12 @@ class GroupUseCases(OutboxUseCases):
         with self._uow() as uow:
             account = self._account(uow, team_id)
             record = self._find(uow, account, ref)
-            return self._view_of(uow, record)
+            view = self._view_of(uow, record)
+            # `/group show` repeats every warning of the group, said once after its save
+            group = view.group
+            directory = uow.directory.around(account, [group])
+            warnings = _lint(group, directory, view.pbx.group_id, _next_groups(uow, account, group))
+            return replace(view, warnings=tuple(warnings))
 
     def group_by_pbx_id(self, team_id: str, pbx_group_id: str) -> GroupView:
         """By its PBX group id, which stays with a group through renames and renumbering
@@ -336,8 +341,8 @@ class GroupUseCases(OutboxUseCases):
         unless it is ``restoring`` a version stored before."""
         if before is None and record is not None:  # else the caller has just read it
             before = group_of(record)
-        if record is not None and after == before:
-            return SaveResult(self._view_of(uow, record), ("Nothing changed.",), None, "no change")
+        if record is not None and after == before:  # the summary says so: no warning too
+            return SaveResult(self._view_of(uow, record), (), None, "no change")
         now = self._clock()
         # what the rules, the compiler and the history need: the facts these two refer to
         directory = uow.directory.around(account, [after] if before is None else [before, after])
@@ -380,8 +385,13 @@ class GroupUseCases(OutboxUseCases):
             raise self._clash(account, after, own_id) from None
         if changed:
             self._saved(account, ids.group_id)  # pushed after the acknowledgement
-        warnings = _lint(after, directory, ids.group_id)
-        return SaveResult(written, tuple(warnings), None, summary)
+        # Said once, when it first appears: a warning the group had before this save was
+        # said then (`/group show` lists them all).
+        had: set[str] = set()
+        if before is not None:
+            had.update(_lint(before, directory, ids.group_id, _next_groups(uow, account, before)))
+        warnings = _lint(after, directory, ids.group_id, _next_groups(uow, account, after))
+        return SaveResult(written, tuple(w for w in warnings if w not in had), None, summary)
 
     def _changed(
         self, uow: UnitOfWork, account: str, pbx_group_id: str, documents: list[list[object]]
@@ -563,11 +573,33 @@ def _revision(row: GroupRevisionRecord, slack_names: Mapping[str, str] | None = 
     )
 
 
-def _lint(group: Group, directory: Directory, group_id: str) -> list[str]:
+def _next_groups(uow: UnitOfWork, account: str, group: Group) -> dict[str, NextGroup]:
+    """The groups unanswered calls go on to from ``group``, hop by hop, until the chain
+    ends or comes round: what the lint needs to see a loop (at most a few queries)."""
+    hops: dict[str, NextGroup] = {}
+    action = group.features.next_action
+    current = action.target_id if action.kind is NextActionKind.GROUP else None
+    while current is not None and current not in hops:
+        record = uow.groups.by_pbx_id(account, current)
+        if record is None:
+            break
+        onward = group_of(record).features.next_action
+        sends_to = onward.target_id if onward.kind is NextActionKind.GROUP else None
+        hops[current] = NextGroup(record.name, sends_to)
+        current = sends_to
+    return hops
+
+
+def _lint(
+    group: Group,
+    directory: Directory,
+    group_id: str,
+    next_groups: Mapping[str, NextGroup] | None = None,
+) -> list[str]:
     """The engine's lint warnings as sentences: who or what each one is about, first."""
     subjects = {"features.next_action": "Next action", "features.call_recording": "Recording"}
     sentences = []
-    for warning in lint(group, directory, group_id=group_id):
+    for warning in lint(group, directory, group_id=group_id, next_groups=next_groups):
         field, message = warning.field, warning.message
         if field.startswith("members."):
             member = group.members[int(field.split(".")[1])]
