@@ -387,10 +387,13 @@ class GroupUseCases(OutboxUseCases):
             self._saved(account, ids.group_id)  # pushed after the acknowledgement
         # Said once, when it first appears: a warning the group had before this save was
         # said then (`/group show` lists them all).
+        onward = _next_groups(uow, account, after)
         had: set[str] = set()
         if before is not None:
-            had.update(_lint(before, directory, ids.group_id, _next_groups(uow, account, before)))
-        warnings = _lint(after, directory, ids.group_id, _next_groups(uow, account, after))
+            same_target = before.features.next_action == after.features.next_action
+            hops = onward if same_target else _next_groups(uow, account, before)
+            had.update(_lint(before, directory, ids.group_id, hops))
+        warnings = _lint(after, directory, ids.group_id, onward)
         return SaveResult(written, tuple(w for w in warnings if w not in had), None, summary)
 
     def _changed(
@@ -574,20 +577,17 @@ def _revision(row: GroupRevisionRecord, slack_names: Mapping[str, str] | None = 
 
 
 def _next_groups(uow: UnitOfWork, account: str, group: Group) -> dict[str, NextGroup]:
-    """The groups unanswered calls go on to from ``group``, hop by hop, until the chain
-    ends or comes round: what the lint needs to see a loop (at most a few queries)."""
-    hops: dict[str, NextGroup] = {}
+    """The group unanswered calls go on to from ``group``, and where that one sends
+    them: enough for the lint to see a loop back (one query, however long a chain)."""
     action = group.features.next_action
-    current = action.target_id if action.kind is NextActionKind.GROUP else None
-    while current is not None and current not in hops:
-        record = uow.groups.by_pbx_id(account, current)
-        if record is None:
-            break
-        onward = group_of(record).features.next_action
-        sends_to = onward.target_id if onward.kind is NextActionKind.GROUP else None
-        hops[current] = NextGroup(record.name, sends_to)
-        current = sends_to
-    return hops
+    if action.kind is not NextActionKind.GROUP or action.target_id is None:
+        return {}
+    record = uow.groups.by_pbx_id(account, action.target_id)
+    if record is None:
+        return {}
+    onward = group_of(record).features.next_action
+    sends_to = onward.target_id if onward.kind is NextActionKind.GROUP else None
+    return {action.target_id: NextGroup(record.name, sends_to)}
 
 
 def _lint(
