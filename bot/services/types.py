@@ -152,6 +152,8 @@ class WorkspaceSettings:
     full_percent: int = 100
     configured: bool = False  # False: nothing saved yet, these are the defaults
     binding: AccountBinding = AccountBinding.TYPED
+    # the groups of ``account_id``: another account shows its own instead (setup says so)
+    group_count: int = 0
 
 
 @dataclass(frozen=True)
