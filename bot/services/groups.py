@@ -536,10 +536,12 @@ def _compile(
 ) -> GroupDocuments:
     try:
         return compile_group(group, ids, directory)
-    except CompileError as error:
+    except CompileError:
         action = group.features.next_action
         if before is None or before.features.next_action != action:
-            raise GroupRejected({"features.next_action": str(error)}) from None
+            # the compiler's words name the target by its PBX id: say it as the form does
+            missing = f"that {action.kind.value} is not in the PBX directory; choose another"
+            raise GroupRejected({"features.next_action": missing}) from None
         # An orphan it already had: the documents cannot be written without a target.
         raise GroupRejected(
             {
@@ -604,7 +606,8 @@ def _lint(
         if field.startswith("members."):
             member = group.members[int(field.split(".")[1])]
             user = directory.users.get(member.user_id)
-            sentences.append(f"{user.name if user else member.user_id} {message}")
+            who = user.name if user else f"Member {int(field.split('.')[1]) + 1}"
+            sentences.append(f"{who} {message}")
         elif field.startswith("numbers.") or field == "members":
             sentences.append(message[:1].upper() + message[1:])
         else:
