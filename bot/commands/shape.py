@@ -13,7 +13,7 @@ off the bug path:
   (over Socket Mode: an acknowledgement, so that Slack does not deliver it again).
   One that does (a button, a submission, a command) has its body replaced by the least
   Bolt needs (who, where, and a submitted view's blocks) and is marked with what is wrong.
-- ``refuse_marked``, a middleware of ours that runs after authorization (so the reply
+- ``RefuseMarked``, a middleware of ours that runs after authorization (so the reply
   has the workspace's token), raises the mark as a ``UserError``: the one error path
   (``errors``) shows it like any refusal, under the form's first input, as a command's
   ephemeral reply, or to the user directly.
@@ -28,7 +28,7 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from slack_bolt import BoltContext, BoltRequest, BoltResponse
+from slack_bolt import BoltRequest, BoltResponse
 from slack_bolt.middleware import Middleware
 
 from bot.errors import UserError
@@ -99,11 +99,16 @@ class ShapeCheck(Middleware):
         return next()
 
 
-def refuse_marked(context: BoltContext, next: Callable[[], BoltResponse]) -> BoltResponse:
-    what = context.get(MARK)
-    if what:
-        raise Malformed(str(what))
-    return next()
+class RefuseMarked(Middleware):
+    """Raises ``ShapeCheck``'s mark, among our middleware (after authorization)."""
+
+    def process(
+        self, *, req: BoltRequest, resp: BoltResponse, next: Callable[[], BoltResponse]
+    ) -> BoltResponse | None:
+        what = req.context.get(MARK)
+        if what:
+            raise Malformed(str(what))
+        return next()
 
 
 # ---------------------------------------------------------------- the checks
