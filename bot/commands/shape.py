@@ -27,6 +27,7 @@ import logging
 import re
 from collections.abc import Callable, Mapping
 from typing import Any
+from urllib.parse import parse_qsl
 
 from slack_bolt import BoltRequest, BoltResponse
 from slack_bolt.middleware import Middleware
@@ -78,6 +79,7 @@ class ShapeCheck(Middleware):
         resp: BoltResponse,
         next: Callable[[], BoltResponse],
     ) -> BoltResponse | None:
+        _read_form_again(req)
         body = req.body
         what = problem(body)
         if what is None:
@@ -97,6 +99,23 @@ class ShapeCheck(Middleware):
         req.context.pop("respond", None)  # built from the old response_url, if at all
         req.context[MARK] = what
         return next()
+
+
+def _read_form_again(req: BoltRequest) -> None:
+    """Bolt reads any form body that contains the word "payload" anywhere (a command's
+    text, a user's name) as an interactive payload, finds no ``payload`` field, and leaves
+    the body empty: ``/group show payload`` would go unanswered. Read such a body as the
+    form it is; its context comes from Bolt's own constructor, given the fields."""
+    raw = req.raw_body
+    if req.body or not raw or raw.startswith("{") or "payload" not in raw:
+        return
+    fields = dict(parse_qsl(raw, keep_blank_values=True))
+    if not fields or "payload" in fields:
+        return
+    req.body = fields
+    read = BoltRequest(body=fields, headers=req.headers, mode="socket_mode").context
+    for key, value in read.items():
+        req.context.setdefault(key, value)
 
 
 class RefuseMarked(Middleware):
