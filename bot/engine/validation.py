@@ -6,6 +6,7 @@ so each surface can show it where the user typed the value.
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Mapping
 from typing import Any
 
@@ -125,9 +126,24 @@ def parse_group(data: Mapping[str, Any] | Group) -> Group:
     if isinstance(data, Group):
         data = data.model_dump()
     try:
-        return Group.model_validate(data)
+        group = Group.model_validate(data)
     except ValidationError as error:
         raise rejected_from(error) from None
+    _PARSED.add(group)
+    return group
+
+
+def checked(group: Group) -> Group:
+    """``group`` itself when ``parse_group`` built it, else the group checked again.
+
+    A save checks what a change gives it; the engine's edits build their result with
+    ``parse_group`` already, so what they give is not validated a second time, while a
+    group made with ``model_copy(update=...)`` (which skips every rule) still is."""
+    return group if group in _PARSED else parse_group(group)
+
+
+# Groups built by ``parse_group`` (weakly held: a group is forgotten with its last use)
+_PARSED: weakref.WeakSet[Group] = weakref.WeakSet()
 
 
 def check_in_account(group: Group, directory: Directory, *, group_id: str | None = None) -> None:

@@ -24,7 +24,7 @@ from bot.engine.validation import (
     GroupRejected,
     check_in_account,
     check_new_numbers,
-    parse_group,
+    checked,
 )
 from bot.errors import Conflict, Forbidden, NotFound, UserError
 from bot.services.base import conflict, view_of
@@ -141,7 +141,7 @@ class GroupUseCases(OutboxUseCases):
                 "Only workspace admins can create groups; "
                 "ask one to create it and name you its lead."
             )
-        group = _revalidated(group)
+        group = checked(group)
         with self._uow() as uow:
             account = self._account_for_write(uow, actor.team_id, self._clock())
             return self._write_group(uow, actor, account, None, group)
@@ -195,7 +195,7 @@ class GroupUseCases(OutboxUseCases):
                     # Support`), so it gets the whole directory (``GroupChange``); the
                     # checks read only what the group refers to.
                     before = group_of(record)
-                    after = _revalidated(change(before, uow.directory.load(account)))
+                    after = checked(change(before, uow.directory.load(account)))
                 except UserError as refused:
                     if attempt == 1:
                         raise
@@ -483,11 +483,6 @@ def _refuse_if_targeted(name: str, users: Sequence[str]) -> None:
 
 def replace_with(new: Group) -> GroupChange:
     return lambda _old, _directory: new
-
-
-def _revalidated(group: Group) -> Group:
-    # model_copy(update=…) skips validation: run every rule again on what we are given
-    return parse_group(group.model_dump())
 
 
 def _check_rules(
