@@ -106,9 +106,10 @@ def _answer(command: c.Parsed, who: Actor, wired: Deps, client: WebClient) -> Me
         case c.Undo(group=ref):
             result = services.undo(who, ref)
             name = escape(result.view.group.name)
+            undone = escape(result.summary.removeprefix("Undid: "))
             return views.saved_message(
                 result,
-                f"Undid the last change to {name}.",
+                f"Undid a change to {name}: {undone}.",
                 unchanged=f"Nothing to undo: {name} is already as it was before its last change.",
             )
         case c.ShowCallflow(group=ref):
