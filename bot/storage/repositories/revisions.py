@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, Text, cast, func, select
 from sqlalchemy.orm import Session
 
 from bot.engine.documents import PbxIds
@@ -85,7 +85,8 @@ class Revisions:
             select(GroupRevisionRecord)
             .where(
                 GroupRevisionRecord.account_id == account_id,
-                GroupRevisionRecord.after.is_(None),
+                # JSON stores a Python None as JSON null, not as SQL NULL
+                cast(GroupRevisionRecord.after, Text) == "null",
             )
             .order_by(GroupRevisionRecord.at.desc(), GroupRevisionRecord.id.desc())
         ).all()
