@@ -659,10 +659,7 @@ def _nothing_left(name: str, stop: GroupRevisionRecord | None) -> str:
         return f"Nothing left to undo for {name}: it has no recorded changes."
     done = f"#{stop.number}, {stop.summary.lower()} by <@{stop.by}> at {_when(stop.at)}"
     if stop.summary == RESTORED:
-        return (
-            f"Nothing left to undo for {name} since it was restored ({done}); an admin can "
-            f"delete it again with /group delete {name}."
-        )
+        return f"Nothing left to undo for {name} since it was restored ({done})."
     return f"Nothing left to undo for {name}: its first revision is {done}."
 
 
