@@ -2,7 +2,7 @@
 a deletion keeps the group's PBX document ids
 
 Revision ID: 0006_undo
-Revises: 0005
+Revises: 0006_presence
 Create Date: 2026-11-29 22:00:00
 """
 
@@ -14,8 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0006_undo"
-# another branch adds a 0006 too; the integrator chains the two
-down_revision: str | None = "0005"
+down_revision: str | None = "0006_presence"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
