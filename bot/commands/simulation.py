@@ -10,11 +10,12 @@ messages with the app (a file cannot be ephemeral), and the reply says so.
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 from slack_sdk import WebClient
 
 from bot.commands import chained_call, people, tell, views
-from bot.commands.grammar import commands as c
+from bot.commands.grammar.commands import UserRef
 from bot.commands.roles import Deps
 from bot.commands.views import Message, call_picture, call_text
 from bot.commands.views.common import escape
@@ -25,13 +26,16 @@ from bot.engine.documents import GroupDocuments, PbxIds
 from bot.engine.model import Group
 from bot.services import Actor
 
+if TYPE_CHECKING:  # the command's family calls this module: imported for its type only
+    from bot.commands.subcommands.simulate import Simulate
+
 log = logging.getLogger(__name__)
 
 PICTURE_WHERE = "The timeline picture is in your direct messages with groupbot."
 
 
 def simulation(
-    command: c.Simulate, who: Actor, wired: Deps, client: WebClient
+    command: Simulate, who: Actor, wired: Deps, client: WebClient
 ) -> tuple[Message, bytes]:
     """The simulated call of a stored group as a message (text timeline) and as a PNG."""
     services = wired.services
@@ -40,7 +44,7 @@ def simulation(
     documents = services.compiled(team, command.group)
     directory = services.directory(team)
 
-    def pbx(users: tuple[c.UserRef, ...]) -> list[str]:
+    def pbx(users: tuple[UserRef, ...]) -> list[str]:
         return people.pbx_users_named(services, wired.users, client, team, users)
 
     busy = pbx(command.busy) if command.busy else []
