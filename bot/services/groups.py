@@ -298,17 +298,20 @@ class GroupUseCases(OutboxUseCases):
             old = _old_ids(deletion.pbx_ids, deletion.pbx_group_id)
             ids = PbxIds.new() if uow.groups.uses_ids(account, old) else old
             first = deletion.number + 1 if ids.group_id == deletion.pbx_group_id else 1
-            return self._write_group(
-                uow,
-                actor,
-                account,
-                None,
-                group,
-                ids=ids,
-                first=first,
-                summary=RESTORED,
-                restoring=True,  # its numbers were taken in when it was saved
-            )
+            try:
+                return self._write_group(
+                    uow,
+                    actor,
+                    account,
+                    None,
+                    group,
+                    ids=ids,
+                    first=first,
+                    summary=RESTORED,
+                    restoring=True,  # its numbers were taken in when it was saved
+                )
+            except GroupRejected as rejected:
+                raise UserError(_not_restorable(group.name, rejected)) from None
 
     def set_leads(self, actor: Actor, ref: str, leads: frozenset[str]) -> GroupView:
         """Admins only."""
@@ -661,6 +664,16 @@ def _nothing_left(name: str, stop: GroupRevisionRecord | None) -> str:
     if stop.summary == RESTORED:
         return f"Nothing left to undo for {name} since it was restored ({done})."
     return f"Nothing left to undo for {name}: its first revision is {done}."
+
+
+def _not_restorable(name: str, rejected: GroupRejected) -> str:
+    """A restore brings the group back as it was, so the rules' advice to choose another
+    name or number does not apply: what stands in the way has to change instead."""
+    reasons = "; ".join(m.split("; choose")[0] for m in rejected.errors.values())
+    return (
+        f"{name} cannot be restored as it was: {reasons}. Change that first, then "
+        f"restore {name} again."
+    )
 
 
 def _old_ids(stored: object, pbx_group_id: str) -> PbxIds:

@@ -12,8 +12,6 @@ from pathlib import Path
 import pytest
 
 from bot.commands.ids import Action
-from bot.errors import Forbidden, NotFound, UserError
-from bot.services import Actor
 from slackemu.server import RESPONSE_URL
 from tests.db import *  # noqa: F403  (fixtures)
 from tests.slack.conftest import ADMIN, CHANNEL, LEAD, MEMBER, Slack, running
@@ -137,14 +135,11 @@ def test_an_admin_restores_a_deleted_group_with_its_history(slack: Slack) -> Non
     delete(slack, "Sales")
     assert pbx_group_names(slack) == []
 
-    admin = Actor(slack.team, ADMIN, is_admin=True)
-    lead = Actor(slack.team, LEAD, is_admin=False)
-    with pytest.raises(Forbidden, match="Only workspace admins can restore a deleted group"):
-        slack.services.restore_group(lead, "sales")
-    restored = slack.services.restore_group(admin, "sales")
-    assert restored.view.group.name == "Sales"
-    assert restored.view.group.repeats == 3
-    slack.services.push_after_save()  # as a surface does once it has answered
+    refused = shown(slack.reply("restore sales", user=LEAD))
+    assert "Only workspace admins can restore a deleted group; ask one to restore sales" in refused
+    said = shown(slack.reply("restore sales"))
+    assert "Restored Sales as it was when it was deleted." in said
+    assert slack.group("201").group.repeats == 3
 
     assert pbx_group_names(slack) == ["Sales"]
     assert {p.name for p in slack.documents("groups") + slack.documents("callflows")} == ids
@@ -160,13 +155,14 @@ def test_a_restore_refuses_a_name_or_extension_now_in_use(slack: Slack) -> None:
     create_sales(slack)
     delete(slack, "Sales")
     slack.reply(f"create Support 201 {mention(ADMIN)}")
-    admin = Actor(slack.team, ADMIN, is_admin=True)
-    with pytest.raises(UserError, match="201 is already used by group Support"):
-        slack.services.restore_group(admin, "Sales")
-    with pytest.raises(NotFound, match=r"No deleted group named Billing\. Deleted groups: Sales"):
-        slack.services.restore_group(admin, "Billing")
-    with pytest.raises(UserError, match="Support is not deleted"):
-        slack.services.restore_group(admin, "support")
+
+    said = shown(slack.reply("restore Sales"))
+    assert "Sales cannot be restored as it was: 201 is already used by group Support. " in said
+    assert "Change that first, then restore Sales again." in said
+    said = shown(slack.reply("restore Billing"))
+    assert "No deleted group named Billing. Deleted groups: Sales." in said
+    assert "Support is not deleted" in shown(slack.reply("restore support"))
+    assert [g.name for g in slack.services.group_summaries(slack.team)] == ["Support"]
 
 
 def _undated(lines: list[str]) -> list[str]:
