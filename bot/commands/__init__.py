@@ -21,7 +21,7 @@ def register(app: App) -> None:
     from bot.commands.ids import FEATURE_DISPATCH, Action, Callback, Command, matcher
     from bot.commands.views import block_errors
 
-    from . import actions, drift, errors, home, modals, secret, slash, verified
+    from . import actions, drift, errors, home, modals, presence, secret, slash, verified
 
     app.use(verified.mark_verified)  # first: everything after it may trust the request
     app.use(skip_slack_retries)
@@ -58,6 +58,10 @@ def register(app: App) -> None:
     app.action(Action.ROTATE_SECRET)(steps(ok, secret.rotate))
     for toggle in FEATURE_DISPATCH:
         app.action(toggle)(steps(ok, actions.feature_changed))
+
+    app.action(Action.PAUSE_CONFIRM)(steps(ok, presence.confirm_pressed))
+    for pressed in (Action.HOME_PAUSE_HOUR, Action.HOME_PAUSE_TOMORROW, Action.HOME_RESUME):
+        app.action(matcher(pressed))(steps(ok, home.pressed))
 
     app.event("app_home_opened")(steps(ok, home.opened))
 

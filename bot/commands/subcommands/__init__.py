@@ -20,8 +20,10 @@ from bot.commands.subcommands import (
     history,
     leads,
     members,
+    pause,
     pbx,
     read,
+    selfservice,
     settings,
     setup,
     simulate,
@@ -49,8 +51,10 @@ from bot.commands.subcommands.members import (
     RemoveMembers,
     Ring,
 )
+from bot.commands.subcommands.pause import Pause, Resume
 from bot.commands.subcommands.pbx import Adopt, Drift, ShowCallflow, Sync
 from bot.commands.subcommands.read import ListGroups, Show
+from bot.commands.subcommands.selfservice import Join, Leave, SelfService
 from bot.commands.subcommands.settings import AddNumber, Edit, RemoveNumber, Rename, SetRepeats
 from bot.commands.subcommands.setup import OpenSetupModal
 from bot.commands.subcommands.simulate import Answer, Simulate
@@ -70,6 +74,8 @@ FAMILIES = (
     storage,
     setup,
     leads,
+    pause,
+    selfservice,
 )
 
 # Every subcommand by its word, in the order the help lists them.
@@ -112,6 +118,8 @@ __all__ = [
     "Edit",
     "Handler",
     "Help",
+    "Join",
+    "Leave",
     "History",
     "ListGroups",
     "OpenCreateModal",
@@ -120,6 +128,7 @@ __all__ = [
     "OpenSetupModal",
     "Opens",
     "Parsed",
+    "Pause",
     "Posts",
     "QuickCreate",
     "RemoveLeads",
@@ -127,7 +136,9 @@ __all__ = [
     "RemoveNumber",
     "Rename",
     "Replies",
+    "Resume",
     "Ring",
+    "SelfService",
     "SetForward",
     "SetNextAction",
     "SetPrepend",
