@@ -19,11 +19,11 @@ from slack_bolt.context.respond import Respond
 from slack_sdk import WebClient
 
 from bot.commands import people, roles, views
-from bot.commands.ids import Block
-from bot.commands.tell import tell
 from bot.commands.edits import pbx_users
 from bot.commands.grammar.commands import UserRef
+from bot.commands.ids import Block
 from bot.commands.roles import Deps
+from bot.commands.tell import tell
 from bot.commands.views import Message
 from bot.commands.views.common import escape
 from bot.commands.views.presence import (
@@ -75,8 +75,7 @@ class PauseRequest:
             )
         except (ValueError, TypeError, KeyError, RecursionError):
             raise UserError(
-                "This Confirm button is damaged or from an older groupbot; "
-                "run /group pause again."
+                "This Confirm button is damaged or from an older groupbot; run /group pause again."
             ) from None
 
 
@@ -163,9 +162,7 @@ def confirmed(who: Actor, wired: Deps, client: WebClient, value: object) -> Mess
     return _paused_reply(who, wired, client, result, request.ref, user, now, confirmed=True)
 
 
-def resume(
-    who: Actor, wired: Deps, client: WebClient, ref: str, user: UserRef | None
-) -> Message:
+def resume(who: Actor, wired: Deps, client: WebClient, ref: str, user: UserRef | None) -> Message:
     member, _ = _member(who, wired, client, user)
     me = _me_if_any(who, wired, client)
     result = wired.services.resume(who, ref, member, me=me)
@@ -253,9 +250,7 @@ def _paused_reply(
     return _saved(result.saved, f"{headline} {back} {comes}")
 
 
-def _where_calls_go(
-    who: Actor, wired: Deps, saved: Sequence[SaveResult], now: datetime
-) -> str:
+def _where_calls_go(who: Actor, wired: Deps, saved: Sequence[SaveResult], now: datetime) -> str:
     names = names_in(wired.services.directory(who.team_id))
     empty = [r.view.group for r in saved if all(m.paused_at(now) for m in r.view.group.members)]
     if not empty:
@@ -286,4 +281,3 @@ def group_id_of(action: dict[str, Any]) -> int:
     if not isinstance(value, str) or not value.isdigit() or len(value) > 12:
         raise UserError("This button is damaged or from an older groupbot; open App Home again.")
     return int(value)
-

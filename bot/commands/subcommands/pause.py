@@ -9,7 +9,7 @@ from typing import ClassVar
 from slack_sdk import WebClient
 
 from bot.commands import presence
-from bot.commands.grammar.args import Args, ArgError, to_user
+from bot.commands.grammar.args import ArgError, Args, to_user
 from bot.commands.grammar.commands import Command, UserRef
 from bot.commands.roles import Deps
 from bot.commands.subcommands.base import Replies, Spec, Subcommand
