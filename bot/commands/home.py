@@ -7,7 +7,7 @@ from typing import Any
 from slack_bolt import BoltContext
 from slack_sdk import WebClient
 
-from bot.commands import presence, roles, views
+from bot.commands import presence, pushes, roles, views
 from bot.commands.ids import Action, base_of
 from bot.commands.tell import tell
 from bot.services import Actor
@@ -44,14 +44,16 @@ def pressed(
     warning (its Confirm button) comes as a direct message, where it can be pressed."""
     who = roles.actor(context, client, body)
     wired = roles.deps(context)
-    group_id = presence.group_id_of(action)
+    ref = presence.group_ref_of(action)
     match base_of(str(action.get("action_id"))):
         case Action.HOME_RESUME:
-            message = presence.home_resume(who, wired, client, group_id)
+            message = presence.home_resume(who, wired, client, ref)
         case pause:
             message = presence.home_pause(
-                who, wired, client, group_id, hour=pause == Action.HOME_PAUSE_HOUR
+                who, wired, client, ref, hour=pause == Action.HOME_PAUSE_HOUR
             )
+    # the PBX first: redrawing Home (every group the presser rings in) can wait for it
+    pushes.push_saved({}, context, client, body, None)
     publish(client, context, who)
     if presence.asks_to_confirm(message):
         tell(client, who.user_id, message)

@@ -24,7 +24,7 @@ from bot.commands.grammar.commands import UserRef
 from bot.commands.ids import Block
 from bot.commands.roles import Deps
 from bot.commands.tell import tell
-from bot.commands.views import Message
+from bot.commands.views import GroupRef, Message
 from bot.commands.views.common import escape
 from bot.commands.views.presence import (
     ConfirmPause,
@@ -171,15 +171,14 @@ def resume(who: Actor, wired: Deps, client: WebClient, ref: str, user: UserRef |
     return _saved(result.saved, f"{subject} {verb} again in {names_of(result.groups)}.")
 
 
-def home_pause(who: Actor, wired: Deps, client: WebClient, group_id: int, hour: bool) -> Message:
+def home_pause(who: Actor, wired: Deps, client: WebClient, ref: str, hour: bool) -> Message:
     """App Home's Pause 1 h and Pause until tomorrow 09:00, for the viewer themselves."""
-    ref = _ref_of(who, wired, group_id)
     words = "for 1h" if hour else "until tomorrow"
     return pause(who, wired, client, ref, None, words)
 
 
-def home_resume(who: Actor, wired: Deps, client: WebClient, group_id: int) -> Message:
-    return resume(who, wired, client, _ref_of(who, wired, group_id), None)
+def home_resume(who: Actor, wired: Deps, client: WebClient, ref: str) -> Message:
+    return resume(who, wired, client, ref, None)
 
 
 def my_groups(who: Actor, wired: Deps, client: WebClient) -> list[MyGroup]:
@@ -190,7 +189,7 @@ def my_groups(who: Actor, wired: Deps, client: WebClient) -> list[MyGroup]:
         return []
     now, tz = datetime.now(UTC), time_zone(who, wired, client)
     return [
-        MyGroup(view.id, view.name, pause_mark(view.group, me, now, tz))
+        MyGroup(view.id, view.name, pause_mark(view.group, me, now, tz), GroupRef.of(view).encode())
         for view in wired.services.list_groups(who.team_id)
         if view.group.member(me)
     ]
@@ -239,7 +238,9 @@ def _paused_reply(
     whom = "you" if subject == "You" else subject
     assert result.until is not None
     when = until_words(result.until, now, time_zone(who, wired, client))
-    typed = ref if " " not in ref else f'"{ref}"'
+    # an extension (App Home's buttons) reads better as the group's name
+    typed = result.groups[0] if ref.isdigit() and len(result.groups) == 1 else ref
+    typed = typed if " " not in typed else f'"{typed}"'
     back = f"/group resume {escape(typed)}" + ("" if whom == "you" else f" {whom}")
     headline = f"Paused {whom} in {names_of(result.groups)} until {when} (your time); "
     if confirmed:
@@ -269,15 +270,11 @@ def _saved(saved: Sequence[SaveResult], headline: str) -> Message:
     return plain(f"✅ {headline}")
 
 
-def _ref_of(who: Actor, wired: Deps, group_id: int) -> str:
-    for view in wired.services.list_groups(who.team_id):
-        if view.id == group_id:
-            return view.name
-    raise NotFound("That group no longer exists; open App Home again to see your groups.")
-
-
-def group_id_of(action: dict[str, Any]) -> int:
-    value = action.get("value")
-    if not isinstance(value, str) or not value.isdigit() or len(value) > 12:
-        raise UserError("This button is damaged or from an older groupbot; open App Home again.")
-    return int(value)
+def group_ref_of(action: dict[str, Any]) -> str:
+    """The group a My groups button acts on (its extension: names change)."""
+    try:
+        return GroupRef.decode(str(action.get("value"))).ref
+    except (ValueError, TypeError, KeyError, RecursionError):
+        raise UserError(
+            "This button is damaged or from an older groupbot; open App Home again."
+        ) from None

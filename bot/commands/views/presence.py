@@ -74,6 +74,7 @@ class MyGroup:
     id: int
     name: str
     mark: str  # ``pause_mark``: "" when they ring
+    value: str  # the buttons' ``GroupRef``
 
 
 def my_groups_blocks(groups: Sequence[MyGroup], room: int) -> list[BlockDict]:
@@ -87,7 +88,7 @@ def my_groups_blocks(groups: Sequence[MyGroup], room: int) -> list[BlockDict]:
         blocks.append(
             section(f"{mark}*{escape(group.name)}*: {state}", suffixed(Block.MY_GROUP, group.id))
         )
-        value = str(group.id)
+        value = group.value
         blocks.append(
             actions(
                 [
