@@ -110,11 +110,13 @@ class PresenceUseCases(DriftUseCases):
             records = self._groups_of(uow, account, ref, person)
             for record in records:
                 self._may_change_member(actor, record, person, uow, account, me)
-            directory = uow.directory.load(account)
+            emptied = [r for r in records if _would_empty(group_of(r), person.pbx_id, now)]
+            # the directory names where calls go: read only when there is a warning to word
+            directory = uow.directory.load(account) if emptied else None
             warnings = [
                 _last_ringing(group_of(r), person, now, directory)
-                for r in records
-                if _would_empty(group_of(r), person.pbx_id, now)
+                for r in emptied
+                if directory is not None
             ]
             targets = [r.pbx_group_id for r in records]
         if warnings and not confirmed:

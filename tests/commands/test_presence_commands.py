@@ -18,7 +18,7 @@ from freezegun.api import FrozenDateTimeFactory
 
 from bot.engine.presence import to_gregorian
 from bot.shell.main import SIGNING_SECRET
-from bot.shell.render import render_message
+from bot.shell.render import Choice, render_message
 from bot.shell.replies import HOME, Posted
 from bot.shell.workspace import Person
 from slackemu.payloads import Signer
@@ -214,3 +214,24 @@ def republished(app: InProcess, user: Person) -> Posted:
 
 def shown_home(posted: Posted) -> str:
     return render_message(posted.message).text
+
+
+def test_app_home_asks_in_a_direct_message_before_pausing_the_last_one_ringing(
+    sales: InProcess,
+) -> None:
+    app, alice = sales, sales.person("alice")
+    app.said("pause sales for 2h", user=app.person("bob"))
+    home = app.chat.home(alice).posted[-1]
+    asked = app.chat.press(alice, choice(home, "Pause until tomorrow"), home)
+    dm = next(p for p in asked.posted if p.channel != HOME and not p.ephemeral)
+    assert "Alice Smith is the last member of Sales who would ring" in lines(shown_home(dm))
+    assert "Sales: ringing" in lines(shown_home(republished(app, alice)))
+
+    said = lines(shown(app.chat.press(alice, choice(dm, "Confirm pause"), dm)))
+    assert "Paused you in Sales until tomorrow 09:00 (your time); nobody else rings" in said
+    assert "/group resume Sales to come back." in said
+    assert "Sales: paused until tomorrow 09:00" in lines(shown_home(republished(app, alice)))
+
+
+def choice(posted: Posted, label: str) -> Choice:
+    return next(c for c in render_message(posted.message).choices if c.label.startswith(label))
