@@ -18,6 +18,7 @@ from freezegun.api import FrozenDateTimeFactory
 
 from bot.engine.presence import to_gregorian
 from bot.shell.main import SIGNING_SECRET
+from bot.shell.forms import Form
 from bot.shell.render import Choice, render_message
 from bot.shell.replies import HOME, Posted
 from bot.shell.workspace import Person
@@ -235,3 +236,18 @@ def test_app_home_asks_in_a_direct_message_before_pausing_the_last_one_ringing(
 
 def choice(posted: Posted, label: str) -> Choice:
     return next(c for c in render_message(posted.message).choices if c.label.startswith(label))
+
+
+def test_changing_a_paused_members_window_or_the_members_form_keeps_the_pause(
+    sales: InProcess,
+) -> None:
+    app, alice = sales, sales.person("alice")
+    app.said("pause sales for 2h", user=alice)
+    assert "now rings 5–25 s in Sales" in lines(app.said(f"ring sales {who(app, 'alice')} 5-25"))
+    assert timeline_line(app, "Alice Smith", alice).endswith("5–25 s ⏸ until 14:00")
+
+    opened = app.command("members sales")
+    assert opened.view is not None
+    saved = app.chat.submit(app.admin, Form(opened.view, app.chat.workspace))
+    assert saved.closed, saved.failures
+    assert timeline_line(app, "Alice Smith", alice).endswith("⏸ until 14:00")
