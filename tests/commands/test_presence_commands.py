@@ -17,8 +17,8 @@ from freezegun import freeze_time
 from freezegun.api import FrozenDateTimeFactory
 
 from bot.engine.presence import to_gregorian
-from bot.shell.main import SIGNING_SECRET
 from bot.shell.forms import Form
+from bot.shell.main import SIGNING_SECRET
 from bot.shell.render import Choice, render_message
 from bot.shell.replies import HOME, Posted
 from bot.shell.workspace import Person
