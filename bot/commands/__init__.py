@@ -31,7 +31,19 @@ def register(app: App, on_error: ErrorHandler) -> None:
     # Imported here: ``bot.commands.parser`` and the views stay importable without Bolt.
     from bot.commands.ids import FEATURE_DISPATCH, Action, Callback, Command, matcher
 
-    from . import actions, drift, home, modals, retries, secret, shape, slash, two_steps, verified
+    from . import (
+        actions,
+        drift,
+        home,
+        modals,
+        presence,
+        retries,
+        secret,
+        shape,
+        slash,
+        two_steps,
+        verified,
+    )
 
     # Middleware objects, not functions: Bolt builds a function middleware's arguments
     # anew on every request, before the ack.
@@ -73,5 +85,9 @@ def register(app: App, on_error: ErrorHandler) -> None:
     app.action(Action.ROTATE_SECRET)(steps(ok, secret.rotate))
     for toggle in FEATURE_DISPATCH:
         app.action(toggle)(steps(ok, actions.feature_changed))
+
+    app.action(Action.PAUSE_CONFIRM)(steps(ok, presence.confirm_pressed))
+    for pressed in (Action.HOME_PAUSE_HOUR, Action.HOME_PAUSE_TOMORROW, Action.HOME_RESUME):
+        app.action(matcher(pressed))(steps(ok, home.pressed))
 
     app.event("app_home_opened")(steps(ok, home.opened))

@@ -102,6 +102,12 @@ class Block(StrEnum):
     # reference) and of a modal that only refuses: how a client (the shell, a test) tells
     # "this failed" from "this is the answer" without reading the words. Fixed, never suffixed.
     ERROR = "error"
+    # presence: the last-member warning, App Home's "My groups" (+ ":<group id>")
+    PAUSE_WARNING = "pause_warning"
+    PAUSE_CONFIRM = "pause_confirm"
+    MY_GROUPS = "my_groups"
+    MY_GROUP = "my_group"
+    MY_GROUP_ACTIONS = "my_group_actions"
 
 
 class Action(StrEnum):
@@ -155,6 +161,12 @@ class Action(StrEnum):
     DRIFT_PUSH = "drift_push_ours"
     DRIFT_TAKE = "drift_take_pbx"
     DRIFT_ADOPT = "drift_adopt"
+    # presence: Confirm under the last-member warning (value: what to pause, as asked)
+    PAUSE_CONFIRM = "pause_confirm"
+    # App Home's "My groups", suffixed ":<group id>" (value: the group id)
+    HOME_PAUSE_HOUR = "home_pause_hour"
+    HOME_PAUSE_TOMORROW = "home_pause_tomorrow"
+    HOME_RESUME = "home_resume"
 
 
 # The toggles and selects whose change rebuilds the Features modal (views.update).

@@ -60,7 +60,17 @@ def members(
     slack_users = form.slack_users
     pbx_ids = _members_or_errors(wired, client, who, slack_users)
     typed = form.members_data(dict(zip(slack_users, pbx_ids, strict=True)))
-    _change(context, wired.services, who, meta, edit(updated, members=typed), "members")
+
+    def change(group: Group, directory: Directory) -> Group:
+        # the form shows no pauses: those who stay keep theirs
+        paused = {m.user_id: m.paused_until for m in group.members if m.paused_until}
+        kept = [
+            {**item, "paused_until": paused[item["user_id"]]} if item["user_id"] in paused else item
+            for item in typed
+        ]
+        return updated(group, members=kept)
+
+    _change(context, wired.services, who, meta, change, "members")
     ack()
 
 

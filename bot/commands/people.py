@@ -35,6 +35,7 @@ class SlackUser:
     is_admin: bool  # workspace admin, owner or primary owner (of their own team)
     is_bot: bool = False
     team_id: str | None = None  # their own team: another organisation's when external
+    tz: str | None = None  # their Slack time zone ("Europe/Paris"): when "until 14:00" is
 
 
 def _from_users_info(user: dict[str, Any]) -> SlackUser:
@@ -53,6 +54,7 @@ def _from_users_info(user: dict[str, Any]) -> SlackUser:
         is_admin=bool(user.get("is_admin") or user.get("is_owner") or user.get("is_primary_owner")),
         is_bot=bool(user.get("is_bot")),
         team_id=str(user["team_id"]) if user.get("team_id") else None,
+        tz=str(user["tz"]) if user.get("tz") else None,
     )
 
 

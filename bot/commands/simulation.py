@@ -10,6 +10,7 @@ messages with the app (a file cannot be ephemeral), and the reply says so.
 from __future__ import annotations
 
 import logging
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from slack_sdk import WebClient
@@ -24,6 +25,7 @@ from bot.engine.compiler import CompileError, compile_group
 from bot.engine.directory import Directory
 from bot.engine.documents import GroupDocuments, PbxIds
 from bot.engine.model import Group
+from bot.engine.presence import to_gregorian
 from bot.services import Actor
 
 if TYPE_CHECKING:  # the command's family calls this module: imported for its type only
@@ -53,7 +55,9 @@ def simulation(
         (answerer,) = pbx((command.answer.user,))
         answers = (sim.Answer(who=answerer, at=command.answer.at),)
     first = chained_call.group_call(shown.group.name, shown.pbx, documents)
-    scenario = sim.Scenario(busy=frozenset(busy), answers=answers)
+    # members paused at the moment of the call drop out, as on the PBX
+    now = to_gregorian(datetime.now(UTC))
+    scenario = sim.Scenario(busy=frozenset(busy), answers=answers, now=now)
     call = chained_call.simulate_stored(services, team, first, directory, scenario)
     destination = call.outcome.destination
     slack = chained_call.slack_user_of(

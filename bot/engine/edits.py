@@ -123,7 +123,8 @@ def ring(group: Group, user_id: str, name: str, start: int, end: int) -> Group:
     if not group.member(user_id):
         raise FieldErrors({"members": f"{name} is not in {group.name}; add them first."})
     members = tuple(
-        {"user_id": m.user_id, "start": start, "end": end} if m.user_id == user_id else m
+        # a new window, not a return from a pause
+        {**m.model_dump(), "start": start, "end": end} if m.user_id == user_id else m
         for m in group.members
     )
     return updated(group, members=members)

@@ -109,12 +109,14 @@ class PresenceUseCases(DriftUseCases):
             person = self._person(uow, account, actor, member, me)
             records = self._groups_of(uow, account, ref, person)
             for record in records:
-                self._may_change_member(actor, record, person, uow, account)
-            directory = uow.directory.load(account)
+                self._may_change_member(actor, record, person, uow, account, me)
+            emptied = [r for r in records if _would_empty(group_of(r), person.pbx_id, now)]
+            # the directory names where calls go: read only when there is a warning to word
+            directory = uow.directory.load(account) if emptied else None
             warnings = [
                 _last_ringing(group_of(r), person, now, directory)
-                for r in records
-                if _would_empty(group_of(r), person.pbx_id, now)
+                for r in emptied
+                if directory is not None
             ]
             targets = [r.pbx_group_id for r in records]
         if warnings and not confirmed:
@@ -139,7 +141,7 @@ class PresenceUseCases(DriftUseCases):
                 if not records:
                     raise UserError(f"{person.words} is not paused in any group.")
             for record in records:
-                self._may_change_member(actor, record, person, uow, account)
+                self._may_change_member(actor, record, person, uow, account, me)
             targets = [r.pbx_group_id for r in records]
         saved = tuple(
             self._apply(actor, t, lambda g: edits.resume(g, person.pbx_id, person.words))
@@ -382,14 +384,24 @@ class PresenceUseCases(DriftUseCases):
                 return f"<@{user.slack_user}>" if user.slack_user else user.name
         raise NotFound("That person is not a user of the PBX directory.")
 
-    def _is_me(self, uow: UnitOfWork, account: str, actor: Actor, person: _Person) -> bool:
+    def _is_me(
+        self, uow: UnitOfWork, account: str, actor: Actor, person: _Person, me: str | None
+    ) -> bool:
+        if me is not None:  # the surface found the actor's PBX user (by link or email)
+            return me == person.pbx_id
         linked = uow.directory.user_for_slack(account, actor.user_id)
         return linked is not None and linked.pbx_id == person.pbx_id
 
     def _may_change_member(
-        self, actor: Actor, record: GroupRecord, person: _Person, uow: UnitOfWork, account: str
+        self,
+        actor: Actor,
+        record: GroupRecord,
+        person: _Person,
+        uow: UnitOfWork,
+        account: str,
+        me: str | None = None,
     ) -> None:
-        if self._is_me(uow, account, actor, person) or self._is_lead(actor, record):
+        if self._is_me(uow, account, actor, person, me) or self._is_lead(actor, record):
             return
         leads = ", ".join(f"<@{u}>" for u in sorted(_leads(record)))
         raise Forbidden(

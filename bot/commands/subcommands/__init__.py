@@ -20,9 +20,11 @@ from bot.commands.subcommands import (
     history,
     leads,
     members,
+    pause,
     pbx,
     read,
     restore,
+    selfservice,
     settings,
     setup,
     simulate,
@@ -50,8 +52,10 @@ from bot.commands.subcommands.members import (
     RemoveMembers,
     Ring,
 )
+from bot.commands.subcommands.pause import Pause, Resume
 from bot.commands.subcommands.pbx import Adopt, Drift, ShowCallflow, Sync
 from bot.commands.subcommands.read import ListGroups, Show
+from bot.commands.subcommands.selfservice import Join, Leave, SelfService
 from bot.commands.subcommands.settings import AddNumber, Edit, RemoveNumber, Rename, SetRepeats
 from bot.commands.subcommands.setup import OpenSetupModal
 from bot.commands.subcommands.simulate import Answer, Simulate
@@ -72,6 +76,8 @@ FAMILIES = (
     storage,
     setup,
     leads,
+    pause,
+    selfservice,
 )
 
 # Every subcommand by its word, in the order the help lists them.
@@ -115,6 +121,8 @@ __all__ = [
     "Handler",
     "Help",
     "History",
+    "Join",
+    "Leave",
     "ListGroups",
     "OpenCreateModal",
     "OpenFeaturesModal",
@@ -122,6 +130,7 @@ __all__ = [
     "OpenSetupModal",
     "Opens",
     "Parsed",
+    "Pause",
     "Posts",
     "QuickCreate",
     "RemoveLeads",
@@ -129,7 +138,9 @@ __all__ = [
     "RemoveNumber",
     "Rename",
     "Replies",
+    "Resume",
     "Ring",
+    "SelfService",
     "SetForward",
     "SetNextAction",
     "SetPrepend",

@@ -41,6 +41,7 @@ def _show(command: Show, who: Actor, wired: Deps, client: WebClient) -> Message:
         shown,
         directory=services.directory(who.team_id) if needed else None,
         can_change=services.can_change(who, shown),
+        time_zone=wired.users.get(client, who.team_id, who.user_id).tz,  # "⏸ until 14:00"
     )
 
 

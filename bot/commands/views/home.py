@@ -1,5 +1,6 @@
-"""The App Home tab: a Create group button, the storage gauge, and every group with its
-buttons (at most 100 blocks: the groups beyond are summarised)."""
+"""The App Home tab: a Create group button, the storage gauge, "My groups" (the ones the
+viewer rings in, with Pause and Resume), and every group with its buttons (at most 100
+blocks: the groups beyond are summarised)."""
 
 from __future__ import annotations
 
@@ -20,8 +21,10 @@ from bot.commands.views.common import (
 )
 from bot.commands.views.common import Block as BlockDict
 from bot.commands.views.messages import group_buttons, group_summary
+from bot.commands.views.presence import MyGroup, my_groups_blocks
 from bot.services import GroupSummary, GroupView
 
+MY_GROUPS_ROOM = 41  # blocks: the header and 20 groups
 STORAGE_UNKNOWN = "`/group storage` shows the report."
 
 
@@ -31,11 +34,13 @@ def home_view(
     can_change: Callable[[GroupView | GroupSummary], bool] | None = None,
     can_create: bool = True,
     storage: str | None = None,
+    mine: Sequence[MyGroup] = (),
 ) -> View:
     """``views.publish(user_id=…, view=home_view(…))``.
 
     ``can_change(view)`` hides the changing buttons of groups the viewer may not change
-    (default: shown); ``storage`` is the gauge's mrkdwn (``views.storage_gauge``).
+    (default: shown); ``storage`` is the gauge's mrkdwn (``views.storage_gauge``);
+    ``mine`` the groups the viewer rings in, with their Pause and Resume buttons.
     """
     blocks: list[BlockDict] = [header("Ring groups", Block.HEADER)]
     if can_create:
@@ -47,6 +52,9 @@ def home_view(
         )
     blocks.append(section(f"*Recording storage*\n{storage or STORAGE_UNKNOWN}", Block.STORAGE))
     blocks.append(divider())
+    # at most half the view: the list of every group keeps the rest
+    if mine_blocks := my_groups_blocks(mine, MY_GROUPS_ROOM):
+        blocks += [*mine_blocks, divider()]
     if not groups:
         blocks.append(section("No ring groups yet.", Block.MORE))
         return {"type": "home", "blocks": blocks}

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from datetime import UTC, datetime
 
 from bot.commands.ids import GROUP_BUTTONS, Action, Block, group_action_id, suffixed
 from bot.commands.views.badges import feature_badges, feature_lines
@@ -143,9 +144,15 @@ def show_message(
     *,
     directory: Directory | None = None,
     can_change: bool = True,
+    now: datetime | None = None,
+    time_zone: str | None = None,
 ) -> Message:
-    """``/group show``: details, the ring timeline as text bars, features, buttons."""
+    """``/group show``: details, the ring timeline as text bars, features, buttons.
+
+    Members paused at ``now`` (default: the present) are marked with until when, on
+    the reader's clock (their Slack ``time_zone``)."""
     group = view.group
+    now = now or datetime.now(UTC)
     others = [*group.extra_extensions, *group.numbers]
     leads = " ".join(f"<@{lead}>" for lead in sorted(view.leads)) or "—"
     details = [
@@ -161,7 +168,10 @@ def show_message(
         header(group.name, Block.HEADER),
         fields_section(details, Block.DETAILS),
         context([f"*Ring timeline* · rings for {group.timeout} s · {rounds}"]),
-        section(timeline_text(member_entries(group, view.member_names)), Block.TIMELINE),
+        section(
+            timeline_text(member_entries(group, view.member_names, now, time_zone)),
+            Block.TIMELINE,
+        ),
         section("\n".join(feature_lines(group.features, directory)), Block.FEATURES),
     ]
     if view.warnings:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 from bot.commands.views.common import FENCE, TEXT_LIMIT, clip, fenced
+from bot.commands.views.presence import pause_mark
 from bot.engine.model import Group
 
 RING, QUIET = "█", "░"
@@ -18,10 +20,26 @@ class TimelineEntry:
     name: str
     start: int
     end: int
+    note: str = ""  # after the window: "⏸ until 14:00" for a member paused now
 
 
-def member_entries(group: Group, names: Mapping[str, str]) -> list[TimelineEntry]:
-    return [TimelineEntry(names.get(m.user_id, m.user_id), m.start, m.end) for m in group.members]
+def member_entries(
+    group: Group,
+    names: Mapping[str, str],
+    now: datetime | None = None,
+    time_zone: str | None = None,
+) -> list[TimelineEntry]:
+    """One entry a member; with ``now``, those paused then say until when (on the
+    reader's clock, ``time_zone``)."""
+    return [
+        TimelineEntry(
+            names.get(m.user_id, m.user_id),
+            m.start,
+            m.end,
+            pause_mark(group, m.user_id, now, time_zone) if now else "",
+        )
+        for m in group.members
+    ]
 
 
 def bar(start: int, end: int, scale: int, width: int = BAR_WIDTH) -> str:
@@ -42,7 +60,7 @@ def timeline_lines(entries: Sequence[TimelineEntry], width: int = BAR_WIDTH) -> 
     axis = f"{'':<{pad}}  0 s".ljust(pad + 2 + width) + f"  {scale} s"
     lines = [axis.rstrip()]
     for name, entry in zip(names, entries, strict=True):
-        window = f"{entry.start}–{entry.end} s"
+        window = f"{entry.start}–{entry.end} s" + (f"  {entry.note}" if entry.note else "")
         lines.append(f"{name:<{pad}}  {bar(entry.start, entry.end, scale, width)}  {window}")
     return lines
 

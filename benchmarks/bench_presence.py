@@ -1,0 +1,174 @@
+"""A pause from App Home beside ``/group ring`` (issue 14): both one single-field edit and
+one PBX write.
+
+In process, as ``bench_slack.py`` measures: signed requests through ``app.dispatch``,
+the Slack emulator standing in for Slack, groups seeded as there (three members each, in
+an SQLite file). For each request: the time to the acknowledgement (what ``dispatch``
+returns, the HTTP answer Slack waits for) and the time until its work is done — the PBX
+written (counted: exactly one document each) and, for the button, App Home republished.
+
+The button is "Pause 1 h" under "My groups", pressed by a member of every group, on a
+different group each time (a group with two others ringing: no confirmation to ask).
+
+    .venv/bin/python benchmarks/bench_presence.py [--groups 1000] [--requests 100]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from bench_slack import ADMIN, CHANNEL, FIRST_EXTENSION, SECRET, TOKEN, USERS, directory_yaml, seed
+from slack_bolt import App
+
+from bot.app import build_services, create_app, freeze_startup_heap
+from bot.commands.ids import Action, Block, suffixed
+from bot.commands.views import GroupRef
+from bot.config import Settings
+from bot.services import Services
+from slackemu.driver import Driver
+from slackemu.payloads import (
+    Context,
+    SignedRequest,
+    Signer,
+    block_actions_payload,
+    interaction_body,
+)
+from slackemu.server import RESPONSE_URL, SlackEmulator
+
+MEMBER, MEMBER_NAME = "U0M00", "member00"  # in every seeded group
+OTHER_MEMBER = "<@U0M01|member01>"
+
+
+class CountedWrites:
+    """The PBX documents written (put or deleted), counted as they happen."""
+
+    def __init__(self, services: Services) -> None:
+        self.count = 0
+        self._lock = threading.Lock()
+        pbx: Any = services._pbx  # the benchmark's own wiring: count what reaches the PBX
+        put, delete = pbx.put, pbx.delete
+
+        def counted(method: Callable[..., None]) -> Callable[..., None]:
+            def call(*args: Any) -> None:
+                method(*args)
+                with self._lock:
+                    self.count += 1
+
+            return call
+
+        pbx.put, pbx.delete = counted(put), counted(delete)
+
+    def wait_for(self, count: int, timeout: float = 10.0) -> None:
+        deadline = time.monotonic() + timeout
+        while self.count < count:
+            assert time.monotonic() < deadline, f"{self.count} writes, not {count}"
+            time.sleep(0.0005)
+
+
+def home_press(emu: SlackEmulator, signer: Signer, team: str, group: GroupRef) -> SignedRequest:
+    action = {
+        "type": "button",
+        "block_id": suffixed(Block.MY_GROUP_ACTIONS, group.group_id),
+        "action_id": suffixed(Action.HOME_PAUSE_HOUR, group.group_id),
+        "value": group.encode(),
+        "text": {"type": "plain_text", "text": "Pause 1 h"},
+        "action_ts": f"{time.time():.6f}",
+    }
+    ctx = Context(team, emu.identity.app_id, MEMBER, MEMBER_NAME)
+    home = {"id": "VHOME0001", "type": "home", "hash": "1.h", "team_id": team, "blocks": []}
+    payload = block_actions_payload(ctx, action, trigger_id=emu.issue_trigger_id(MEMBER), view=home)
+    return signer.sign(interaction_body(payload))
+
+
+def timed(
+    app: App,
+    make: Callable[[int], SignedRequest],
+    count: int,
+    writes: CountedWrites,
+    also: Callable[[int], None],
+) -> tuple[float, float, float]:
+    """Median µs to the acknowledgement, to the PBX write, and until ``also`` is done."""
+    to_ack, to_write, to_done = [], [], []
+    for i in range(count):
+        request = make(i).to_bolt()
+        before = writes.count
+        started = time.perf_counter()
+        response = app.dispatch(request)
+        acked = time.perf_counter()
+        assert response.status == 200, response.body
+        writes.wait_for(before + 1)
+        written = time.perf_counter()
+        also(i)
+        finished = time.perf_counter()
+        assert writes.count == before + 1, f"{writes.count - before} PBX writes, not one"
+        to_ack.append(acked - started)
+        to_write.append(written - started)
+        to_done.append(finished - started)
+    return tuple(statistics.median(t) * 1e6 for t in (to_ack, to_write, to_done))  # type: ignore[return-value]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--groups", type=int, default=1000)
+    parser.add_argument("--requests", type=int, default=100)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp, SlackEmulator(tokens=[TOKEN]) as emu:
+        for user_id, name in USERS.items():
+            emu.add_user(user_id, name, f"{name}@example.com", is_admin=user_id == ADMIN)
+        emu.add_channel(CHANNEL, "bench")
+        settings = Settings(
+            database_url=f"sqlite:///{tmp}/groupbot.db",
+            slack_bot_token=TOKEN,
+            slack_signing_secret=SECRET,
+            slack_api_url=emu.base_url,
+            pbx_export_dir=Path(tmp) / "callflows",
+        )
+        services = build_services(settings)
+        team = emu.identity.team_id
+        services.import_directory(team, directory_yaml())
+        here = seed(services, team, args.groups)
+        services.push_pending()  # the seeded groups are on the PBX: each edit writes one
+        refs = {v.extension: GroupRef.of(v) for v in services.group_summaries(team)}
+        count = min(args.requests, here // 2 - 1)
+        app = create_app(settings, services)
+        freeze_startup_heap()
+        writes = CountedWrites(services)
+        driver, signer = Driver(emu, SECRET), Signer(SECRET)
+
+        def ring(i: int) -> SignedRequest:
+            text = f"ring {FIRST_EXTENSION + i} {OTHER_MEMBER} 0-30"
+            return driver.slash_command(text, user_id=ADMIN, channel_id=CHANNEL)
+
+        def pause(i: int) -> SignedRequest:
+            return home_press(emu, signer, team, refs[str(FIRST_EXTENSION + here // 2 + i)])
+
+        def replied(method: str) -> Callable[[int], None]:
+            seen = len(emu.calls(method))
+            return lambda i: emu.wait_for(method, seen + i + 1, timeout=10)
+
+        # warm: auth.test, the users.info cache, imports, SQLite pages
+        timed(app, lambda i: ring(here // 2 - 1), 1, writes, lambda i: None)
+        timed(app, lambda i: pause(count), 1, writes, lambda i: None)
+        print(
+            f"{here} groups in the workspace; {count} requests each, median µs, one PBX write each"
+        )
+        print(f"{'request':<20} {'ack':>8} {'PBX written':>12} {'shown':>9}  (shown: the")
+        print(f"{'':<20} {'':>8} {'':>12} {'':>9}   reply, or Home republished)")
+        for name, make, shown in (
+            ("/group ring", ring, replied(RESPONSE_URL)),
+            ("App Home Pause 1 h", pause, replied("views.publish")),
+        ):
+            ack, written, done = timed(app, make, count, writes, shown)
+            print(f"{name:<20} {ack:>8.0f} {written:>12.0f} {done:>9.0f}")
+        time.sleep(0.5)  # the last listener's work, before the emulator stops
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,280 @@
+"""Pausing and resuming from Slack: ``/group pause`` and ``/group resume``, the Confirm
+button under the last-member warning, and App Home's Pause and Resume buttons.
+
+The services check rights and rules; here the Slack user becomes a PBX user, a pause's
+words become a moment in the paused person's Slack time zone, and the reply names that
+moment on the reader's own clock.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from slack_bolt import BoltContext
+from slack_bolt.context.respond import Respond
+from slack_sdk import WebClient
+
+from bot.commands import people, roles, views
+from bot.commands.edits import pbx_users
+from bot.commands.grammar.commands import UserRef
+from bot.commands.ids import Block
+from bot.commands.roles import Deps
+from bot.commands.tell import tell
+from bot.commands.views import GroupRef, Message
+from bot.commands.views.common import escape
+from bot.commands.views.presence import (
+    ConfirmPause,
+    MyGroup,
+    confirm_pause,
+    names_of,
+    pause_mark,
+    plain,
+    until_words,
+)
+from bot.engine.changes import describe_next_action, names_in
+from bot.engine.presence import pause_end
+from bot.errors import NotFound, UserError
+from bot.services import Actor, PresenceResult, SaveResult
+
+STALE_CONFIRM = (
+    "This warning is out of date: {names} changed since it was shown. "
+    "Run /group pause again to see where calls would go now."
+)
+
+
+@dataclass(frozen=True)
+class PauseRequest:
+    """What a Confirm button pauses: checked again, rights and versions, when pressed."""
+
+    ref: str
+    member: str | None  # PBX user id; None: whoever presses (only they were asked)
+    until: int  # Unix seconds
+    versions: dict[str, int] = field(default_factory=dict)  # PBX group id → version asked at
+
+    def encode(self) -> str:
+        return json.dumps(
+            {"ref": self.ref, "member": self.member, "until": self.until, "v": self.versions}
+        )
+
+    @classmethod
+    def decode(cls, value: object) -> PauseRequest:
+        try:
+            data = json.loads(value) if isinstance(value, str) and len(value) <= 2000 else None
+            if not isinstance(data, dict):
+                raise ValueError(value)
+            member = data.get("member")
+            return cls(
+                ref=str(data["ref"]),
+                member=str(member) if member else None,
+                until=int(data["until"]),
+                versions={str(k): int(v) for k, v in dict(data.get("v") or {}).items()},
+            )
+        except (ValueError, TypeError, KeyError, RecursionError):
+            raise UserError(
+                "This Confirm button is damaged or from an older groupbot; run /group pause again."
+            ) from None
+
+
+def me_of(who: Actor, wired: Deps, client: WebClient) -> str:
+    """The actor's PBX user, or a NotFound that names them."""
+    return people.pbx_user(wired.services, wired.users, client, who.team_id, who.user_id)
+
+
+def time_zone(who: Actor, wired: Deps, client: WebClient, user: str | None = None) -> str | None:
+    """``user``'s Slack time zone (the actor's when None); users.info, cached."""
+    return wired.users.get(client, who.team_id, user or who.user_id).tz
+
+
+def pause(
+    who: Actor,
+    wired: Deps,
+    client: WebClient,
+    ref: str,
+    user: UserRef | None,
+    words: str | None,
+) -> Message:
+    """``/group pause``: written at once, or (the last member who would ring) a warning
+    with a Confirm button, and nothing written."""
+    now = datetime.now(UTC)
+    member, person = _member(who, wired, client, user)
+    until = pause_end(words, now, time_zone(who, wired, client, person))
+    me = _me_if_any(who, wired, client)
+    result = wired.services.pause(who, ref, until, member, me=me)
+    if result.needs_confirmation:
+        paused = member or me or ""
+        versions = {
+            v.pbx.group_id: v.version
+            for v in wired.services.list_groups(who.team_id)
+            if v.group.member(paused)
+        }
+        request = PauseRequest(ref, member, int(until.timestamp()), versions)
+        return confirm_pause(ConfirmPause(result.warning, request.encode()))
+    return _paused_reply(who, wired, client, result, ref, user, now, confirmed=False)
+
+
+def confirm_pressed(
+    body: dict[str, Any],
+    action: dict[str, Any],
+    respond: Respond | None,
+    client: WebClient,
+    context: BoltContext,
+) -> None:
+    """Confirm under the last-member warning (after the ack): the reply takes the
+    warning's place, and App Home shows the pause."""
+    from bot.commands import home  # App Home republishes through this module
+
+    who = roles.actor(context, client, body)
+    message = confirmed(who, roles.deps(context), client, action.get("value"))
+    if respond is not None and respond.response_url:
+        respond(**message, response_type="ephemeral", replace_original=True)
+    else:
+        tell(client, who.user_id, message)
+    home.publish(client, context, who)
+
+
+def asks_to_confirm(message: Message) -> bool:
+    return any(b.get("block_id") == Block.PAUSE_CONFIRM for b in message["blocks"])
+
+
+def confirmed(who: Actor, wired: Deps, client: WebClient, value: object) -> Message:
+    """The Confirm button: the same pause, if nothing changed since the warning."""
+    request = PauseRequest.decode(value)
+    now = datetime.now(UTC)
+    current = {v.pbx.group_id: v for v in wired.services.list_groups(who.team_id)}
+    changed = [
+        current[g].name if g in current else "a group"
+        for g, version in request.versions.items()
+        if g not in current or current[g].version != version
+    ]
+    if changed:
+        raise UserError(STALE_CONFIRM.format(names=names_of(changed)))
+    until = datetime.fromtimestamp(request.until, UTC)
+    me = _me_if_any(who, wired, client)
+    result = wired.services.pause(who, request.ref, until, request.member, me=me, confirmed=True)
+    user = None
+    if request.member is not None:
+        slack = wired.services.linked_slack_user(who.team_id, request.member)
+        user = UserRef(slack) if slack else None
+    return _paused_reply(who, wired, client, result, request.ref, user, now, confirmed=True)
+
+
+def resume(who: Actor, wired: Deps, client: WebClient, ref: str, user: UserRef | None) -> Message:
+    member, _ = _member(who, wired, client, user)
+    me = _me_if_any(who, wired, client)
+    result = wired.services.resume(who, ref, member, me=me)
+    subject = _subject(who, user)
+    verb = "ring" if subject == "You" else "rings"
+    return _saved(result.saved, f"{subject} {verb} again in {names_of(result.groups)}.")
+
+
+def home_pause(who: Actor, wired: Deps, client: WebClient, ref: str, hour: bool) -> Message:
+    """App Home's Pause 1 h and Pause until tomorrow 09:00, for the viewer themselves."""
+    words = "for 1h" if hour else "until tomorrow"
+    return pause(who, wired, client, ref, None, words)
+
+
+def home_resume(who: Actor, wired: Deps, client: WebClient, ref: str) -> Message:
+    return resume(who, wired, client, ref, None)
+
+
+def my_groups(who: Actor, wired: Deps, client: WebClient) -> list[MyGroup]:
+    """The groups the viewer rings in (none when they have no PBX user), for App Home."""
+    try:
+        me = me_of(who, wired, client)
+    except NotFound:
+        return []
+    now, tz = datetime.now(UTC), time_zone(who, wired, client)
+    return [
+        MyGroup(view.id, view.name, pause_mark(view.group, me, now, tz), GroupRef.of(view).encode())
+        for view in wired.services.list_groups(who.team_id)
+        if view.group.member(me)
+    ]
+
+
+# ---------------------------------------------------------------- inside
+
+
+def _member(
+    who: Actor, wired: Deps, client: WebClient, user: UserRef | None
+) -> tuple[str | None, str | None]:
+    """The PBX user a command names (None: the actor), and their Slack id when known."""
+    if user is None:
+        return None, None
+    (member,) = pbx_users((user,), who, wired, client)
+    return member, user.user_id
+
+
+def _me_if_any(who: Actor, wired: Deps, client: WebClient) -> str | None:
+    """The actor's PBX user; None lets a lead with none pause someone else (the services
+    then say who has no PBX user when they pause themselves)."""
+    try:
+        return me_of(who, wired, client)
+    except NotFound:
+        return None
+
+
+def _subject(who: Actor, user: UserRef | None) -> str:
+    if user is None or user.user_id == who.user_id:
+        return "You"
+    return people.mention(user)
+
+
+def _paused_reply(
+    who: Actor,
+    wired: Deps,
+    client: WebClient,
+    result: PresenceResult,
+    ref: str,
+    user: UserRef | None,
+    now: datetime,
+    *,
+    confirmed: bool,
+) -> Message:
+    subject = _subject(who, user)
+    whom = "you" if subject == "You" else subject
+    assert result.until is not None
+    when = until_words(result.until, now, time_zone(who, wired, client))
+    # an extension (App Home's buttons) reads better as the group's name
+    typed = result.groups[0] if ref.isdigit() and len(result.groups) == 1 else ref
+    typed = typed if " " not in typed else f'"{typed}"'
+    back = f"/group resume {escape(typed)}" + ("" if whom == "you" else f" {whom}")
+    headline = f"Paused {whom} in {names_of(result.groups)} until {when} (your time); "
+    if confirmed:
+        headline += _where_calls_go(who, wired, result.saved, now)
+    else:
+        headline += "calls ring the others."
+    comes = "to come back." if whom == "you" else "brings them back sooner."
+    return _saved(result.saved, f"{headline} {back} {comes}")
+
+
+def _where_calls_go(who: Actor, wired: Deps, saved: Sequence[SaveResult], now: datetime) -> str:
+    names = names_in(wired.services.directory(who.team_id))
+    empty = [r.view.group for r in saved if all(m.paused_at(now) for m in r.view.group.members)]
+    if not empty:
+        return "calls ring the others."
+    goes = "; ".join(
+        f"calls to {escape(g.name)} go straight to the "
+        f"{escape(describe_next_action(g.features.next_action, names))}"
+        for g in empty
+    )
+    return f"nobody else rings, so {goes}."
+
+
+def _saved(saved: Sequence[SaveResult], headline: str) -> Message:
+    if len(saved) == 1:
+        return views.saved_message(saved[0], headline)
+    return plain(f"✅ {headline}")
+
+
+def group_ref_of(action: dict[str, Any]) -> str:
+    """The group a My groups button acts on (its extension: names change)."""
+    try:
+        return GroupRef.decode(str(action.get("value"))).ref
+    except (ValueError, TypeError, KeyError, RecursionError):
+        raise UserError(
+            "This button is damaged or from an older groupbot; open App Home again."
+        ) from None

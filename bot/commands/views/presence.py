@@ -1,0 +1,106 @@
+"""Pauses as people read them: "until 14:00" in the reader's own time zone, the replies
+to pause, resume, join and leave, the last-member warning with its Confirm button, and
+App Home's "My groups"."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.commands.ids import Action, Block, suffixed
+from bot.commands.views.common import Block as BlockDict
+from bot.commands.views.common import Message, actions, button, clip, escape, header, section
+from bot.engine.model import Group
+from bot.engine.presence import zone
+
+PAUSED = "⏸"
+
+
+def until_words(until: datetime, now: datetime, time_zone: str | None) -> str:
+    """``14:00`` today, ``tomorrow 09:00``, else ``Tue 1 Dec 09:00``, on the reader's clock."""
+    tz = zone(time_zone)
+    local, today = until.astimezone(tz), now.astimezone(tz).date()
+    days = (local.date() - today).days
+    clock = f"{local:%H:%M}"
+    if days == 0:
+        return clock
+    if days == 1:
+        return f"tomorrow {clock}"
+    return f"{local:%a} {local.day} {local:%b} {clock}"
+
+
+def pause_mark(group: Group, user_id: str, now: datetime, time_zone: str | None) -> str:
+    """``⏸ until 14:00`` for a member paused now, else ""."""
+    member = group.member(user_id)
+    if member is None or member.paused_until is None or not member.paused_at(now):
+        return ""
+    return f"{PAUSED} until {until_words(member.paused_until, now, time_zone)}"
+
+
+def names_of(groups: Sequence[str]) -> str:
+    names = [escape(n) for n in groups]
+    return ", ".join(names[:-1]) + f" and {names[-1]}" if len(names) > 1 else "".join(names)
+
+
+def plain(text: str) -> Message:
+    return {"text": clip(text, 3000), "blocks": [section(text, Block.HEADER)]}
+
+
+@dataclass(frozen=True)
+class ConfirmPause:
+    """The warning before pausing the last member who would ring, and the button's value."""
+
+    warning: str  # plain words from the services: who, which group, where calls go
+    value: str  # ``PauseRequest.encode()``
+
+
+def confirm_pause(ask: ConfirmPause) -> Message:
+    text = f"⚠ {escape(ask.warning)} Pause anyway?"
+    confirm = button("Confirm pause", Action.PAUSE_CONFIRM, ask.value, style="danger")
+    return {
+        "text": clip(text, 3000),
+        "blocks": [
+            section(clip(text, 3000), Block.PAUSE_WARNING),
+            actions([confirm], Block.PAUSE_CONFIRM),
+        ],
+    }
+
+
+@dataclass(frozen=True)
+class MyGroup:
+    """One group the viewer rings in, for App Home."""
+
+    id: int
+    name: str
+    mark: str  # ``pause_mark``: "" when they ring
+    value: str  # the buttons' ``GroupRef``
+
+
+def my_groups_blocks(groups: Sequence[MyGroup], room: int) -> list[BlockDict]:
+    """App Home's "My groups": at most ``room`` blocks (two a group, and the header)."""
+    if not groups or room < 3:
+        return []
+    blocks: list[BlockDict] = [header("My groups", Block.MY_GROUPS)]
+    for group in groups[: (room - 1) // 2]:
+        state = f"paused {group.mark.removeprefix(PAUSED).strip()}" if group.mark else "ringing"
+        mark = f"{PAUSED} " if group.mark else "🔔 "
+        blocks.append(
+            section(f"{mark}*{escape(group.name)}*: {state}", suffixed(Block.MY_GROUP, group.id))
+        )
+        value = group.value
+        blocks.append(
+            actions(
+                [
+                    button("Pause 1 h", suffixed(Action.HOME_PAUSE_HOUR, group.id), value),
+                    button(
+                        "Pause until tomorrow 09:00",
+                        suffixed(Action.HOME_PAUSE_TOMORROW, group.id),
+                        value,
+                    ),
+                    button("Resume", suffixed(Action.HOME_RESUME, group.id), value),
+                ],
+                suffixed(Block.MY_GROUP_ACTIONS, group.id),
+            )
+        )
+    return blocks
