@@ -25,7 +25,7 @@ from bot.engine.compiler import compile_group
 from bot.engine.directory import Directory
 from bot.engine.documents import GroupDocuments
 from bot.engine.model import MAX_MEMBERS, Group, Member
-from bot.engine.presence import moment_words
+from bot.engine.presence import MAX_PAUSE, moment_words
 from bot.errors import Forbidden, NotFound, UserError
 from bot.pbx import PbxError
 from bot.pbx.documents import DocumentReader, ReadGroup
@@ -99,17 +99,23 @@ class PresenceUseCases(DriftUseCases):
         confirmed: bool = False,
     ) -> PresenceResult:
         """Pause ``member`` (a PBX user id; None: the actor) in the group ``ref``, or in
-        every group they ring in (``"all"``), until ``until`` (aware; see
-        ``bot.engine.presence.pause_end``)."""
+        every group they ring in (``"all"``), until ``until`` (aware, at most
+        ``MAX_PAUSE`` ahead; see ``bot.engine.presence.pause_end``).
+
+        ``me`` is the actor's own PBX user as the server found it from the requesting Slack
+        user (linked, else by their Slack email), never a value taken from what they
+        typed: it is what lets a member pause themselves."""
         now = self._clock()
         if until <= now:
             raise UserError("That moment has passed; a pause ends in the future.")
+        if until - now > MAX_PAUSE:
+            raise UserError("A pause lasts at most 7 days; for longer, ask a lead to remove you.")
         with self._uow() as uow:
             account = self._account(uow, actor.team_id)
             person = self._person(uow, account, actor, member, me)
             records = self._groups_of(uow, account, ref, person)
             for record in records:
-                self._may_change_member(actor, record, person, uow, account)
+                self._may_change_member(actor, record, person, uow, account, me)
             directory = uow.directory.load(account)
             warnings = [
                 _last_ringing(group_of(r), person, now, directory)
@@ -139,7 +145,7 @@ class PresenceUseCases(DriftUseCases):
                 if not records:
                     raise UserError(f"{person.words} is not paused in any group.")
             for record in records:
-                self._may_change_member(actor, record, person, uow, account)
+                self._may_change_member(actor, record, person, uow, account, me)
             targets = [r.pbx_group_id for r in records]
         saved = tuple(
             self._apply(actor, t, lambda g: edits.resume(g, person.pbx_id, person.words))
@@ -382,14 +388,26 @@ class PresenceUseCases(DriftUseCases):
                 return f"<@{user.slack_user}>" if user.slack_user else user.name
         raise NotFound("That person is not a user of the PBX directory.")
 
-    def _is_me(self, uow: UnitOfWork, account: str, actor: Actor, person: _Person) -> bool:
+    def _is_me(
+        self, uow: UnitOfWork, account: str, actor: Actor, person: _Person, me: str | None
+    ) -> bool:
+        """Whether ``person`` is the actor: their linked PBX user, or ``me``, the one the
+        server found for them by email (as ``_person`` takes it)."""
+        if me is not None and me == person.pbx_id:
+            return True
         linked = uow.directory.user_for_slack(account, actor.user_id)
         return linked is not None and linked.pbx_id == person.pbx_id
 
     def _may_change_member(
-        self, actor: Actor, record: GroupRecord, person: _Person, uow: UnitOfWork, account: str
+        self,
+        actor: Actor,
+        record: GroupRecord,
+        person: _Person,
+        uow: UnitOfWork,
+        account: str,
+        me: str | None = None,
     ) -> None:
-        if self._is_me(uow, account, actor, person) or self._is_lead(actor, record):
+        if self._is_me(uow, account, actor, person, me) or self._is_lead(actor, record):
             return
         leads = ", ".join(f"<@{u}>" for u in sorted(_leads(record)))
         raise Forbidden(
@@ -488,6 +506,8 @@ def _as_dicts(members: Sequence[Member]) -> list[dict[str, object]]:
 
 
 def _lead_note(name: str, unmappable: Sequence[str], beyond: Sequence[str]) -> str:
+    """Plain text with Slack mentions: the group's name is as typed, so whoever posts it
+    renders it as text (``escape_keeping_mentions``), never as mrkdwn as it stands."""
     parts = []
     if unmappable:
         who = ", ".join(f"<@{u}>" for u in unmappable)

@@ -113,7 +113,8 @@ def test_a_group_found_under_another_callflow_ends_the_call_instead_of_looping()
 def test_a_chain_longer_than_the_limit_stops_and_says_so() -> None:
     names = [f"G{i}" for i in range(MAX_GROUPS + 5)]
     groups = {
-        f"{n}-user": group(n, "alice", to(after)) for n, after in zip(names, names[1:], strict=False)
+        f"{n}-user": group(n, "alice", to(after))
+        for n, after in zip(names, names[1:], strict=False)
     }
 
     targets = {f"{n}-user": CallflowTarget("group", n) for n in names}
