@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
 from typing import Any
 
+from bot.commands.views.call_text import chain_outcome
 from bot.engine.simulator import (
     Answer,
     CallflowTarget,
@@ -13,7 +15,6 @@ from bot.engine.simulator import (
     Scenario,
     simulate_chain,
 )
-from bot.commands.views.call_text import chain_outcome
 from bot.engine.simulator.chain import MAX_GROUPS
 from tests.engine.calls import NOT_AVAILABLE, base, member, person
 
@@ -112,10 +113,7 @@ def test_a_group_found_under_another_callflow_ends_the_call_instead_of_looping()
 
 def test_a_chain_longer_than_the_limit_stops_and_says_so() -> None:
     names = [f"G{i}" for i in range(MAX_GROUPS + 5)]
-    groups = {
-        f"{n}-user": group(n, "alice", to(after))
-        for n, after in zip(names, names[1:], strict=False)
-    }
+    groups = {f"{n}-user": group(n, "alice", to(after)) for n, after in pairwise(names)}
 
     targets = {f"{n}-user": CallflowTarget("group", n) for n in names}
     people = EndpointDirectory.of(PEOPLE, callflow_targets=targets)
