@@ -95,14 +95,13 @@ class Revisions:
 
     def restored_deletions(self, account_id: str) -> set[int]:
         """The ids of the deletions a restore brought back."""
-        return set(
-            self.session.scalars(
-                select(GroupRevisionRecord.restored_from).where(
-                    GroupRevisionRecord.account_id == account_id,
-                    GroupRevisionRecord.restored_from.is_not(None),
-                )
-            ).all()
+        found = self.session.scalars(
+            select(GroupRevisionRecord.restored_from).where(
+                GroupRevisionRecord.account_id == account_id,
+                GroupRevisionRecord.restored_from.is_not(None),
+            )
         )
+        return {row for row in found if row is not None}
 
     def latest(self, account_id: str, pbx_group_id: str) -> GroupRevisionRecord | None:
         found = self.list(account_id, pbx_group_id, 1)
