@@ -473,13 +473,23 @@ def _safe_url(url: str) -> str:
     return make_url(url).render_as_string(hide_password=True)
 
 
+MAX_FILE_BYTES = 5_000_000
+
+
 def _read_file(path: str) -> str | None:
     try:
         with open(path, encoding="utf-8") as handle:
-            return handle.read()
+            text = handle.read(MAX_FILE_BYTES + 1)  # never the whole of a huge file
     except OSError as error:
         print(f"groupbot: cannot read {path}: {error.strerror}", file=sys.stderr)
         return None
+    except UnicodeDecodeError:
+        print(f"groupbot: cannot read {path}: it is not UTF-8 text", file=sys.stderr)
+        return None
+    if len(text) > MAX_FILE_BYTES:
+        print(f"groupbot: cannot read {path}: it is larger than 5 MB", file=sys.stderr)
+        return None
+    return text
 
 
 def _print_user_error(command: str, error: UserError, nothing: str = "imported") -> int:

@@ -160,6 +160,26 @@ def test_a_member_pauses_only_themselves_a_lead_anyone_in_the_group(
     assert services.history(TEAM, "Sales")[0].summary.startswith("paused Bob until")
 
 
+def test_a_member_found_by_email_pauses_themselves(services: Services, pbx: CountingPbx) -> None:
+    # Slack gave no link to the directory; the server found Bob by his email instead
+    make_sales(services, pbx)
+    unlinked = Actor(TEAM, "UBOBNEW", is_admin=False)
+
+    services.pause(unlinked, "Sales", NOW + timedelta(hours=1), me=pbx_id(services, "bob"))
+
+    assert services.history(TEAM, "Sales")[0].summary.startswith("paused Bob until")
+
+
+def test_a_pause_longer_than_7_days_is_refused_whoever_asks(
+    services: Services, pbx: CountingPbx
+) -> None:
+    make_sales(services, pbx)
+
+    with pytest.raises(UserError) as refused:
+        services.pause(DANA, "Sales", NOW + timedelta(days=7, minutes=1), pbx_id(services, "bob"))
+    assert refused.value.message.startswith("A pause lasts at most 7 days")
+
+
 def test_pausing_all_pauses_every_group_the_member_rings_in(
     services: Services, pbx: CountingPbx
 ) -> None:

@@ -73,6 +73,8 @@ def simulate_stored(
             documents = services.compiled(team, name)
         except NotFound:  # deleted since the directory was read: the call ends there
             return None
+        if shown.pbx.user_callflow_id != callflow_id:  # renamed since: another group now
+            return None
         return group_call(shown.name, shown.pbx, documents)
 
     own = {first.user_callflow_id: sim.CallflowTarget("group", first.name)}

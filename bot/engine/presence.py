@@ -22,9 +22,10 @@ MAX_PAUSE = timedelta(days=7)
 WORKDAY_END = time(18, 0)
 WORKDAY_START = time(9, 0)
 
-_FOR = re.compile(r"^for\s+(?:(\d+)\s*h)?\s*(?:(\d+)\s*m(?:in)?)?$", re.IGNORECASE)
+_FOR = re.compile(r"^for\s+(?:(\d{1,5})\s*h)?\s*(?:(\d{1,5})\s*m(?:in)?)?$", re.IGNORECASE)
 _UNTIL_CLOCK = re.compile(r"^until\s+(\d{1,2}):(\d{2})$", re.IGNORECASE)
 _FIELD = "until"
+_TOO_LONG = "A pause lasts at most 7 days; for longer, ask a lead to remove you."
 
 
 def to_gregorian(moment: datetime) -> int:
@@ -58,7 +59,10 @@ def pause_end(words: str | None, now: datetime, time_zone: str | None = None) ->
         hours, minutes = int(match[1] or 0), int(match[2] or 0)
         if not (match[1] or match[2]) or hours * 60 + minutes == 0:
             raise FieldErrors({_FIELD: _usage(f"'{text}' gives no length")})
-        end = local_now + timedelta(hours=hours, minutes=minutes)
+        if timedelta(minutes=hours * 60 + minutes) > MAX_PAUSE:
+            raise FieldErrors({_FIELD: _TOO_LONG})
+        # a length is real time: across a clock change 2h is still 2h, so add it in UTC
+        end = (now.astimezone(UTC) + timedelta(hours=hours, minutes=minutes)).astimezone(tz)
     elif match := _UNTIL_CLOCK.match(text):
         hour, minute = int(match[1]), int(match[2])
         if hour > 23 or minute > 59:
@@ -68,11 +72,10 @@ def pause_end(words: str | None, now: datetime, time_zone: str | None = None) ->
             end = _at(local_now + timedelta(days=1), time(hour, minute))
     else:
         raise FieldErrors({_FIELD: _usage(f"'{text}' is not a length of pause")})
-    if end - local_now > MAX_PAUSE:
-        raise FieldErrors(
-            {_FIELD: "A pause lasts at most 7 days; for longer, ask a lead to remove you."}
-        )
-    return end.astimezone(UTC).replace(microsecond=0)
+    end_utc = end.astimezone(UTC)
+    if end_utc - now.astimezone(UTC) > MAX_PAUSE:  # aware subtraction in UTC: real time
+        raise FieldErrors({_FIELD: _TOO_LONG})
+    return end_utc.replace(microsecond=0)
 
 
 def _at(day: datetime, clock: time) -> datetime:

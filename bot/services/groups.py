@@ -314,6 +314,7 @@ class GroupUseCases(OutboxUseCases):
                     first=first,
                     summary=RESTORED,
                     restoring=True,  # its numbers were taken in when it was saved
+                    restored_from=deletion.id,
                 )
             except GroupRejected as rejected:
                 raise UserError(_not_restorable(group.name, rejected)) from None
@@ -331,27 +332,30 @@ class GroupUseCases(OutboxUseCases):
 
     # -- inside ----------------------------------------------------------------------
     def _deleted(self, uow: UnitOfWork, account: str) -> list[tuple[GroupRevisionRecord, Group]]:
-        """Each deleted group's last deletion (none restored since), newest first."""
-        found: dict[str, tuple[GroupRevisionRecord, Group]] = {}
+        """Each deleted group's last deletion, newest first, unless a restore brought that
+        one back: a name's older deletions never come back in its stead."""
+        restored = uow.revisions.restored_deletions(account)
+        newest: dict[str, tuple[GroupRevisionRecord, Group] | None] = {}
         for row in uow.revisions.deletions(account):
             group = group_from_json(row.before)
-            if group is None or name_key(group.name) in found:
+            if group is None or name_key(group.name) in newest:
                 continue  # an older deletion of a name deleted again since
             latest = uow.revisions.latest(account, row.pbx_group_id)
-            if latest is not None and latest.id == row.id:  # not restored with its ids since
-                found[name_key(group.name)] = (row, group)
-        return list(found.values())
+            # restored with its own ids (before restores were recorded), or recorded
+            brought_back = (latest is not None and latest.id != row.id) or row.id in restored
+            newest[name_key(group.name)] = None if brought_back else (row, group)
+        return [found for found in newest.values() if found is not None]
 
     def _deletion(self, uow: UnitOfWork, account: str, name: str) -> GroupRevisionRecord:
-        deleted = self._deleted(uow, account)
-        for row, group in deleted:
-            if name_key(group.name) == name_key(name):
-                return row
         existing = uow.groups.find(account, name)
         if existing is not None:
             raise UserError(
                 f"{existing.name} is not deleted: it is in /group list; nothing to restore."
             )
+        deleted = self._deleted(uow, account)
+        for row, group in deleted:
+            if name_key(group.name) == name_key(name):
+                return row
         if not deleted:
             raise NotFound(f"No deleted group named {name}: no group has been deleted.")
         names = ", ".join(group.name for _, group in deleted[:10])
@@ -409,6 +413,7 @@ class GroupUseCases(OutboxUseCases):
         summary: str | None = None,
         undoes: int | None = None,
         first: int = 1,
+        restored_from: int | None = None,
     ) -> SaveResult:
         """The one write path: ``record`` None creates the group (with ``ids`` when it
         already has documents on the PBX: adopted from SmartPBX), else replaces it
@@ -460,6 +465,7 @@ class GroupUseCases(OutboxUseCases):
                     before=before,
                     after=after,
                     undoes=undoes,
+                    restored_from=restored_from,
                 )
                 changed = self._changed(uow, account, ids.group_id, upserts(documents, ids))
                 if changed:

@@ -25,7 +25,7 @@ from bot.engine.compiler import compile_group
 from bot.engine.directory import Directory
 from bot.engine.documents import GroupDocuments
 from bot.engine.model import MAX_MEMBERS, Group, Member
-from bot.engine.presence import moment_words
+from bot.engine.presence import MAX_PAUSE, moment_words
 from bot.errors import Forbidden, NotFound, UserError
 from bot.pbx import PbxError
 from bot.pbx.documents import DocumentReader, ReadGroup
@@ -99,11 +99,17 @@ class PresenceUseCases(DriftUseCases):
         confirmed: bool = False,
     ) -> PresenceResult:
         """Pause ``member`` (a PBX user id; None: the actor) in the group ``ref``, or in
-        every group they ring in (``"all"``), until ``until`` (aware; see
-        ``bot.engine.presence.pause_end``)."""
+        every group they ring in (``"all"``), until ``until`` (aware, at most
+        ``MAX_PAUSE`` ahead; see ``bot.engine.presence.pause_end``).
+
+        ``me`` is the actor's own PBX user as the server found it from the requesting Slack
+        user (linked, else by their Slack email), never a value taken from what they
+        typed: it is what lets a member pause themselves."""
         now = self._clock()
         if until <= now:
             raise UserError("That moment has passed; a pause ends in the future.")
+        if until - now > MAX_PAUSE:
+            raise UserError("A pause lasts at most 7 days; for longer, ask a lead to remove you.")
         with self._uow() as uow:
             account = self._account(uow, actor.team_id)
             person = self._person(uow, account, actor, member, me)
@@ -387,8 +393,10 @@ class PresenceUseCases(DriftUseCases):
     def _is_me(
         self, uow: UnitOfWork, account: str, actor: Actor, person: _Person, me: str | None
     ) -> bool:
-        if me is not None:  # the surface found the actor's PBX user (by link or email)
-            return me == person.pbx_id
+        """Whether ``person`` is the actor: their linked PBX user, or ``me``, the one the
+        server found for them by email (as ``_person`` takes it)."""
+        if me is not None and me == person.pbx_id:
+            return True
         linked = uow.directory.user_for_slack(account, actor.user_id)
         return linked is not None and linked.pbx_id == person.pbx_id
 
@@ -500,6 +508,8 @@ def _as_dicts(members: Sequence[Member]) -> list[dict[str, object]]:
 
 
 def _lead_note(name: str, unmappable: Sequence[str], beyond: Sequence[str]) -> str:
+    """Plain text with Slack mentions: the group's name is as typed, so whoever posts it
+    renders it as text (``escape_keeping_mentions``), never as mrkdwn as it stands."""
     parts = []
     if unmappable:
         who = ", ".join(f"<@{u}>" for u in unmappable)

@@ -262,6 +262,8 @@ class GroupRevisionRecord(Base):
     undoes: Mapped[int | None]
     # a deletion's: the document ids the group had, so a restore can take them again
     pbx_ids: Mapped[JsonValue | None]
+    # a restore's: the id of the deletion it brought back, which is then not restorable
+    restored_from: Mapped[int | None]
 
 
 class OutboxEntry(Base):

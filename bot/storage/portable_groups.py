@@ -7,6 +7,7 @@ PBX account imports into another whose directory has the same people and things.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -88,13 +89,44 @@ class PortableEntry:
     errors: Mapping[str, str]
 
 
+MAX_FILE_CHARS = 5_000_000
+SLACK_USER_ID = re.compile(r"[UW][A-Z0-9]{1,63}")
+
+
+class _PlainLoader(yaml.SafeLoader):
+    """YAML without aliases (a few lines of them can expand to gigabytes), and with an
+    over-long integer kept as its digits for the field check to refuse, since Python will
+    not make an int of more than 4300 digits."""
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            mark = self.peek_event().start_mark  # type: ignore[no-untyped-call]
+            raise yaml.constructor.ConstructorError(
+                None, None, "anchors and aliases (*name) are not accepted; write it out", mark
+            )
+        return super().compose_node(parent, index)
+
+    def construct_yaml_int(self, node: Any) -> Any:
+        try:
+            return super().construct_yaml_int(node)
+        except ValueError:
+            return str(node.value)
+
+
+_PlainLoader.add_constructor("tag:yaml.org,2002:int", _PlainLoader.construct_yaml_int)
+
+
 def portable_entries(text: str, source: str = "file") -> list[object]:
     """The file's entries, as written, or ``PortableFileError`` when it is not a groups file;
     ``source`` names the file in a syntax error."""
+    if len(text) > MAX_FILE_CHARS:
+        raise PortableFileError({"file": f"{source} is larger than 5 MB; split it"})
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=_PlainLoader)  # a SafeLoader, without aliases
     except yaml.YAMLError as error:
         raise PortableFileError({"file": yaml_problem(error, source)}) from None
+    except RecursionError:
+        raise PortableFileError({"file": f"{source} is nested too deeply to read"}) from None
     if not isinstance(data, Mapping) or not isinstance(data.get("groups"), list):
         raise PortableFileError({"groups": "the file must hold a list of groups under groups:"})
     return list(data["groups"])
@@ -134,10 +166,14 @@ def _import(
     if not isinstance(entry, Mapping):
         raise GroupRejected({"": "must be a mapping of name, extension, members, …"})
     data = dict(entry)
-    leads = [str(lead) for lead in data.pop("leads", None) or []]
     errors: dict[str, str] = {}
+    leads = _leads(data.pop("leads", None), errors)
+    written = data.get("members") or []
+    if not isinstance(written, list):
+        errors["members"] = "must be a list of members, each with user, start and end"
+        written = []
     members = []
-    for i, member in enumerate(data.get("members") or []):
+    for i, member in enumerate(written):
         if not isinstance(member, Mapping):
             errors[f"members.{i}"] = "must be a mapping with user, start and end"
             continue
@@ -148,15 +184,15 @@ def _import(
             continue
         members.append({**{k: v for k, v in member.items() if k != "user"}, "user_id": user_id})
     data["members"] = members
-    features = dict(data.get("features") or {})
-    ringback = dict(features.get("ringback") or {})
+    features = _mapping(data.get("features"), "features", errors)
+    ringback = _mapping(features.get("ringback"), "features.ringback", errors)
     if "media" in ringback:
         media_id = _by_name(directory.media, str(ringback.pop("media")))
         if media_id is None:
             errors["features.ringback.media"] = "no media file of the account has that name"
         ringback["media_id"] = media_id
     features["ringback"] = ringback
-    action = dict(features.get("next_action") or {})
+    action = _mapping(features.get("next_action"), "features.next_action", errors)
     if "target" in action:
         target = str(action.pop("target"))
         kind = action.get("kind")
@@ -183,6 +219,27 @@ def _import(
         return Group.model_validate(data), leads
     except ValidationError as error:
         raise rejected_from(error) from None
+
+
+def _leads(written: object, errors: dict[str, str]) -> list[str]:
+    """The leads as Slack user ids; anything else (a name, a broadcast) is refused."""
+    if written is None:
+        return []
+    if not isinstance(written, list) or not all(
+        isinstance(lead, str) and SLACK_USER_ID.fullmatch(lead) for lead in written
+    ):
+        errors["leads"] = "must be a list of Slack user ids such as [U0123ABCD]"
+        return []
+    return list(written)
+
+
+def _mapping(written: object, field: str, errors: dict[str, str]) -> dict[str, Any]:
+    if written is None:
+        return {}
+    if not isinstance(written, Mapping):
+        errors[field] = "must be a mapping of its settings"
+        return {}
+    return dict(written)
 
 
 # The file's keys in the words of the Groups tab, longest path first wins.

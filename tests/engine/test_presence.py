@@ -166,9 +166,32 @@ def test_the_working_day_ends_at_18_00_in_the_persons_time_zone_then_tomorrow_9_
         ("for 200h", "A pause lasts at most 7 days"),
         ("until 25:00", "25:00 is not a time of day"),
         ("for 0m", "'for 0m' gives no length"),
+        ("for 99999999h", "'for 99999999h' is not a length of pause: say for 45m"),
+        ("for " + "9" * 5000 + "m", "is not a length of pause: say for 45m"),
+        ("for 99999h", "A pause lasts at most 7 days"),
+        ("for 167h61m", "A pause lasts at most 7 days"),
     ],
 )
 def test_pause_lengths_that_cannot_be_refused_saying_what_to_type(words: str, says: str) -> None:
     with pytest.raises(FieldErrors) as refused:
         pause_end(words, NOW, "UTC")
     assert says in refused.value.message
+
+
+# London leaves summer time at 02:00 BST on 25 Oct 2026 (01:00 UTC): the clocks go back an hour
+BEFORE_CLOCKS_GO_BACK = datetime(2026, 10, 25, 0, 30, tzinfo=UTC)
+
+
+@freeze_time(BEFORE_CLOCKS_GO_BACK)
+def test_a_length_is_real_time_across_a_clock_change() -> None:
+    now = datetime.now(UTC)
+    assert pause_end("for 2h", now, "Europe/London") == now + timedelta(hours=2)
+
+
+@freeze_time(datetime(2026, 10, 24, 12, 0, tzinfo=UTC))
+def test_seven_days_across_a_clock_change_are_seven_days_and_no_more() -> None:
+    now = datetime.now(UTC)
+    assert pause_end("for 168h", now, "Europe/London") == now + timedelta(days=7)
+    with pytest.raises(FieldErrors) as refused:
+        pause_end("for 168h1m", now, "Europe/London")
+    assert "A pause lasts at most 7 days" in refused.value.message

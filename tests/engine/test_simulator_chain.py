@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
 from typing import Any
 
+from bot.commands.views.call_text import chain_outcome
 from bot.engine.simulator import (
     Answer,
     CallflowTarget,
@@ -13,6 +15,7 @@ from bot.engine.simulator import (
     Scenario,
     simulate_chain,
 )
+from bot.engine.simulator.chain import MAX_GROUPS
 from tests.engine.calls import NOT_AVAILABLE, base, member, person
 
 PEOPLE = [person("alice"), person("bob")]
@@ -94,3 +97,29 @@ def test_a_group_the_caller_does_not_give_ends_the_call_at_its_name() -> None:
     assert len(call.parts) == 1
     assert call.outcome.destination is not None
     assert call.outcome.destination.description == "group Billing"
+
+
+def test_a_group_found_under_another_callflow_ends_the_call_instead_of_looping() -> None:
+    # a lookup by name after a rename hands back a group whose callflow is not the one asked
+    billing = group("Billing", "bob", to("Old"))
+
+    call = simulate_chain(
+        group("Support", "alice", to("Old")), {"Old-user": billing}.get, directory()
+    )
+
+    assert [p.name for p in call.parts] == ["Support"]
+    assert call.loop is None
+
+
+def test_a_chain_longer_than_the_limit_stops_and_says_so() -> None:
+    names = [f"G{i}" for i in range(MAX_GROUPS + 5)]
+    groups = {f"{n}-user": group(n, "alice", to(after)) for n, after in pairwise(names)}
+
+    targets = {f"{n}-user": CallflowTarget("group", n) for n in names}
+    people = EndpointDirectory.of(PEOPLE, callflow_targets=targets)
+
+    call = simulate_chain(groups["G0-user"], groups.get, people)
+
+    assert len(call.parts) == MAX_GROUPS
+    assert call.cut_short
+    assert chain_outcome(call).endswith(f"the simulation stops after {MAX_GROUPS} groups")

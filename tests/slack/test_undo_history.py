@@ -165,6 +165,23 @@ def test_a_restore_refuses_a_name_or_extension_now_in_use(slack: Slack) -> None:
     assert [g.name for g in slack.services.group_summaries(slack.team)] == ["Support"]
 
 
+def test_a_restored_deletion_is_not_restored_again_nor_an_older_one_in_its_stead(
+    slack: Slack,
+) -> None:
+    create_sales(slack)
+    delete(slack, "Sales")
+    create_sales(slack)
+    assert "Sales is not deleted" in shown(slack.reply("restore Sales"))
+    delete(slack, "Sales")
+    assert "Restored Sales" in shown(slack.reply("restore Sales"))
+    slack.reply("rename Sales Billing")
+
+    said = shown(slack.reply("restore Sales"))
+
+    assert "No deleted group named Sales: no group has been deleted." in said
+    assert [g.name for g in slack.services.group_summaries(slack.team)] == ["Billing"]
+
+
 def _undated(lines: list[str]) -> list[str]:
     """History lines without their dates (each reader sees them in their own zone)."""
     return [re.sub(r" \d{4}-\d\d-\d\d \d\d:\d\d UTC", "", line).replace("*", "") for line in lines]

@@ -269,3 +269,64 @@ def test_a_field_that_does_not_read_is_named_as_the_groups_tab_names_it(
         "  group 3, “Desk”: member 1: end (20 s) must be after start (50 s); a member rings "
         "from start to end",
     ]
+
+
+BOMB = """\
+a: &a ["x","x","x","x","x","x","x","x","x"]
+b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]
+groups:
+  - {name: Sales, extension: '201', members: [{user: bob@example.com}], numbers: *b}
+"""
+
+
+@pytest.mark.parametrize(
+    ("content", "says"),
+    [
+        (BOMB.encode(), "anchors and aliases (*name) are not accepted; write it out"),
+        (b"groups: " + b"[" * 5000 + b"]" * 5000, "is nested too deeply to read"),
+        (b"groups:\n  - name: Caf\xe9\n", "it is not UTF-8 text"),
+        (b"groups: []\n" + b"#" * 5_000_001, "it is larger than 5 MB"),
+    ],
+)
+def test_a_hostile_file_is_one_line_and_imports_nothing(
+    env: Path, capsys: pytest.CaptureFixture[str], content: bytes, says: str
+) -> None:
+    hostile = env / "hostile.yaml"
+    hostile.write_bytes(content)
+
+    code, out, err = run(capsys, "import", str(hostile))
+
+    assert (code, out) == (1, "")
+    assert len(err.splitlines()) == 1
+    assert says in err
+    assert "Traceback" not in err
+
+
+def test_fields_of_the_wrong_shape_are_named_with_their_group(
+    env: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    run(capsys, "directory", "import", str(env / "dir.yaml"))
+    bad = env / "bad.yaml"
+    bad.write_text(
+        "groups:\n"
+        "  - {name: Sales, extension: '201', members: 5}\n"
+        "  - {name: Desk, extension: '202', members: [{user: bob@example.com}], leads: 7}\n"
+        "  - {name: Help, extension: '203', members: [{user: bob@example.com}], leads: UBOSS}\n"
+        "  - {name: Loud, extension: '204', members: [{user: bob@example.com}], "
+        "leads: ['<!channel>']}\n"
+        "  - {name: Big, extension: " + "9" * 5000 + ", members: [{user: bob@example.com}]}\n"
+    )
+
+    code, out, err = run(capsys, "import", str(bad))
+
+    assert (code, out) == (1, "")
+    lines = err.splitlines()
+    assert lines[:5] == [
+        "groupbot import: nothing was imported",
+        "  group 1, “Sales”: members: must be a list of members, each with user, start and end",
+        "  group 2, “Desk”: leads: must be a list of Slack user ids such as [U0123ABCD]",
+        "  group 3, “Help”: leads: must be a list of Slack user ids such as [U0123ABCD]",
+        "  group 4, “Loud”: leads: must be a list of Slack user ids such as [U0123ABCD]",
+    ]
+    assert lines[5].startswith("  group 5, “Big”: extension")
+    assert "Traceback" not in err

@@ -56,7 +56,7 @@ def render_chain_text(call: ChainedCall, *, max_chars: int = SLACK_SECTION_LIMIT
     """Every group the call goes through, one timeline after the other, in one fenced
     block of at most ``max_chars`` characters (each group gets an equal share)."""
     parts = call.parts
-    if len(parts) == 1 and call.loop is None:
+    if len(parts) == 1 and call.loop is None and not call.cut_short:
         return render_text(parts[0], max_chars=max_chars)
     share = (max_chars - len(FENCE) * 2 - 2) // len(parts) - 1
     bodies = [
@@ -87,6 +87,8 @@ def _part_outcomes(call: ChainedCall) -> list[str]:
     lines = [render_outcome(part.outcome) for part in call.parts]
     if call.loop is not None:
         lines[-1] = _loop_words(call.loop)
+    elif call.cut_short:
+        lines[-1] += f"; the simulation stops after {len(call.parts)} groups"
     return lines
 
 

@@ -3,7 +3,8 @@ call goes on into that group's own rounds, until someone answers, the call ends
 elsewhere, or it would come back to a group it already went through (a loop).
 
 Kazoo would run a loop until its branch limit; we stop at the first repeat and say so,
-which is what a team lead needs to see.
+which is what a team lead needs to see. A chain longer than ``MAX_GROUPS`` stops there
+too, so no lookup that hands back the wrong group can keep a simulation going forever.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from dataclasses import dataclass, replace
 from bot.engine.simulator.inputs import Doc, EndpointDirectory, Scenario
 from bot.engine.simulator.trace import CallTrace, Outcome
 from bot.engine.simulator.walk import simulate
+
+MAX_GROUPS = 20
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,10 +41,12 @@ class Loop:
 
 @dataclass(frozen=True, slots=True)
 class ChainedCall:
-    """Each group the call went through, in order; ``loop`` when it stopped on a repeat."""
+    """Each group the call went through, in order; ``loop`` when it stopped on a repeat;
+    ``cut_short`` when it stopped after ``MAX_GROUPS`` groups with more to go."""
 
     parts: tuple[CallTrace, ...]
     loop: Loop | None = None
+    cut_short: bool = False
 
     @property
     def outcome(self) -> Outcome:
@@ -58,7 +63,8 @@ def simulate_chain(
 
     ``next_group`` gives the group whose userGroup callflow has the id it is given, or
     None when that callflow is no ring group (the call then ends there, as one group's
-    simulation says)."""
+    simulation says). A group whose own callflow is not the one asked for counts as none:
+    following it could loop without ever repeating an id."""
     s = scenario or Scenario()
     parts: list[CallTrace] = []
     seen: dict[str, str] = {}
@@ -74,7 +80,11 @@ def simulate_chain(
         if target in seen:
             loop = Loop(trace.outcome.at, group.name, seen[target])
             return ChainedCall(tuple(parts), loop)
+        if len(parts) >= MAX_GROUPS:
+            return ChainedCall(tuple(parts), cut_short=True)
         group, t = next_group(target), trace.outcome.at
+        if group is not None and group.user_callflow_id != target:
+            group = None
     return ChainedCall(tuple(parts))
 
 

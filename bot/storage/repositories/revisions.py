@@ -30,6 +30,7 @@ class Revisions:
         after: Group | None,
         undoes: int | None = None,
         pbx_ids: PbxIds | None = None,
+        restored_from: int | None = None,
     ) -> GroupRevisionRecord:
         revision = GroupRevisionRecord(
             account_id=record.account_id,
@@ -43,6 +44,7 @@ class Revisions:
             after=group_json(after),
             undoes=undoes,
             pbx_ids=None if pbx_ids is None else pbx_ids.model_dump(mode="json"),
+            restored_from=restored_from,
         )
         self.session.add(revision)
         self.session.flush()
@@ -90,6 +92,16 @@ class Revisions:
             )
             .order_by(GroupRevisionRecord.at.desc(), GroupRevisionRecord.id.desc())
         ).all()
+
+    def restored_deletions(self, account_id: str) -> set[int]:
+        """The ids of the deletions a restore brought back."""
+        found = self.session.scalars(
+            select(GroupRevisionRecord.restored_from).where(
+                GroupRevisionRecord.account_id == account_id,
+                GroupRevisionRecord.restored_from.is_not(None),
+            )
+        )
+        return {row for row in found if row is not None}
 
     def latest(self, account_id: str, pbx_group_id: str) -> GroupRevisionRecord | None:
         found = self.list(account_id, pbx_group_id, 1)
