@@ -578,7 +578,7 @@ def cli_sync(args: argparse.Namespace) -> int:
 
 
 CLI_TEAM = "T0CLI"  # the team the CLI acts in when no workspace is named
-CLI_ACTOR = "UCLI"  # recorded as the author of CLI imports
+CLI_ACTOR = "groupbot import"  # the author of CLI imports: no Slack user, no one's lead
 
 
 def cli_export(args: argparse.Namespace) -> int:
@@ -601,7 +601,17 @@ def cli_import(args: argparse.Namespace) -> int:
     try:
         imported = services.import_groups(actor, text, source=args.file)
     except UserError as error:
-        return _print_user_error("import", error)
+        code = _print_user_error("import", error)
+        if "no PBX user has the email" in str(
+            error.errors if isinstance(error, FieldErrors) else ""
+        ):
+            print(
+                "  Members are matched by email with the PBX's users: import the directory first"
+                " (groupbot directory import <file.yaml>; the demo's is "
+                "bot/storage/demo_directory.yaml), or connect the PBX (KAZOO_*), then again.",
+                file=sys.stderr,
+            )
+        return code
     not_taken = dict(services.push_after_save().failed)
     for group in imported:
         view = group.result.view

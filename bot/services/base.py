@@ -6,6 +6,7 @@ from __future__ import annotations
 import difflib
 import secrets
 import threading
+from collections.abc import Iterable
 from datetime import datetime
 
 from bot.engine.model import Group
@@ -13,6 +14,7 @@ from bot.errors import Conflict, Forbidden, NotFound, UserError
 from bot.pbx import Pbx, PbxUnreachable
 from bot.services.types import AccountBinding, Actor, Clock, GroupView, ServiceOptions
 from bot.storage.mapping import StoredGroup, stored_of
+from bot.storage.portable_groups import SLACK_USER_ID
 from bot.storage.repositories import GroupRecord
 from bot.storage.unit_of_work import UnitOfWork, UnitOfWorkFactory
 
@@ -114,7 +116,7 @@ class ServiceBase:
         raise NotFound(f"No group '{ref}': there are no groups yet. `/group create` makes one.")
 
     def _require_lead(self, actor: Actor, record: GroupRecord) -> None:
-        leads = {lead.slack_user for lead in record.leads} | {record.created_by}
+        leads = with_creator({lead.slack_user for lead in record.leads}, record.created_by)
         if actor.is_admin or actor.leads(leads):
             return
         if actor.outsider:
@@ -153,7 +155,7 @@ def view_of(
         group=group,
         version=stored.version,
         created_by=stored.created_by,
-        leads=stored.leads | {stored.created_by},
+        leads=with_creator(stored.leads, stored.created_by),
         updated_at=stored.updated_at,
         updated_by=stored.updated_by,
         pbx_pending=stored.ids.group_id in pending,
@@ -167,3 +169,10 @@ def conflict(record: GroupRecord) -> Conflict:
     return Conflict(
         f"{record.name} was changed by <@{record.updated_by}> at {at}; reopen to see the latest."
     )
+
+
+def with_creator(leads: Iterable[str], created_by: str) -> frozenset[str]:
+    """A group's leads: those named, and whoever created it when that was a Slack user
+    (a group ``groupbot import`` made was created by the command line, no one's lead)."""
+    creator = {created_by} if SLACK_USER_ID.fullmatch(created_by) else set()
+    return frozenset(leads) | creator

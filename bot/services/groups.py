@@ -27,7 +27,7 @@ from bot.engine.validation import (
     checked,
 )
 from bot.errors import Conflict, Forbidden, NotFound, UserError
-from bot.services.base import conflict, view_of
+from bot.services.base import conflict, view_of, with_creator
 from bot.services.outbox import OutboxUseCases, digest
 from bot.services.types import (
     Actor,
@@ -88,7 +88,7 @@ class GroupUseCases(OutboxUseCases):
                     numbers=numbers,
                     member_count=row.member_count,
                     features=features[key],
-                    leads=row.leads | {row.created_by},
+                    leads=with_creator(row.leads, row.created_by),
                     pbx_pending=row.pbx_group_id in pending,
                     pbx_reason=reasons.get(row.pbx_group_id),
                 )
@@ -326,7 +326,7 @@ class GroupUseCases(OutboxUseCases):
         with self._uow() as uow:
             account = self._account(uow, actor.team_id)
             record = self._find(uow, account, ref)
-            uow.groups.set_leads(record, leads | {record.created_by})
+            uow.groups.set_leads(record, with_creator(leads, record.created_by))
             uow.commit()
             return self._view_of(uow, uow.groups.refreshed(record))
 

@@ -16,6 +16,7 @@ from bot.engine.documents import GroupDocuments, PbxIds
 from bot.engine.model import Group
 from bot.engine.validation import GroupRejected
 from bot.errors import Conflict, Forbidden
+from bot.services.base import with_creator
 from bot.services.groups import GroupUseCases, _check_rules, _compile, _lint, upserts
 from bot.services.types import Actor, SaveResult
 from bot.storage.errors import Taken
@@ -180,7 +181,7 @@ class PortableUseCases(GroupUseCases):
         warnings = tuple(_lint(group, plan.directory, ids.group_id))
         if record is not None and group == plan.before:
             outcome = "unchanged"
-            leads = frozenset(plan.entry.leads) | {record.created_by}
+            leads = with_creator(plan.entry.leads, record.created_by)
             if plan.entry.leads and leads != {lead.slack_user for lead in record.leads}:
                 uow.groups.set_leads(record, leads)
                 outcome = "leads replaced"
@@ -211,7 +212,7 @@ class PortableUseCases(GroupUseCases):
         if changed:
             uow.outbox.add(account, ids.group_id, "upsert", changed, now)
         if plan.entry.leads:
-            uow.groups.set_leads(record, frozenset(plan.entry.leads) | {record.created_by})
+            uow.groups.set_leads(record, with_creator(plan.entry.leads, record.created_by))
         view = self._view_of(uow, uow.groups.refreshed(record), group)
         result = SaveResult(view, warnings, None, summary)
         return ImportedGroup(replace(result, was=plan.before.name if plan.before else ""), outcome)

@@ -29,6 +29,7 @@ from bot.engine.presence import MAX_PAUSE, moment_words
 from bot.errors import Forbidden, NotFound, UserError
 from bot.pbx import PbxError
 from bot.pbx.documents import DocumentReader, ReadGroup
+from bot.services.base import with_creator
 from bot.services.drift import DriftUseCases, _read_back, _read_in
 from bot.services.groups import TYPED_EDIT_ATTEMPTS, _StaleVersion
 from bot.services.outbox import digest
@@ -451,7 +452,7 @@ class PresenceUseCases(DriftUseCases):
 
 
 def _leads(record: GroupRecord) -> set[str]:
-    return {lead.slack_user for lead in record.leads} | {record.created_by}
+    return set(with_creator((lead.slack_user for lead in record.leads), record.created_by))
 
 
 def _paused(group: Group, pbx_id: str) -> bool:

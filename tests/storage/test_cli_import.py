@@ -153,7 +153,8 @@ def test_a_next_action_may_name_a_group_of_the_account_and_leads_come_along(
     exported = run(capsys, "export")[1]
     escalation = exported[exported.index("name: Escalation") :].split("- name:")[0]
     assert "target: Sales" in escalation
-    assert "leads:\n  - U0DANA\n  - UCLI\n" in escalation
+    assert "leads:\n  - U0DANA\n" in escalation
+    assert "groupbot import" not in exported  # the command line is no one's lead
 
 
 def test_an_import_that_changes_only_the_leads_says_so(
@@ -163,7 +164,8 @@ def test_an_import_that_changes_only_the_leads_says_so(
     run(capsys, "import", str(env / "groups.yaml"))
     exported = run(capsys, "export")[1]
     with_dana = env / "with-dana.yaml"
-    with_dana.write_text(exported.replace("  - UCLI\n", "  - U0DANA\n", 1))
+    assert "  leads: []\n" in exported  # the command line that imported them leads none
+    with_dana.write_text(exported.replace("  leads: []\n", "  leads:\n  - U0DANA\n", 1))
 
     code, out, _ = run(capsys, "import", str(with_dana))
 
@@ -205,6 +207,9 @@ def test_one_refused_group_refuses_the_file_naming_every_problem(
         "  group 4, “Service”: extension: 201 is already used by group Sales; choose a free one",
         "  group 5, “Nobody”: members: a group needs at least one member; to remove them all, "
         "delete it",
+        "  Members are matched by email with the PBX's users: import the directory first "
+        "(groupbot directory import <file.yaml>; the demo's is bot/storage/demo_directory.yaml), "
+        "or connect the PBX (KAZOO_*), then again.",
     ]
     assert run(capsys, "export")[1] == "version: 1\ngroups: []\n"
     assert pbx_documents(env) == []

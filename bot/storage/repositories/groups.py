@@ -22,6 +22,7 @@ from bot.storage.models import (
     NumberKind,
     PbxUser,
 )
+from bot.storage.portable_groups import SLACK_USER_ID
 
 
 @dataclass(frozen=True)
@@ -290,7 +291,8 @@ class Groups:
         )
         self.session.add(record)
         self.session.flush()
-        self.session.add(GroupLead(group_id=record.id, slack_user=by))
+        if SLACK_USER_ID.fullmatch(by):  # not the command line's imports: no one's lead
+            self.session.add(GroupLead(group_id=record.id, slack_user=by))
         self._write_children(record, group)
         return self.refreshed(record)
 
