@@ -63,7 +63,10 @@ class PortableUseCases(GroupUseCases):
         with self._uow() as uow:
             account = self._account(uow, team_id)
             return export_groups(
-                [(g.group, sorted(g.leads)) for g in uow.groups.stored(account)],
+                [
+                    (g.group, sorted(g.leads), uow.settings.of(g.id).selfservice)
+                    for g in uow.groups.stored(account)
+                ],
                 uow.directory.load(account),
                 {u.pbx_id: u.email for u in uow.directory.users(account)},
             )
@@ -213,6 +216,8 @@ class PortableUseCases(GroupUseCases):
             uow.outbox.add(account, ids.group_id, "upsert", changed, now)
         if plan.entry.leads:
             uow.groups.set_leads(record, with_creator(plan.entry.leads, record.created_by))
+        if plan.entry.selfservice is not None:
+            uow.settings.set_selfservice(record.id, plan.entry.selfservice)
         view = self._view_of(uow, uow.groups.refreshed(record), group)
         result = SaveResult(view, warnings, None, summary)
         return ImportedGroup(replace(result, was=plan.before.name if plan.before else ""), outcome)

@@ -29,12 +29,13 @@ class PortableFileError(FieldErrors):
 
 
 def export_groups(
-    groups: Sequence[tuple[Group, Sequence[str]]],
+    groups: Sequence[tuple[Group, Sequence[str], bool]],
     directory: Directory,
     emails: Mapping[str, str | None],
 ) -> str:
-    """``groups`` as (group, leads) pairs; ``emails`` maps PBX user ids to emails."""
-    out = [_export(group, leads, directory, emails) for group, leads in groups]
+    """``groups`` as (group, leads, self-service) triples; ``emails`` maps PBX user ids
+    to emails."""
+    out = [_export(group, leads, on, directory, emails) for group, leads, on in groups]
     return yaml.safe_dump(
         {"version": FORMAT_VERSION, "groups": out}, sort_keys=False, allow_unicode=True
     )
@@ -55,11 +56,16 @@ def _name_of(
 
 
 def _export(
-    group: Group, leads: Sequence[str], directory: Directory, emails: Mapping[str, str | None]
+    group: Group,
+    leads: Sequence[str],
+    selfservice: bool,
+    directory: Directory,
+    emails: Mapping[str, str | None],
 ) -> dict[str, Any]:
     data = group.model_dump(mode="json")
     data["members"] = [
         {"user": emails.get(m.user_id) or m.user_id, "start": m.start, "end": m.end}
+        | ({"paused_until": m.paused_until.isoformat()} if m.paused_until else {})
         for m in group.members
     ]
     features = data["features"]
@@ -74,6 +80,8 @@ def _export(
             action.kind, action.target_id, directory, emails
         )
     data["leads"] = list(leads)
+    if selfservice:
+        data["selfservice"] = True
     return data
 
 
@@ -87,6 +95,7 @@ class PortableEntry:
     group: Group | None
     leads: list[str]
     errors: Mapping[str, str]
+    selfservice: bool | None = None  # None: the file does not say
 
 
 MAX_FILE_CHARS = 5_000_000
@@ -145,13 +154,16 @@ def parse_portable_groups(
     parsed = []
     for index, entry in enumerate(entries):
         leads: list[str] = []
+        selfservice: bool | None = None
         try:
-            group, leads = _import(entry, directory, emails)
+            group, leads, selfservice = _import(entry, directory, emails)
         except GroupRejected as rejected:
             group, errors = None, dict(rejected.errors)
         else:
             errors = {}
-        parsed.append(PortableEntry(index + 1, entry_name(entry), group, leads, errors))
+        parsed.append(
+            PortableEntry(index + 1, entry_name(entry), group, leads, errors, selfservice)
+        )
     return parsed
 
 
@@ -162,12 +174,15 @@ def _by_name(names: Mapping[str, str], wanted: str) -> str | None:
 
 def _import(
     entry: object, directory: Directory, emails: Mapping[str, str]
-) -> tuple[Group, list[str]]:
+) -> tuple[Group, list[str], bool | None]:
     if not isinstance(entry, Mapping):
         raise GroupRejected({"": "must be a mapping of name, extension, members, …"})
     data = dict(entry)
     errors: dict[str, str] = {}
     leads = _leads(data.pop("leads", None), errors)
+    selfservice = data.pop("selfservice", None)
+    if selfservice is not None and not isinstance(selfservice, bool):
+        errors["selfservice"] = "must be true or false"
     written = data.get("members") or []
     if not isinstance(written, list):
         errors["members"] = "must be a list of members, each with user, start and end"
@@ -216,7 +231,7 @@ def _import(
     if errors:
         raise GroupRejected(errors)
     try:
-        return Group.model_validate(data), leads
+        return Group.model_validate(data), leads, selfservice
     except ValidationError as error:
         raise rejected_from(error) from None
 

@@ -335,3 +335,30 @@ def test_fields_of_the_wrong_shape_are_named_with_their_group(
     ]
     assert lines[5].startswith("  group 5, “Big”: extension")
     assert "Traceback" not in err
+
+
+def test_self_service_and_pauses_come_along_in_an_export(
+    env: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    run(capsys, "directory", "import", str(env / "dir.yaml"))
+    paused = env / "paused.yaml"
+    paused.write_text(
+        "groups:\n  - name: Desk\n    extension: '206'\n    selfservice: true\n"
+        "    members:\n"
+        "      - {user: alice@example.com, start: 0, end: 20,"
+        " paused_until: '2099-01-02T09:00:00+00:00'}\n"
+        "      - {user: bob@example.com, start: 0, end: 20}\n"
+    )
+    assert run(capsys, "import", str(paused))[0] == 0
+
+    exported = run(capsys, "export")[1]
+
+    desk = exported[exported.index("name: Desk") :]
+    assert "selfservice: true" in desk
+    assert "paused_until: '2099-01-02T09:00:00+00:00'" in desk
+    assert desk.count("paused_until") == 1  # bob rings
+    bad = env / "bad-self.yaml"
+    bad.write_text(paused.read_text().replace("selfservice: true", "selfservice: maybe"))
+    code, _, err = run(capsys, "import", str(bad))
+    assert code == 1
+    assert "selfservice must be true or false" in err.replace(":", "")
