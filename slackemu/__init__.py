@@ -2,6 +2,7 @@
 
     with SlackEmulator() as emu:
         emu.add_user("U0ALICE", "alice", "alice@example.com", is_admin=True)
+        oncall = emu.add_usergroup("oncall", ["U0ALICE"])
         client = WebClient(base_url=emu.base_url, token="xoxb-test")
 
 ``checks.check_view`` / ``checks.check_message`` validate Block Kit payloads as Slack
@@ -20,7 +21,7 @@ from slackemu.payloads import (
     input_fields,
 )
 from slackemu.server import SlackEmulator
-from slackemu.state import DEFAULT_BOT_SCOPES, Call, Identity, ManualClock
+from slackemu.state import DEFAULT_BOT_SCOPES, Call, Identity, ManualClock, MembersChange
 from slackemu.views import SubmissionOutcome
 
 __all__ = [
@@ -31,6 +32,7 @@ __all__ = [
     "Field",
     "Identity",
     "ManualClock",
+    "MembersChange",
     "SignedRequest",
     "Signer",
     "SlackEmulator",

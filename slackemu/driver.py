@@ -10,7 +10,7 @@ submission carries the id, hash and blocks the app really sent.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from slackemu.payloads import (
@@ -25,6 +25,7 @@ from slackemu.payloads import (
     find_element,
     interaction_body,
     slash_command_body,
+    subteam_members_changed_body,
     view_closed_payload,
     view_submission_payload,
 )
@@ -117,6 +118,22 @@ class Driver:
             bot_user_id=self.emu.identity.bot_user_id,
             at=self._now(),
             view=self.emu.home_view(user_id),
+        )
+        return self.signer.sign(body, JSON)
+
+    def change_usergroup(self, usergroup_id: str, users: Iterable[str]) -> SignedRequest:
+        """Make ``users`` the user group's members; the ``subteam_members_changed`` event
+        Slack then sends. Slack sends none when nothing changed: that is refused here."""
+        change = self.emu.set_usergroup_members(usergroup_id, users)
+        if not change.added and not change.removed:
+            raise ValueError(f"{usergroup_id} already has exactly these members: no event")
+        me = self.emu.identity
+        body = subteam_members_changed_body(
+            me.team_id,
+            me.app_id,
+            change,
+            bot_user_id=me.bot_user_id,
+            event_id=self.emu.issue_event_id(),
         )
         return self.signer.sign(body, JSON)
 

@@ -30,7 +30,9 @@ from slackemu.state import (
     Channel,
     Clock,
     Identity,
+    MembersChange,
     User,
+    UserGroup,
 )
 from slackemu.transport import HttpServer, Reply, decode_args, decode_json, json_reply
 from slackemu.views import SubmissionOutcome
@@ -216,6 +218,42 @@ class SlackEmulator:
             )
             self.workspace.directory.channels[channel_id] = channel
 
+    def add_usergroup(
+        self,
+        handle: str,
+        users: Iterable[str] = (),
+        *,
+        name: str = "",
+        usergroup_id: str | None = None,
+        disabled: bool = False,
+    ) -> str:
+        """A user group (``@handle``) with these members; returns its id (``S…``)."""
+        with self._lock:
+            directory = self.workspace.directory
+            group_id = usergroup_id or self.workspace.ids.new("S")
+            if group_id in directory.usergroups:
+                raise ValueError(f"user group {group_id} already exists")
+            members = list(dict.fromkeys(users))
+            for user_id in members:
+                directory.user(user_id)
+            now = int(self._clock())
+            directory.usergroups[group_id] = UserGroup(
+                group_id,
+                handle,
+                name or handle,
+                members,
+                created=now,
+                updated=now,
+                disabled_at=now if disabled else 0,
+            )
+            return group_id
+
+    def set_usergroup_members(self, usergroup_id: str, users: Iterable[str]) -> MembersChange:
+        """An admin changes the group's members in Slack: ``users`` become them.
+        ``Driver.change_usergroup`` also gives the event Slack then sends the app."""
+        with self._lock:
+            return self.workspace.directory.set_members(usergroup_id, users)
+
     def add_token(self, token: str, scopes: Iterable[str] | None = None) -> None:
         with self._lock:
             chosen = self.workspace.default_scopes if scopes is None else frozenset(scopes)
@@ -234,6 +272,11 @@ class SlackEmulator:
         """A response_url for an interaction in ``channel_id`` (on message ``message_ts``)."""
         with self._lock:
             return self.workspace.issue_response_url(channel_id, user_id, message_ts)
+
+    def issue_event_id(self) -> str:
+        """An Events API ``event_id`` (``Ev…``), unique in this workspace."""
+        with self._lock:
+            return self.workspace.ids.new("Ev")
 
     def issue_oauth_code(self, user_id: str, redirect_uri: str | None = None) -> str:
         with self._lock:
