@@ -21,7 +21,7 @@ from slackemu.payloads import (
     input_fields,
 )
 from slackemu.server import SlackEmulator
-from slackemu.state import DEFAULT_BOT_SCOPES, Call, Identity, ManualClock, MembersChange
+from slackemu.state import DEFAULT_BOT_SCOPES, Call, Identity, ManualClock
 from slackemu.views import SubmissionOutcome
 
 __all__ = [
@@ -32,7 +32,6 @@ __all__ = [
     "Field",
     "Identity",
     "ManualClock",
-    "MembersChange",
     "SignedRequest",
     "Signer",
     "SlackEmulator",

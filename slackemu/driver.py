@@ -25,7 +25,6 @@ from slackemu.payloads import (
     find_element,
     interaction_body,
     slash_command_body,
-    subteam_members_changed_body,
     view_closed_payload,
     view_submission_payload,
 )
@@ -124,17 +123,9 @@ class Driver:
     def change_usergroup(self, usergroup_id: str, users: Iterable[str]) -> SignedRequest:
         """Make ``users`` the user group's members; the ``subteam_members_changed`` event
         Slack then sends. Slack sends none when nothing changed: that is refused here."""
-        change = self.emu.set_usergroup_members(usergroup_id, users)
-        if not change.added and not change.removed:
+        body = self.emu.change_usergroup(usergroup_id, users)
+        if body is None:
             raise ValueError(f"{usergroup_id} already has exactly these members: no event")
-        me = self.emu.identity
-        body = subteam_members_changed_body(
-            me.team_id,
-            me.app_id,
-            change,
-            bot_user_id=me.bot_user_id,
-            event_id=self.emu.issue_event_id(),
-        )
         return self.signer.sign(body, JSON)
 
     def url_verification(self, challenge: str = "emulator-challenge") -> SignedRequest:

@@ -210,9 +210,7 @@ def usergroups_list(ws: Workspace, req: ApiRequest) -> dict[str, Any]:
     team = ws.identity.team_id
     with_users, with_count = req.flag("include_users"), req.flag("include_count")
     return {
-        "usergroups": [
-            g.to_api(team, with_users=with_users, with_count=with_count) for g in shown
-        ]
+        "usergroups": [g.to_api(team, with_users=with_users, with_count=with_count) for g in shown]
     }
 
 

@@ -22,6 +22,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from slackemu.methods import METHODS, ApiRequest, parse_basic
+from slackemu.payloads import subteam_members_changed_body
 from slackemu.socket_mode import SocketModeServer
 from slackemu.state import (
     DEFAULT_BOT_SCOPES,
@@ -30,7 +31,6 @@ from slackemu.state import (
     Channel,
     Clock,
     Identity,
-    MembersChange,
     User,
     UserGroup,
 )
@@ -248,11 +248,22 @@ class SlackEmulator:
             )
             return group_id
 
-    def set_usergroup_members(self, usergroup_id: str, users: Iterable[str]) -> MembersChange:
-        """An admin changes the group's members in Slack: ``users`` become them.
-        ``Driver.change_usergroup`` also gives the event Slack then sends the app."""
+    def change_usergroup(self, usergroup_id: str, users: Iterable[str]) -> str | None:
+        """An admin makes ``users`` the group's members in Slack; the Events API body of
+        the ``subteam_members_changed`` Slack then sends the app, or None when nothing
+        changed (Slack sends nothing then). ``Driver.change_usergroup`` signs it."""
         with self._lock:
-            return self.workspace.directory.set_members(usergroup_id, users)
+            change = self.workspace.directory.set_members(usergroup_id, users)
+            if not change.added and not change.removed:
+                return None
+            me = self.identity
+            return subteam_members_changed_body(
+                me.team_id,
+                me.app_id,
+                change,
+                bot_user_id=me.bot_user_id,
+                event_id=self.workspace.ids.new("Ev"),
+            )
 
     def add_token(self, token: str, scopes: Iterable[str] | None = None) -> None:
         with self._lock:
@@ -272,11 +283,6 @@ class SlackEmulator:
         """A response_url for an interaction in ``channel_id`` (on message ``message_ts``)."""
         with self._lock:
             return self.workspace.issue_response_url(channel_id, user_id, message_ts)
-
-    def issue_event_id(self) -> str:
-        """An Events API ``event_id`` (``Ev…``), unique in this workspace."""
-        with self._lock:
-            return self.workspace.ids.new("Ev")
 
     def issue_oauth_code(self, user_id: str, redirect_uri: str | None = None) -> str:
         with self._lock:
