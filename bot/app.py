@@ -208,6 +208,7 @@ def cli_shell(args: argparse.Namespace) -> int:
 
     def make_app(emulated: Settings) -> App:
         wire_storage_notifier(services, emulated)  # reports go to the shell's emulator
+        wire_usergroups(services, emulated)
         return create_app(emulated, services)
 
     return run(
@@ -407,6 +408,7 @@ def build_services(
         options,
     )
     wire_storage_notifier(services, settings)
+    wire_usergroups(services, settings)
     return services
 
 
@@ -617,6 +619,13 @@ def wire_storage_notifier(services: Services, settings: Settings) -> None:
     from bot.commands.storage import SlackStorageNotifier
 
     services.notifier = SlackStorageNotifier(slack_client_for(settings))
+
+
+def wire_usergroups(services: Services, settings: Settings) -> None:
+    """The usergroup-mirror job reads Slack user groups with each workspace's bot token."""
+    from bot.commands.mirror import SlackUserGroups
+
+    services.usergroups = SlackUserGroups(slack_client_for(settings), SlackUsers())
 
 
 def cli_clock(args: argparse.Namespace) -> int:

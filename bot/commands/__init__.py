@@ -21,7 +21,7 @@ def register(app: App) -> None:
     from bot.commands.ids import FEATURE_DISPATCH, Action, Callback, Command, matcher
     from bot.commands.views import block_errors
 
-    from . import actions, drift, errors, home, modals, secret, slash, verified
+    from . import actions, drift, errors, home, mirror, modals, secret, slash, verified
 
     app.use(verified.mark_verified)  # first: everything after it may trust the request
     app.use(skip_slack_retries)
@@ -60,6 +60,7 @@ def register(app: App) -> None:
         app.action(toggle)(steps(ok, actions.feature_changed))
 
     app.event("app_home_opened")(steps(ok, home.opened))
+    app.event("subteam_members_changed")(steps(ok, mirror.members_changed))
 
 
 def guard_payload_shapes(app: App) -> None:
