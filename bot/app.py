@@ -49,7 +49,15 @@ log = logging.getLogger("groupbot")
 # /group list kept the request threads from the GIL and the p99 ack went from 0.4 s to
 # 1.6 s (benchmarks/bench_slack.py); beyond a few threads, more only queue less visibly.
 LISTENER_THREADS = int(os.environ.get("GROUPBOT_LISTENER_THREADS", "4"))
-BOT_SCOPES = ("commands", "chat:write", "users:read", "users:read.email", "files:write")
+# what an OAuth install asks for: the manifests' list (tests/test_manifests.py keeps them equal)
+BOT_SCOPES = (
+    "commands",
+    "chat:write",
+    "users:read",
+    "users:read.email",
+    "files:write",
+    "usergroups:read",
+)
 
 
 def make_web_client(settings: Settings, token: str | None = None) -> WebClient:

@@ -12,6 +12,7 @@ import pytest
 import yaml
 from referencing import Registry, Resource
 
+from bot.app import BOT_SCOPES
 from slackemu import DEFAULT_BOT_SCOPES
 from tests.shared_files import require_shared
 
@@ -101,6 +102,11 @@ def test_emulator_grants_what_the_manifest_asks() -> None:
     """The emulator refuses calls the real app could not make; keep the scope lists equal."""
     for name in ("http.yaml", "socket.yaml"):
         assert sorted(load(name)["oauth_config"]["scopes"]["bot"]) == sorted(DEFAULT_BOT_SCOPES)
+
+
+def test_an_oauth_install_asks_for_what_the_manifest_asks() -> None:
+    for name in ("http.yaml", "socket.yaml"):
+        assert sorted(load(name)["oauth_config"]["scopes"]["bot"]) == sorted(BOT_SCOPES)
 
 
 # The scope Slack requires before it delivers each event (its event reference pages).
