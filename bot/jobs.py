@@ -101,11 +101,23 @@ def sync_directory(services: Services, now: datetime, workspace: str | None = No
             (result.media, "media file"),
         )
     )
+    paused = _pauses_on_phones(services, workspace)
     if not result.changed:
-        return f"no change: the PBX has the same {read}"
+        return "; ".join([f"no change: the PBX has the same {read}", *paused])
     log.info("directory-sync at %s: %s", now.isoformat(timespec="seconds"), read)
     said = f"read {read} from PBX account {result.account_id}"
-    return "; ".join([said, *(f"warning: {w}" for w in result.warnings)])
+    return "; ".join([said, *paused, *(f"warning: {w}" for w in result.warnings)])
+
+
+def _pauses_on_phones(services: Services, workspace: str | None) -> list[str]:
+    """Pauses set with the ring_group_toggle feature code, kept as groupbot's (issue 14)."""
+    from bot.errors import UserError
+
+    try:
+        taken = services.take_pbx_pauses(workspace)
+    except UserError as error:
+        return [f"warning: pauses made on phones not read: {error.message}"]
+    return [f"took pauses made on phones in {', '.join(taken)}"] if taken else []
 
 
 def _counted(count: int, what: str) -> str:

@@ -21,6 +21,7 @@ from bot.engine.model import (
     Ringback,
     RingbackKind,
 )
+from bot.engine.presence import moment_words
 
 # Beyond this many members whose ring window moved, one clause counts them instead.
 MAX_WINDOW_CLAUSES = 3
@@ -55,6 +56,7 @@ def describe_change(before: Group | None, after: Group | None, names: Mapping[st
     if before.strategy != after.strategy:
         parts.append(f"strategy {before.strategy.value} → {after.strategy.value}")
     parts += _members(before.members, after.members, names)
+    parts += _pauses(before.members, after.members, names)
     old, new = before.features, after.features
     parts += _recording(old.call_recording, new.call_recording)
     if old.ringback != new.ringback:
@@ -181,3 +183,21 @@ def _prefixes(prepend: CallerIdPrepend) -> str:
         if value
     ]
     return ", ".join(shown)
+
+
+def _pauses(
+    before: tuple[Member, ...], after: tuple[Member, ...], names: Mapping[str, str]
+) -> list[str]:
+    """ "paused Bob until Mon 30 Nov 14:00 UTC", "resumed Bob": members kept whose pause
+    changed (a member added paused, or removed, is said by ``_members``)."""
+    old = {m.user_id: m.paused_until for m in before}
+    parts = []
+    for member in after:
+        if member.user_id not in old or old[member.user_id] == member.paused_until:
+            continue
+        name = names.get(member.user_id, member.user_id)
+        if member.paused_until is None:
+            parts.append(f"resumed {name}")
+        else:
+            parts.append(f"paused {name} until {moment_words(member.paused_until)}")
+    return parts

@@ -16,7 +16,8 @@ from bot.engine.documents import (
     JsonDoc,
     PbxIds,
 )
-from bot.engine.model import Group, NextAction, NextActionKind, RingbackKind
+from bot.engine.model import Group, Member, NextAction, NextActionKind, RingbackKind
+from bot.engine.presence import to_gregorian
 
 
 class CompileError(ValueError):
@@ -77,15 +78,7 @@ def _base_callflow(group: Group, ids: PbxIds) -> JsonDoc:
         data["ringback"] = ringback.media_id
     if group.features.allow_call_forward:
         data["ignore_forward"] = False
-    data["endpoints"] = [
-        {
-            "id": m.user_id,
-            "endpoint_type": "user",
-            "delay": m.start,
-            "timeout": m.end - m.start,
-        }
-        for m in group.members
-    ]
+    data["endpoints"] = [_endpoint(m) for m in group.members]
     return {
         "type": "baseGroup",
         "group_id": ids.group_id,
@@ -93,6 +86,20 @@ def _base_callflow(group: Group, ids: PbxIds) -> JsonDoc:
         "numbers": [ids.base_number],
         "flow": {"module": "ring_group", "data": data, "children": {}},
     }
+
+
+def _endpoint(member: Member) -> JsonDoc:
+    endpoint: JsonDoc = {
+        "id": member.user_id,
+        "endpoint_type": "user",
+        "delay": member.start,
+        "timeout": member.end - member.start,
+    }
+    if member.paused_until is not None:
+        # Kept once passed: Kazoo ignores a disable_until in the past, and the compiler
+        # stays pure (no clock); the next write of the group drops it only if an edit does.
+        endpoint["disable_until"] = to_gregorian(member.paused_until)
+    return endpoint
 
 
 def _user_callflow(group: Group, ids: PbxIds, directory: Directory) -> JsonDoc:

@@ -32,6 +32,7 @@ from bot.engine.model import (
     NextActionKind,
 )
 from bot.engine.numbers import PRIMARY_EXTENSION, is_extension
+from bot.engine.presence import from_gregorian
 from bot.engine.validation import GroupRejected, parse_group
 
 Doc = Mapping[str, Any]  # what we read: any mapping, not just our own dicts
@@ -283,11 +284,16 @@ def _member(data: DocReader, index: int, raw: object, directory: Directory) -> d
             "keeps user members only"
         )
     start = member.integer("delay", 0)
-    return {
+    read: dict[str, Any] = {
         "user_id": member_id,
         "start": start,
         "end": start + member.integer("timeout", KAZOO_RING_TIMEOUT),
     }
+    # set by us, or on the phone with the ring_group_toggle feature code: a pause either way
+    disable_until = member.integer("disable_until", 0)
+    if disable_until > 0:
+        read["paused_until"] = from_gregorian(disable_until)
+    return read
 
 
 def _ringback(data: DocReader) -> dict[str, Any]:

@@ -13,11 +13,13 @@ arguments bound (``edit``), or one that needs the account's directory to resolve
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from datetime import datetime
 from typing import Any, Concatenate, ParamSpec
 
 from bot.engine.directory import Directory
 from bot.engine.errors import FieldErrors
 from bot.engine.model import (
+    MAX_MEMBERS,
     NEW_MEMBER_WINDOW,
     CallRecording,
     Group,
@@ -27,6 +29,7 @@ from bot.engine.model import (
     RingbackKind,
     distributed,
 )
+from bot.engine.model import MAX_SECONDS as MAX_MEMBER_SECONDS
 from bot.engine.numbers import is_extension
 from bot.engine.validation import parse_group
 
@@ -220,3 +223,72 @@ def set_next_action(
                     groups[key] = name
             target_id = by_name(groups, name, "group", field)
     return with_features(group, next_action={"kind": kind, "target_id": target_id})
+
+
+# ---------------------------------------------------------------- presence (issue 14)
+
+
+def pause(group: Group, user_id: str, name: str, until: datetime) -> Group:
+    """``user_id`` (called ``name``) is skipped by the PBX until ``until``."""
+    if not group.member(user_id):
+        raise FieldErrors({"members": f"{name} is not in {group.name}, so cannot be paused."})
+    return _with_pause(group, user_id, until)
+
+
+def resume(group: Group, user_id: str, name: str) -> Group:
+    """``user_id`` rings again now; a pause that has passed is simply cleared."""
+    member = group.member(user_id)
+    if member is None:
+        raise FieldErrors({"members": f"{name} is not in {group.name}."})
+    if member.paused_until is None:
+        raise FieldErrors({"members": f"{name} is not paused in {group.name}."})
+    return _with_pause(group, user_id, None)
+
+
+def join(group: Group, user_id: str, name: str, window: tuple[int, int]) -> Group:
+    """``user_id`` added at the end, ringing over ``window`` (start, end) seconds."""
+    if group.member(user_id):
+        raise FieldErrors({"members": f"{name} is already in {group.name}."})
+    if len(group.members) >= MAX_MEMBERS:
+        raise FieldErrors(
+            {
+                "members": f"{group.name} already has {MAX_MEMBERS} members, the most a "
+                "group can have; ask a lead to remove someone first."
+            }
+        )
+    start, end = window
+    return updated(group, members=(*group.members, Member(user_id=user_id, start=start, end=end)))
+
+
+def leave(group: Group, user_id: str, name: str) -> Group:
+    if not group.member(user_id):
+        raise FieldErrors({"members": f"{name} is not in {group.name}."})
+    if len(group.members) == 1:
+        raise FieldErrors(
+            {
+                "members": f"{name} is the only member of {group.name}; a group needs at "
+                f"least one. Ask a lead to add someone first, or pause instead."
+            }
+        )
+    return updated(group, members=tuple(m for m in group.members if m.user_id != user_id))
+
+
+def usual_window(group: Group) -> tuple[int, int]:
+    """Where a newcomer rings: Distribute's share when the group is spread evenly over its
+    members (the next slot of the same size), else SmartPBX's 0–20 s."""
+    windows = [(m.start, m.end) for m in group.members]
+    if len(windows) >= 2:
+        size = windows[0][1] - windows[0][0]
+        even = all(w == (i * size, (i + 1) * size) for i, w in enumerate(windows))
+        start = len(windows) * size
+        if even and start + size <= MAX_MEMBER_SECONDS:
+            return start, start + size
+    return NEW_MEMBER_WINDOW
+
+
+def _with_pause(group: Group, user_id: str, until: datetime | None) -> Group:
+    members = tuple(
+        m.model_copy(update={"paused_until": until}) if m.user_id == user_id else m
+        for m in group.members
+    )
+    return updated(group, members=[m.model_dump() for m in members])

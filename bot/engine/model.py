@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
+from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Annotated, Self
 from urllib.parse import urlsplit
@@ -68,6 +69,23 @@ class Member(_Frozen):
     user_id: Annotated[str, Field(min_length=1, max_length=128), _one_line("a user id")]
     start: int = NEW_MEMBER_WINDOW[0]
     end: int = NEW_MEMBER_WINDOW[1]
+    # Kazoo skips the member until then (``disable_until``), and stops skipping on its own
+    # when the moment passes, so a pause that has passed is harmless and may stay.
+    paused_until: datetime | None = None
+
+    @field_validator("paused_until")
+    @classmethod
+    def _whole_utc_seconds(cls, value: datetime | None) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("a pause ends at a moment with a time zone")
+        # Kazoo keeps whole seconds: the same value must come back from the PBX
+        return value.astimezone(UTC).replace(microsecond=0)
+
+    def paused_at(self, moment: datetime) -> bool:
+        """Whether Kazoo skips this member at ``moment``."""
+        return self.paused_until is not None and self.paused_until > moment
 
     @field_validator("start")
     @classmethod

@@ -18,6 +18,8 @@ the modules behind it are laid out by use case:
 - ``drift``: the PBX's documents compared with ours (``drift``), and settling it
   (``push_ours``, ``adopt_pbx``, ``adopt`` a ring group made in SmartPBX).
 - ``recording_url``: groupbot's recording endpoint: a group's URL, the workspace secret.
+- ``presence``: members pausing, resuming, joining and leaving; Slack user groups that
+  keep a group's members; pauses made on the phone.
 
 How a write reaches the PBX. The group row, its revision and an outbox entry holding
 the compiled documents that differ from what the PBX was last known to hold are
@@ -39,6 +41,7 @@ from __future__ import annotations
 from bot.services.directory import DirectoryUseCases
 from bot.services.drift import AdoptableGroup, DriftReport, DriftUseCases, GroupDrift
 from bot.services.portable import PortableUseCases
+from bot.services.presence import MirrorResult, PresenceResult, PresenceUseCases
 from bot.services.recording_url import (
     NO_PUBLIC_URL,
     RecordingTarget,
@@ -83,6 +86,7 @@ from bot.services.workspace import (
 
 
 class Services(
+    PresenceUseCases,
     PortableUseCases,
     RecordingUrlUseCases,
     DirectoryUseCases,
@@ -111,9 +115,11 @@ __all__ = [
     "GroupStorage",
     "GroupSummary",
     "GroupView",
+    "MirrorResult",
     "NotDelivered",
     "OpenedGroup",
     "OutboxPush",
+    "PresenceResult",
     "RecordingSeen",
     "RecordingTarget",
     "RecordingUrlUseCases",

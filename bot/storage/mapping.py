@@ -37,10 +37,10 @@ def group_from(
     strategy: str,
     features: dict[str, Any],
     numbers: Iterable[tuple[str, str]],
-    members: Iterable[tuple[str, int, int]],
+    members: Iterable[tuple[str, int, int, datetime | None]],
 ) -> Group:
     """A ``Group`` from the columns of its row, its numbers as (kind, number) and its
-    members as (user id, start, end), both in their order."""
+    members as (user id, start, end, paused until), both in their order."""
     by_kind: dict[str, list[str]] = {}
     for kind, number in numbers:
         by_kind.setdefault(kind, []).append(number)
@@ -51,7 +51,8 @@ def group_from(
             "extra_extensions": tuple(by_kind.get(NumberKind.EXTRA_EXTENSION, ())),
             "numbers": tuple(by_kind.get(NumberKind.NUMBER, ())),
             "members": [
-                {"user_id": user_id, "start": start, "end": end} for user_id, start, end in members
+                {"user_id": user_id, "start": start, "end": end, "paused_until": paused}
+                for user_id, start, end, paused in members
             ],
             "repeats": repeats,
             "strategy": strategy,
@@ -67,7 +68,7 @@ def group_of(record: GroupRecord) -> Group:
         record.strategy,
         record.features,
         ((n.kind, n.number) for n in record.numbers),
-        ((m.user_id, m.start_seconds, m.end_seconds) for m in record.members),
+        ((m.user_id, m.start_seconds, m.end_seconds, m.paused_until) for m in record.members),
     )
 
 

@@ -181,6 +181,24 @@ class GroupMember(Base):
     user_id: Mapped[str32]  # PBX user id; not a foreign key: a user may leave the directory
     start_seconds: Mapped[int]
     end_seconds: Mapped[int]
+    # the ring_group's disable_until: the PBX skips the member until then
+    paused_until: Mapped[datetime | None]
+
+
+class GroupSettings(Base):
+    """What a group's leads decide beyond the group itself: whether members may join and
+    leave on their own, and the Slack user group its members follow."""
+
+    __tablename__ = "group_settings"
+
+    group_id: Mapped[int] = mapped_column(
+        ForeignKey("groups.id", ondelete="CASCADE"), primary_key=True
+    )
+    selfservice: Mapped[bool] = mapped_column(default=False, server_default=text("false"))
+    mirror_usergroup: Mapped[str32 | None]
+    # Slack users of the user group already reported to the lead (no PBX user, or beyond
+    # the member limit), so each is reported once
+    mirror_reported: Mapped[JsonValue] = mapped_column(default=dict)
 
 
 class GroupLead(Base):

@@ -19,7 +19,14 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.storage.errors import Taken
 from bot.storage.recordings import Recordings
-from bot.storage.repositories import Directories, Groups, Outbox, Revisions, Workspaces
+from bot.storage.repositories import (
+    Directories,
+    Groups,
+    Outbox,
+    Revisions,
+    Settings,
+    Workspaces,
+)
 
 
 class UnitOfWork:
@@ -36,6 +43,7 @@ class UnitOfWork:
         self.revisions = Revisions(self.session)
         self.outbox = Outbox(self.session)
         self.recordings = Recordings(self.session)
+        self.settings = Settings(self.session)
         return self
 
     def __exit__(

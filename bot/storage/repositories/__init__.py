@@ -10,6 +10,7 @@ from bot.storage.repositories.directories import Directories
 from bot.storage.repositories.groups import Groups, NumberHolder
 from bot.storage.repositories.outbox import Outbox
 from bot.storage.repositories.revisions import Revisions
+from bot.storage.repositories.settings import PresenceSettings, Settings
 from bot.storage.repositories.workspaces import Workspaces
 
 __all__ = [
@@ -20,7 +21,9 @@ __all__ = [
     "NumberHolder",
     "Outbox",
     "OutboxEntry",
+    "PresenceSettings",
     "Revisions",
+    "Settings",
     "Workspace",
     "Workspaces",
 ]

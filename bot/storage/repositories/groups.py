@@ -89,18 +89,21 @@ class Groups:
             .where(in_account)
             .order_by(GroupRecord.name_key)
         ).all()
-        members: dict[int, builtins.list[tuple[str, int, int]]] = defaultdict(builtins.list)
-        for group_id, user_id, start, end in self.session.execute(
+        members: dict[int, builtins.list[tuple[str, int, int, datetime | None]]] = defaultdict(
+            builtins.list
+        )
+        for group_id, user_id, start, end, paused in self.session.execute(
             select(
                 GroupMember.group_id,
                 GroupMember.user_id,
                 GroupMember.start_seconds,
                 GroupMember.end_seconds,
+                GroupMember.paused_until,
             )
             .where(GroupMember.group_id.in_(group_ids))
             .order_by(GroupMember.group_id, GroupMember.position)
         ):
-            members[group_id].append((user_id, start, end))
+            members[group_id].append((user_id, start, end, paused))
         numbers = self._numbers_by_group(account_id)
         leads = self._leads_by_group(group_ids)
         return [
@@ -356,6 +359,7 @@ class Groups:
                 "user_id": m.user_id,
                 "start_seconds": m.start,
                 "end_seconds": m.end,
+                "paused_until": m.paused_until,
             }
             for i, m in enumerate(group.members)
         ]

@@ -1,0 +1,92 @@
+"""Pauses: Kazoo's ``disable_until`` clock, and how long a pause typed in Slack lasts.
+
+Kazoo counts seconds from 0000-01-01 (Gregorian seconds); a ring_group member whose
+``disable_until`` lies ahead is skipped until then (kazoo-smartpbx.md §c.2).
+
+``pause_end(words, now, time_zone)`` reads ``for 45m``, ``for 2h``, ``for 1h30m``,
+``until 14:00``, ``until tomorrow`` (09:00 the next day) or nothing: the end of the
+working day (18:00) in the person's time zone, or 09:00 the next day once that has passed.
+A pause ends at most ``MAX_PAUSE`` ahead.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, time, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from bot.engine.errors import FieldErrors
+
+GREGORIAN_OFFSET = 62167219200  # seconds from 0000-01-01 to 1970-01-01
+MAX_PAUSE = timedelta(days=7)
+WORKDAY_END = time(18, 0)
+WORKDAY_START = time(9, 0)
+
+_FOR = re.compile(r"^for\s+(?:(\d+)\s*h)?\s*(?:(\d+)\s*m(?:in)?)?$", re.IGNORECASE)
+_UNTIL_CLOCK = re.compile(r"^until\s+(\d{1,2}):(\d{2})$", re.IGNORECASE)
+_FIELD = "until"
+
+
+def to_gregorian(moment: datetime) -> int:
+    return int(moment.timestamp()) + GREGORIAN_OFFSET
+
+
+def from_gregorian(seconds: int) -> datetime:
+    return datetime.fromtimestamp(seconds - GREGORIAN_OFFSET, UTC)
+
+
+def zone(name: str | None) -> ZoneInfo:
+    """The person's time zone (Slack's ``tz``), UTC when Slack gave none we know."""
+    try:
+        return ZoneInfo(name or "UTC")
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("UTC")
+
+
+def pause_end(words: str | None, now: datetime, time_zone: str | None = None) -> datetime:
+    """When a pause asked for with ``words`` ends, as an aware UTC moment."""
+    tz = zone(time_zone)
+    local_now = now.astimezone(tz)
+    text = " ".join((words or "").split())
+    if not text:
+        end = _at(local_now, WORKDAY_END)
+        if end <= local_now:
+            end = _at(local_now + timedelta(days=1), WORKDAY_START)
+    elif text.casefold() == "until tomorrow":
+        end = _at(local_now + timedelta(days=1), WORKDAY_START)
+    elif match := _FOR.match(text):
+        hours, minutes = int(match[1] or 0), int(match[2] or 0)
+        if not (match[1] or match[2]) or hours * 60 + minutes == 0:
+            raise FieldErrors({_FIELD: _usage(f"'{text}' gives no length")})
+        end = local_now + timedelta(hours=hours, minutes=minutes)
+    elif match := _UNTIL_CLOCK.match(text):
+        hour, minute = int(match[1]), int(match[2])
+        if hour > 23 or minute > 59:
+            raise FieldErrors({_FIELD: _usage(f"{match[1]}:{match[2]} is not a time of day")})
+        end = _at(local_now, time(hour, minute))
+        if end <= local_now:  # 14:00 said at 15:00 means tomorrow's
+            end = _at(local_now + timedelta(days=1), time(hour, minute))
+    else:
+        raise FieldErrors({_FIELD: _usage(f"'{text}' is not a length of pause")})
+    if end - local_now > MAX_PAUSE:
+        raise FieldErrors(
+            {_FIELD: "A pause lasts at most 7 days; for longer, ask a lead to remove you."}
+        )
+    return end.astimezone(UTC).replace(microsecond=0)
+
+
+def _at(day: datetime, clock: time) -> datetime:
+    tz = day.tzinfo
+    return datetime.combine(day.date(), clock, tzinfo=tz)
+
+
+def _usage(problem: str) -> str:
+    return (
+        f"{problem}: say for 45m, for 2h, for 1h30m, until 14:00 or until tomorrow "
+        "(or nothing, for the end of your working day)."
+    )
+
+
+def moment_words(moment: datetime) -> str:
+    """ "Mon 30 Nov 14:00 UTC": the history reads the same whoever looks at it."""
+    return f"{moment.astimezone(UTC):%a %d %b %H:%M} UTC"
