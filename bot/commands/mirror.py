@@ -15,8 +15,7 @@ from slack_sdk.errors import SlackApiError
 from bot.commands import roles, views
 from bot.commands.people import SlackUsers
 from bot.errors import NotFound
-from bot.services import NotDelivered
-from bot.services.mirror import UserGroupUnreadable
+from bot.services import NotDelivered, UserGroupUnreadable
 
 log = logging.getLogger(__name__)
 

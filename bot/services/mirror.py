@@ -95,10 +95,11 @@ class MirrorUseCases(PresenceUseCases):
         done: list[str] = []
         failed: list[str] = []
         for team in self._mirror_teams(team_id):
-            for ref in self.mirrored_groups(team, usergroup):
-                name = self.get_group(team, ref).name
+            for pbx_group_id in self.mirrored_groups(team, usergroup):
+                # by its name now: the group is found by name or extension, not PBX id
+                name = self.group_by_pbx_id(team, pbx_group_id).name
                 try:
-                    result = self.follow_usergroup(team, ref, source=source)
+                    result = self.follow_usergroup(team, name, source=source)
                 except (UserGroupUnreadable, UserError) as error:
                     failed.append(f"{name}: {error}")
                     continue

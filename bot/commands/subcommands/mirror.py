@@ -10,22 +10,20 @@ import re
 from dataclasses import dataclass
 from typing import ClassVar
 
+from bot.commands.subcommands.base import Replies, Spec, Subcommand
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.commands import views
-from bot.commands.grammar.args import MENTION, PLAIN_MENTION, Args, ArgError
+from bot.commands.grammar.args import MENTION, PLAIN_MENTION, ArgError, Args
 from bot.commands.grammar.commands import Command
 from bot.commands.grammar.errors import shown
 from bot.commands.mirror import SlackUserGroups
 from bot.commands.roles import Deps
-from bot.commands.subcommands.base import Replies, Spec, Subcommand
 from bot.commands.views import Message
 from bot.commands.views.common import escape
 from bot.errors import UserError
-from bot.services import Actor
-from bot.services.mirror import UserGroupUnreadable
-from bot.services.presence import MirrorResult
+from bot.services import Actor, MirrorResult, UserGroupUnreadable
 
 # How Slack escapes a user group mentioned in a command: <!subteam^S0123|@oncall>
 SUBTEAM = re.compile(r"^<!subteam\^([A-Z0-9]+)(?:\|@?([^>]*))?>$")
@@ -67,7 +65,9 @@ def _mirror(command: Mirror | StopMirror, who: Actor, wired: Deps, client: WebCl
         services.set_mirror(who, command.group, None)
         name = escape(services.get_group(who.team_id, command.group).name)
         if before is None:
-            return views.done_message(f"{name} does not follow a Slack user group: nothing to stop.")
+            return views.done_message(
+                f"{name} does not follow a Slack user group: nothing to stop."
+            )
         return views.done_message(
             f"{name} no longer follows <!subteam^{before}>; its members stay as they are."
         )
@@ -79,7 +79,9 @@ def _mirror(command: Mirror | StopMirror, who: Actor, wired: Deps, client: WebCl
         raise UserError(f"groupbot cannot read @{command.handle}: {error}.") from None
     services.set_mirror(who, command.group, usergroup)
     try:
-        result = services.follow_usergroup(who.team_id, command.group, by=who.user_id, source=source)
+        result = services.follow_usergroup(
+            who.team_id, command.group, by=who.user_id, source=source
+        )
     except UserGroupUnreadable as error:
         raise UserError(
             f"{command.group} now follows @{command.handle}, but its members could not be "
