@@ -556,7 +556,8 @@ def cli_export(args: argparse.Namespace) -> int:
 
 
 def cli_import(args: argparse.Namespace) -> int:
-    """`groupbot import <file.yaml>`: create or replace the groups the file holds."""
+    """`groupbot import <file.yaml>`: create the file's groups, or replace those of the
+    same name, all of them or (naming every group that cannot be saved) none."""
     from bot.services import Actor
 
     text = _read_file(args.file)
@@ -565,20 +566,26 @@ def cli_import(args: argparse.Namespace) -> int:
     services = build_services(Settings())
     actor = Actor(args.workspace or CLI_TEAM, CLI_ACTOR, is_admin=True)
     try:
-        results = services.import_groups(actor, text, source=args.file)
+        imported = services.import_groups(actor, text, source=args.file)
     except UserError as error:
         return _print_user_error("import", error)
     not_taken = dict(services.push_after_save().failed)
-    for result in results:
-        name = result.view.group.name
-        print(f"{name}: saved (version {result.view.version})")
-        for warning in result.warnings:
+    for group in imported:
+        view = group.result.view
+        name = view.group.name
+        if group.outcome == "unchanged":
+            print(f"{name}: unchanged (version {view.version}), the same as in the file")
+        else:
+            print(f"{name}: {group.outcome} (version {view.version})")
+        for warning in group.result.warnings:
             print(f"  warning: {warning}")
         if name in not_taken:
             print(
                 f"  warning: the PBX has not taken the change yet ({not_taken[name]}); "
                 "it is queued: groupbot sync, or the pbx-outbox job, sends it"
             )
+    if not imported:
+        print(f"{args.file} holds no groups: nothing was imported")
     return 0
 
 

@@ -14,6 +14,17 @@ DESCRIPTION = (
 )
 
 
+IMPORT_DESCRIPTION = (
+    "Load the groups of a file written by groupbot export (members by email, next actions "
+    "and ringback media by name). A group with the name of a group of the workspace "
+    "replaces it; the others are created; a group the same as in the file is left "
+    "unchanged, so importing a file twice changes nothing the second time. A next action "
+    "may name any group of the file or of the workspace. All or nothing: when any group of "
+    "the file cannot be saved, nothing is imported and every problem is listed, with the "
+    "group's position and name."
+)
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="groupbot", description=DESCRIPTION)
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -50,7 +61,11 @@ def _parser() -> argparse.ArgumentParser:
 
     export = sub.add_parser("export", help="print every group as portable YAML")
     export.add_argument("--workspace", metavar="TEAM_ID")
-    group_import = sub.add_parser("import", help="load groups from portable YAML")
+    group_import = sub.add_parser(
+        "import",
+        help="load groups from portable YAML (as groupbot export writes it)",
+        description=IMPORT_DESCRIPTION,
+    )
     group_import.add_argument("file")
     group_import.add_argument("--workspace", metavar="TEAM_ID")
     return parser

@@ -499,9 +499,9 @@ def test_export_then_import_round_trips(services: Services) -> None:
     text = services.export_groups(TEAM)
     services.delete_group(ADMIN, "sales")
 
-    [result] = services.import_groups(ADMIN, text)
+    [imported] = services.import_groups(ADMIN, text)
 
-    assert result.view.group == sales(services)
+    assert imported.result.view.group == sales(services)
     assert "alice@example.com" in text
 
 

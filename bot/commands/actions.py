@@ -18,7 +18,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.commands import drafts, roles, simulation, slash, views
-from bot.commands.grammar import commands as c
+from bot.commands import subcommands as c
 from bot.commands.ids import Action, Callback, base_of
 from bot.commands.shape import Malformed
 from bot.commands.tell import tell

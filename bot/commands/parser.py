@@ -9,14 +9,13 @@ characters) is checked first: see docs/input-bounds.md.
 from __future__ import annotations
 
 from bot.commands.grammar.args import ArgError, Args, Token, tokenize
-from bot.commands.grammar.commands import Help, Parsed
 from bot.commands.grammar.errors import UsageError
-from bot.commands.grammar.rules import READERS
 from bot.commands.help import SPECS, spec_for
+from bot.commands.subcommands import REGISTERED, Help, Parsed
 from bot.engine.text import UNSAFE, describe, unsafe_character
 
-# The command dataclasses are in ``bot.commands.grammar.commands`` (import them from
-# there), the help in ``bot.commands.help``, the two errors in ``bot.commands.grammar.errors``.
+# The command dataclasses are in their families, ``bot.commands.subcommands`` (import them
+# from there), the help in ``bot.commands.help``, the two errors in ``bot.commands.grammar.errors``.
 __all__ = ["COMMANDS", "MAX_TEXT", "parse"]
 
 # The longest line read, refused before it is split into words. Nothing a command names
@@ -48,7 +47,7 @@ def parse(text: str) -> Parsed:
     try:
         tokens = tokenize(words[1] if len(words) > 1 else "")
         _one_line_words(tokens)
-        return READERS[spec.name](Args(tokens))
+        return REGISTERED[spec.name].read(Args(tokens))
     except ArgError as err:
         raise UsageError(str(err), spec.usage_line) from None
 

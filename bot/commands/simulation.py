@@ -10,11 +10,12 @@ messages with the app (a file cannot be ephemeral), and the reply says so.
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 from slack_sdk import WebClient
 
-from bot.commands import people, tell, views
-from bot.commands.grammar import commands as c
+from bot.commands import chained_call, people, tell, views
+from bot.commands.grammar.commands import UserRef
 from bot.commands.roles import Deps
 from bot.commands.views import Message, call_picture, call_text
 from bot.commands.views.common import escape
@@ -25,13 +26,16 @@ from bot.engine.documents import GroupDocuments, PbxIds
 from bot.engine.model import Group
 from bot.services import Actor
 
+if TYPE_CHECKING:  # the command's family calls this module: imported for its type only
+    from bot.commands.subcommands.simulate import Simulate
+
 log = logging.getLogger(__name__)
 
 PICTURE_WHERE = "The timeline picture is in your direct messages with groupbot."
 
 
 def simulation(
-    command: c.Simulate, who: Actor, wired: Deps, client: WebClient
+    command: Simulate, who: Actor, wired: Deps, client: WebClient
 ) -> tuple[Message, bytes]:
     """The simulated call of a stored group as a message (text timeline) and as a PNG."""
     services = wired.services
@@ -40,7 +44,7 @@ def simulation(
     documents = services.compiled(team, command.group)
     directory = services.directory(team)
 
-    def pbx(users: tuple[c.UserRef, ...]) -> list[str]:
+    def pbx(users: tuple[UserRef, ...]) -> list[str]:
         return people.pbx_users_named(services, wired.users, client, team, users)
 
     busy = pbx(command.busy) if command.busy else []
@@ -48,16 +52,20 @@ def simulation(
     if command.answer is not None:
         (answerer,) = pbx((command.answer.user,))
         answers = (sim.Answer(who=answerer, at=command.answer.at),)
-    trace = call_trace(
-        documents, shown.pbx, directory, sim.Scenario(busy=frozenset(busy), answers=answers)
+    first = chained_call.group_call(shown.group.name, shown.pbx, documents)
+    scenario = sim.Scenario(busy=frozenset(busy), answers=answers)
+    call = chained_call.simulate_stored(services, team, first, directory, scenario)
+    destination = call.outcome.destination
+    slack = chained_call.slack_user_of(
+        services, wired.users, client, team, directory, destination.user_id if destination else None
     )
     message = views.simulate_message(
         shown.group.name,
-        call_text.render_text(trace),
-        outcome=call_text.render_outcome(trace.outcome),
+        call_text.render_chain_text(call),
+        outcome=call_text.chain_outcome_mrkdwn(call, slack),
         picture=PICTURE_WHERE,
     )
-    return message, call_picture.render_png(trace)
+    return message, call_picture.render_chain_png(call)
 
 
 def draft_timeline(group: Group, ids: PbxIds, directory: Directory) -> str:
@@ -87,20 +95,7 @@ def call_trace(
 
 
 def _endpoints(directory: Directory) -> sim.EndpointDirectory:
-    """The directory as the simulator sees it: each user answers on one phone."""
-    users = [
-        sim.DirectoryUser(
-            id=user_id, name=user.name, devices=(sim.DirectoryDevice(f"{user_id}:phone", "phone"),)
-        )
-        for user_id, user in directory.users.items()
-    ]
-    devices = [
-        sim.DirectoryDevice(device_id, name) for device_id, name in directory.devices.items()
-    ]
-    labels = {**directory.vmboxes, **directory.media, **directory.devices}
-    labels.update({k: m.name for k, m in directory.menus.items()})
-    labels.update({k: g.name for k, g in directory.groups.items()})
-    return sim.EndpointDirectory.of(users, devices, labels=labels)
+    return chained_call.endpoint_directory(directory)
 
 
 def send_picture(client: WebClient, user_id: str, picture: bytes, name: str) -> None:

@@ -3,10 +3,19 @@
 from __future__ import annotations
 
 import struct
+from dataclasses import replace
 
 from bot.commands.views.call_picture import render_png
-from bot.commands.views.call_text import describe_event, render_text
-from bot.engine.simulator import Answer, CallTrace, DirectoryUser, Scenario, simulate
+from bot.commands.views.call_text import describe_event, render_chain_text, render_text
+from bot.engine.simulator import (
+    Answer,
+    CallTrace,
+    ChainedCall,
+    DirectoryUser,
+    Loop,
+    Scenario,
+    simulate,
+)
 from tests.engine.calls import base, load_example, member, person, run, sales_directory
 
 FIFTEEN = [f"member{i:02d}" for i in range(15)]
@@ -132,3 +141,19 @@ def test_every_event_can_be_told_in_words() -> None:
         "    20  bob rings on desk until 25 s",
         "    25  bob answers on desk",
     ]
+
+
+def test_a_call_through_eight_groups_of_fifteen_fits_a_slack_section() -> None:
+    names = [f"Group {i}" for i in range(8)]
+    trace = fifteen_member_trace(3)
+    parts = tuple(replace(trace, name=name) for name in names)
+    call = ChainedCall(parts, Loop(1824.0, names[-1], names[0]))
+
+    text = render_chain_text(call)
+
+    assert len(text) <= 3000
+    assert all(f"\n{name}\n" in text for name in names)
+    assert text.splitlines()[-2] == (
+        "→ 1824 s: no answer; Group 7's next action goes back to Group 0: "
+        "the call would loop; it stops here"
+    )

@@ -9,7 +9,10 @@ from importlib import resources
 import pytest
 import yaml
 
-from bot.commands.grammar.commands import (
+from bot.commands.grammar.errors import UnknownCommand, UsageError
+from bot.commands.help import SPECS, help_text
+from bot.commands.parser import COMMANDS, parse
+from bot.commands.subcommands import (
     AddLeads,
     AddMembers,
     AddNumber,
@@ -46,9 +49,6 @@ from bot.commands.grammar.commands import (
     Undo,
     UserRef,
 )
-from bot.commands.grammar.errors import UnknownCommand, UsageError
-from bot.commands.help import SPECS, help_text
-from bot.commands.parser import COMMANDS, parse
 from bot.engine.model import NextActionKind, RecordingFormat, RingbackKind
 from bot.errors import UserError
 from tests.shared_files import require_shared

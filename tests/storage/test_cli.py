@@ -57,7 +57,7 @@ def test_export_then_import(env: Path, capsys: pytest.CaptureFixture[str]) -> No
     )
     assert main(["directory", "import", str(directory)]) == 0
     assert main(["import", str(groups)]) == 0
-    assert "Sales: saved (version 1)" in capsys.readouterr().out
+    assert "Sales: created (version 1)" in capsys.readouterr().out
 
     assert main(["export"]) == 0
     exported = capsys.readouterr().out

@@ -1,6 +1,6 @@
-"""The ``/group`` grammar: command dataclasses (``commands``), tokens and typed values
-(``args``), one reader per subcommand (``rules``) and the two errors (``errors``).
+"""What the ``/group`` grammar shares: tokens and typed values (``args``), the base of
+every command and how it names people (``commands``) and the two errors (``errors``).
 
-``bot.commands.parser.parse`` is the entry point; the dataclasses it returns are imported
-from ``bot.commands.grammar.commands``.
+``bot.commands.parser.parse`` is the entry point; each subcommand's dataclasses and
+reader are in its family, under ``bot.commands.subcommands``.
 """

@@ -6,17 +6,20 @@ line, then bars get narrower, then rows are cut, and the final destination alway
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
+from bot.commands.views.common import escape
 from bot.engine.simulator import (
     Answered,
     CallEnded,
     CallerIdPrefixed,
     CallTrace,
+    ChainedCall,
     Event,
     Leg,
     LegBusy,
     LegRinging,
+    Loop,
     MemberSkipped,
     NextActionReached,
     Outcome,
@@ -34,15 +37,70 @@ BAR_WIDTHS = (24, 16, 10)  # most cells per bar; narrower bars when space runs o
 NICE_STEPS = (1, 2, 3, 5, 10, 15, 20, 30, 60, 120, 300, 600)  # seconds per cell
 
 
-def render_text(trace: CallTrace, *, max_chars: int = SLACK_SECTION_LIMIT) -> str:
-    """The whole timeline as one fenced code block of at most ``max_chars`` characters."""
-    head, foot = _header(trace), [render_outcome(trace.outcome)]
+def render_text(
+    trace: CallTrace, *, max_chars: int = SLACK_SECTION_LIMIT, outcome: str | None = None
+) -> str:
+    """The whole timeline as one fenced code block of at most ``max_chars`` characters;
+    ``outcome`` in place of the line that says where the call ends."""
+    head = _header(trace)
+    foot = [render_outcome(trace.outcome) if outcome is None else outcome]
     budget = max_chars - len(FENCE) * 2 - 2
     for width in BAR_WIDTHS:
         body = _body(trace, width)
         if _size(head + body + foot) <= budget:
             return _fenced(head + body + foot)
     return _fenced(_fit(head, _body(trace, BAR_WIDTHS[-1]), foot, budget))
+
+
+def render_chain_text(call: ChainedCall, *, max_chars: int = SLACK_SECTION_LIMIT) -> str:
+    """Every group the call goes through, one timeline after the other, in one fenced
+    block of at most ``max_chars`` characters (each group gets an equal share)."""
+    parts = call.parts
+    if len(parts) == 1 and call.loop is None:
+        return render_text(parts[0], max_chars=max_chars)
+    share = (max_chars - len(FENCE) * 2 - 2) // len(parts) - 1
+    bodies = [
+        _unfenced(render_text(part, max_chars=share + len(FENCE) * 2 + 2, outcome=foot))
+        for part, foot in zip(parts, _part_outcomes(call), strict=True)
+    ]
+    return _fenced(["\n\n".join(bodies)])
+
+
+def chain_outcome(call: ChainedCall) -> str:
+    """Where the call ends, in one line, after every group it went through."""
+    return _part_outcomes(call)[-1]
+
+
+def chain_outcome_mrkdwn(call: ChainedCall, slack_users: Mapping[str, str]) -> str:
+    """``chain_outcome`` as Slack mrkdwn; a PBX user the call ends at is a mention when
+    ``slack_users`` (PBX user id → Slack user id) has them."""
+    outcome = call.outcome
+    destination = outcome.destination
+    user = destination.user_id if destination is not None and call.loop is None else None
+    if user is not None and user in slack_users:
+        at = _s(outcome.at)
+        return f"→ {at} s: no answer; the call goes to <@{slack_users[user]}>"
+    return escape(chain_outcome(call))
+
+
+def _part_outcomes(call: ChainedCall) -> list[str]:
+    lines = [render_outcome(part.outcome) for part in call.parts]
+    if call.loop is not None:
+        lines[-1] = _loop_words(call.loop)
+    return lines
+
+
+def _loop_words(loop: Loop) -> str:
+    back = (
+        f"{loop.source}'s next action is {loop.source} itself"
+        if loop.source == loop.to
+        else f"{loop.source}'s next action goes back to {loop.to}"
+    )
+    return f"→ {_s(loop.at)} s: no answer; {back}: the call would loop; it stops here"
+
+
+def _unfenced(text: str) -> str:
+    return text.removeprefix(FENCE + "\n").removesuffix("\n" + FENCE)
 
 
 def describe_event(event: Event) -> str:

@@ -270,8 +270,9 @@ def simulate_message(
 ) -> Message:
     """``/group simulate``: the simulator's text timeline (the picture goes up as a file).
 
-    ``timeline`` may already be fenced; ``steps`` are optional log lines under it;
-    ``picture`` says where the picture is posted.
+    ``timeline`` may already be fenced; ``outcome`` is mrkdwn (it may mention the
+    person the call ends at); ``steps`` are optional log lines under it; ``picture``
+    says where the picture is posted.
     """
     title = f"Simulated call to {group_name}"
     body = timeline.strip()
@@ -279,12 +280,12 @@ def simulate_message(
         body = body[3:-3].strip("\n")
     blocks: list[BlockDict] = [header(title, Block.HEADER)]
     if outcome:
-        blocks.append(section(escape(outcome), Block.DETAILS))
+        blocks.append(section(outcome, Block.DETAILS))
     blocks.extend(code_sections(body, Block.SIMULATION))
     if steps:
         blocks.extend(code_sections("\n".join(steps), Block.TIMELINE))
     blocks = blocks[: MESSAGE_BLOCKS - 1]
     if picture:
         blocks.append(context([f"🖼 {escape(picture)}"]))
-    text = f"{title}: {outcome}" if outcome else title
-    return {"text": escape(text), "blocks": blocks}
+    text = f"{escape(title)}: {outcome}" if outcome else escape(title)
+    return {"text": text, "blocks": blocks}

@@ -10,12 +10,15 @@ a point open the code says "Choice:" and why.
 - ``walk``: the walk through the callflows, and where the call ends;
 - ``endpoints``: the phones a ring_group's members ring;
 - ``rounds``: one round's timing, simultaneous or one after another;
-- ``answers``: which answer ends a round.
+- ``answers``: which answer ends a round;
+- ``chain``: a call that a next action sends on into other ring groups.
 """
 
+from bot.engine.simulator.chain import ChainedCall, GroupCall, Loop, simulate_chain
 from bot.engine.simulator.endpoints import DEFAULT_LEG_TIMEOUT, MAX_GROUP_NESTING
 from bot.engine.simulator.inputs import (
     Answer,
+    CallflowTarget,
     DirectoryDevice,
     DirectoryUser,
     Doc,
@@ -61,16 +64,20 @@ __all__ = [
     "CallEnded",
     "CallTrace",
     "CallerIdPrefixed",
+    "CallflowTarget",
+    "ChainedCall",
     "Destination",
     "DirectoryDevice",
     "DirectoryUser",
     "Doc",
     "EndpointDirectory",
     "Event",
+    "GroupCall",
     "Leg",
     "LegBusy",
     "LegRinging",
     "LegStatus",
+    "Loop",
     "MemberSkipped",
     "NextActionReached",
     "Outcome",
@@ -85,4 +92,5 @@ __all__ = [
     "Skipped",
     "Strategy",
     "simulate",
+    "simulate_chain",
 ]

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 Doc = Mapping[str, Any]
 
@@ -28,19 +28,31 @@ class DirectoryUser:
     do_not_disturb: bool = False  # Kazoo merges the user's DND into each of its devices
 
 
+@dataclass(frozen=True, slots=True)
+class CallflowTarget:
+    """What a callflow a next action branches to is, as the user knows it: a user's own
+    callflow, a menu's, or another ring group's userGroup callflow."""
+
+    kind: Literal["user", "menu", "group"]
+    name: str
+    user_id: str | None = None  # the PBX user, for a user's callflow
+
+
 @dataclass(frozen=True)
 class EndpointDirectory:
     """The account's endpoints as the ring group sees them during the call.
 
     ``devices`` holds devices that belong to none of ``users`` (device members of adopted
     groups); ``groups`` holds Kazoo group documents for ``endpoint_type: group`` members;
-    ``labels`` names next-action targets (voicemail boxes, media) by id.
+    ``labels`` names next-action targets (voicemail boxes, media) by id;
+    ``callflow_targets`` says whose callflow a next action branches to, by callflow id.
     """
 
     users: Mapping[str, DirectoryUser] = field(default_factory=dict)
     devices: Mapping[str, DirectoryDevice] = field(default_factory=dict)
     groups: Mapping[str, Doc] = field(default_factory=dict)
     labels: Mapping[str, str] = field(default_factory=dict)
+    callflow_targets: Mapping[str, CallflowTarget] = field(default_factory=dict)
     _owned: dict[str, tuple[DirectoryDevice, DirectoryUser]] = field(
         init=False, repr=False, compare=False
     )
@@ -57,12 +69,14 @@ class EndpointDirectory:
         *,
         groups: Mapping[str, Doc] | None = None,
         labels: Mapping[str, str] | None = None,
+        callflow_targets: Mapping[str, CallflowTarget] | None = None,
     ) -> EndpointDirectory:
         return cls(
             users={u.id: u for u in users},
             devices={d.id: d for d in devices},
             groups=groups or {},
             labels=labels or {},
+            callflow_targets=callflow_targets or {},
         )
 
     def device(self, device_id: str) -> tuple[DirectoryDevice, DirectoryUser | None] | None:

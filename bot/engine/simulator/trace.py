@@ -62,6 +62,8 @@ class Destination:
     module: str
     target_id: str | None
     description: str
+    user_id: str | None = None  # the PBX user the call goes to, when it goes to a user
+    group: str | None = None  # the ring group's name, when it goes to a ring group
 
     @property
     def is_not_available_prompt(self) -> bool:

@@ -6,7 +6,13 @@ from collections.abc import Mapping
 
 from bot.engine.simulator.answers import cut_at_answer, first_answer, missed_answers
 from bot.engine.simulator.endpoints import Target, resolve
-from bot.engine.simulator.inputs import Doc, EndpointDirectory, Scenario, seconds
+from bot.engine.simulator.inputs import (
+    CallflowTarget,
+    Doc,
+    EndpointDirectory,
+    Scenario,
+    seconds,
+)
 from bot.engine.simulator.rounds import plan, ring_settings
 from bot.engine.simulator.trace import (
     NOT_AVAILABLE_MEDIA,
@@ -44,14 +50,19 @@ def simulate(
     callflows: Mapping[str, Doc],
     directory: EndpointDirectory,
     scenario: Scenario | None = None,
+    *,
+    start: float = 0.0,
 ) -> CallTrace:
     """Run one call into ``user_callflow`` (the callflow holding the numbers).
 
     Args:
         callflows: callflow documents by id; ``callflow`` nodes branch through it, so
             it must hold at least the baseGroup callflow.
+        start: seconds after the call arrived, when it reaches this callflow (a group
+            that another group's next action sends the call to).
     """
     run = _Run(callflows, directory, scenario or Scenario())
+    run.t = start
     run.walk(user_callflow.get("flow"))
     return run.trace(str(user_callflow.get("name", "")))
 
@@ -253,14 +264,26 @@ def _describe(
         return Destination(module, target_id, f"voicemail box {label}")
     if module == "user":
         user = directory.users.get(target_id or "")
-        return Destination(module, target_id, f"user {user.name if user else label}")
+        words = f"user {user.name if user else label}"
+        return Destination(module, target_id, words, user_id=target_id)
     if module == "device":
         found = directory.device(target_id or "")
         name = (found[0].name or found[0].id) if found else label
         return Destination(module, target_id, f"device {name}")
     if module == "callflow":
+        known = directory.callflow_targets.get(target_id or "")
+        if known is not None:
+            group = known.name if known.kind == "group" else None
+            words = _target_words(known)
+            return Destination(module, target_id, words, user_id=known.user_id, group=group)
         return Destination(module, target_id, _describe_callflow(target_id, callflows, label))
     return Destination(module, target_id, f"{module} {label}" if target_id else module)
+
+
+def _target_words(target: CallflowTarget) -> str:
+    if target.kind == "menu":
+        return f"the menu {target.name}"
+    return f"{target.kind} {target.name}"
 
 
 def _describe_callflow(callflow_id: str | None, callflows: Mapping[str, Doc], label: str) -> str:
