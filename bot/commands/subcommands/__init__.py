@@ -20,6 +20,7 @@ from bot.commands.subcommands import (
     history,
     leads,
     members,
+    mirror,
     pbx,
     read,
     settings,
@@ -70,6 +71,7 @@ FAMILIES = (
     storage,
     setup,
     leads,
+    mirror,
 )
 
 # Every subcommand by its word, in the order the help lists them.

@@ -10,7 +10,6 @@ import re
 from dataclasses import dataclass
 from typing import ClassVar
 
-from bot.commands.subcommands.base import Replies, Spec, Subcommand
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
@@ -20,6 +19,7 @@ from bot.commands.grammar.commands import Command
 from bot.commands.grammar.errors import shown
 from bot.commands.mirror import SlackUserGroups
 from bot.commands.roles import Deps
+from bot.commands.subcommands.base import Replies, Spec, Subcommand
 from bot.commands.views import Message
 from bot.commands.views.common import escape
 from bot.errors import UserError
@@ -88,7 +88,7 @@ def _mirror(command: Mirror | StopMirror, who: Actor, wired: Deps, client: WebCl
             f"read yet ({error}); groupbot tries again within 15 minutes."
         ) from None
     name = services.get_group(who.team_id, command.group).name
-    return _followed(result, name, usergroup)
+    return _followed(result, name, f"<!subteam^{usergroup}|@{command.handle}>")
 
 
 def _by_handle(client: WebClient, handle: str) -> str:
@@ -108,7 +108,8 @@ def _by_handle(client: WebClient, handle: str) -> str:
 
 
 def _followed(result: MirrorResult, name: str, usergroup: str) -> Message:
-    headline = f"{escape(name)} now follows <!subteam^{usergroup}>"
+    """``usergroup``: its mention (mrkdwn)."""
+    headline = f"{escape(name)} now follows {usergroup}"
     changes = []
     if result.added:
         changes.append("added " + ", ".join(escape(n) for n in result.added))
