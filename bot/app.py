@@ -11,10 +11,11 @@ import logging
 import os
 import sys
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Executor, ThreadPoolExecutor
 from typing import TYPE_CHECKING, NoReturn, cast
 
-from slack_bolt import App, BoltContext
+from slack_bolt import App, BoltRequest, BoltResponse
+from slack_bolt.middleware import Middleware
 from slack_bolt.oauth.oauth_settings import OAuthSettings
 from slack_sdk import WebClient
 from slack_sdk.http_retry.builtin_handlers import (
@@ -24,9 +25,11 @@ from slack_sdk.http_retry.builtin_handlers import (
 )
 
 from bot import commands
+from bot.commands.errors import after_ack as after_ack_errors
 from bot.commands.people import SlackUsers
 from bot.commands.roles import DEPS_KEY, Deps
 from bot.commands.shape import ShapeCheck
+from bot.commands.two_steps import AfterAck
 from bot.config import Settings
 from bot.errors import FieldErrors, UserError
 from bot.pbx import AccountBinder, Pbx
@@ -38,6 +41,7 @@ if TYPE_CHECKING:
     from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
     from sqlalchemy import Engine
 
+    from bot.shell.observe import Watch
     from bot.web import SlackFront
 
 # ---- Slack ---------------------------------------------------------------------------
@@ -94,10 +98,23 @@ def _oauth_settings(settings: Settings) -> OAuthSettings:
     )
 
 
-def create_app(settings: Settings, services: Services, client: WebClient | None = None) -> App:
-    """The Bolt app: every listener of ``bot.commands``, wired to ``services``."""
+def create_app(
+    settings: Settings,
+    services: Services,
+    client: WebClient | None = None,
+    *,
+    after_ack: Executor | None = None,
+    witness: Callable[[Exception], None] | None = None,
+) -> App:
+    """The Bolt app: every listener of ``bot.commands``, wired to ``services``.
+
+    The work after each acknowledgement runs on ``after_ack`` (a pool of
+    ``LISTENER_THREADS`` when not given), and ``witness`` hears of every error the app's
+    error handler answers: the shell gives both, to wait for that work and see what failed.
+    """
     oauth = _oauth_settings(settings) if settings.oauth_enabled else None
     token = None if oauth else settings.slack_bot_token
+    executor = after_ack or ThreadPoolExecutor(LISTENER_THREADS, thread_name_prefix="listener")
     app = App(
         name="groupbot",
         signing_secret=settings.slack_signing_secret or "",
@@ -108,27 +125,43 @@ def create_app(settings: Settings, services: Services, client: WebClient | None 
         token_verification_enabled=False,
         # True: each listener acknowledges on the request thread and the answer goes out
         # as soon as it returns (~65 µs of Bolt, slack-platform.md §8); the work after it
-        # goes to the listener pool (errors.in_two_steps). With the default (False) every
+        # goes to our executor (commands.two_steps). With the default (False) every
         # ack waits for a free pool thread and a 10 ms poll: under a burst the queue of
         # post-ack work delays the acks themselves past Slack's 3 s, which we measured
         # (benchmarks/bench_slack.py). Our acknowledgements stay short: parse, open a
         # Loading modal (one views.open), or a modal's validate-and-save, whose errors
         # must be in the acknowledgement anyway.
         process_before_response=True,
-        listener_executor=ThreadPoolExecutor(LISTENER_THREADS, thread_name_prefix="listener"),
+        # Bolt's own pool would run only lazy listeners, which we have none of: one pool
+        listener_executor=executor,
         # payloads of a shape Slack never sends stop here, before Bolt's authorization
         # reads them (bot.commands.shape)
         before_authorize=ShapeCheck(),
     )
-    wired = Deps(services=services, settings=settings, users=SlackUsers())
-
-    def provide(context: BoltContext, next: Callable[[], None]) -> None:
-        context[DEPS_KEY] = wired
-        next()
-
-    app.use(provide)
-    commands.register(app)
+    on_error = commands.error_handler(witness)
+    wired = Deps(
+        services=services,
+        settings=settings,
+        users=SlackUsers(),
+        after_ack=AfterAck(executor, after_ack_errors(on_error)),
+    )
+    app.use(Provide(wired))
+    commands.register(app, on_error)
     return app
+
+
+class Provide(Middleware):
+    """Puts ``Deps`` on every request's context (a ``Middleware`` object: Bolt builds a
+    function middleware's arguments anew on every request, before the ack)."""
+
+    def __init__(self, wired: Deps) -> None:
+        self.wired = wired
+
+    def process(
+        self, *, req: BoltRequest, resp: BoltResponse, next: Callable[[], BoltResponse]
+    ) -> BoltResponse | None:
+        req.context[DEPS_KEY] = self.wired
+        return next()
 
 
 def asgi_app(app: App, settings: Settings, services: Services | None = None) -> SlackFront:
@@ -214,10 +247,10 @@ def cli_shell(args: argparse.Namespace) -> int:
     services = build_services(settings)
     directory_at_start(settings, services, required=True)
 
-    def make_app(emulated: Settings) -> App:
+    def make_app(emulated: Settings, watch: Watch) -> App:
         wire_storage_notifier(services, emulated)  # reports go to the shell's emulator
         wire_usergroups(services, emulated)
-        return create_app(emulated, services)
+        return create_app(emulated, services, after_ack=watch.executor, witness=watch.witness)
 
     return run(
         settings,

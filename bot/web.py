@@ -52,7 +52,7 @@ HEAD_SECONDS = 5.0
 # default).
 KEEP_ALIVE_SECONDS = 5
 # Threads per worker that run Bolt's dispatch: the acknowledgement of each request (the
-# work after it has Bolt's own listener pool, ``bot.app.LISTENER_THREADS``). Acks take
+# work after it has a pool of its own, ``bot.app.LISTENER_THREADS``). Acks take
 # milliseconds, so a few threads keep up with far more requests than Slack sends us.
 REQUEST_THREADS = int(os.environ.get("GROUPBOT_REQUEST_THREADS", "8"))
 

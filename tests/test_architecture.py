@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -92,5 +93,18 @@ def test_the_engine_imports_nothing_of_ours_outside_itself() -> None:
         for path in sorted((BOT / "engine").rglob("*.py"))
         for name in imported_modules(path)
         if name.startswith("bot.") and not name.startswith("bot.engine")
+    ]
+    assert offences == []
+
+
+def test_nothing_of_ours_reaches_into_bolts_private_attributes() -> None:
+    """Bolt's listener runner and its private attributes change between releases: the
+    work after an ack runs on our executor (``commands.two_steps``), not Bolt's."""
+    private = re.compile(r"\blistener_runner\b|\.\s*_listener\w*|\blistener_error_handler\b")
+    offences = [
+        f"{path.relative_to(BOT.parent)}:{number}: {line.strip()}"
+        for path in sorted(BOT.rglob("*.py"))
+        for number, line in enumerate(path.read_text().splitlines(), 1)
+        if private.search(line)
     ]
     assert offences == []

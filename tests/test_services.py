@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine, delete, event
 
+from bot.engine import edits
 from bot.engine.documents import JsonDoc, canonical_json
 from bot.engine.model import Group, Member, distributed
 from bot.engine.validation import GroupRejected
@@ -174,6 +175,24 @@ def test_change_is_validated_again(services: Services) -> None:
     with pytest.raises(GroupRejected) as caught:
         services.change_group(ADMIN, "sales", lambda g, _d: g.model_copy(update={"repeats": 99}))
     assert "repeats" in caught.value.errors
+
+
+def test_a_save_validates_the_group_its_edit_built_once(
+    services: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    group = services.create_group(ADMIN, sales(services)).view.group
+    newcomer = next(u for u in services.directory(TEAM).users if group.member(u) is None)
+    built: list[object] = []
+    real = Group.model_validate
+
+    def counted(data: object) -> Group:
+        built.append(data)
+        return real(data)
+
+    monkeypatch.setattr(Group, "model_validate", counted)
+    services.change_group(ADMIN, "sales", edits.edit(edits.add_members, {newcomer: "@x"}))
+    # once reading the stored row, once building the edited group; not again to save it
+    assert len(built) == 2
 
 
 def test_number_taken_by_a_user_is_refused_with_its_holder(services: Services) -> None:
@@ -544,7 +563,9 @@ def test_a_member_already_gone_does_not_block_other_edits_and_can_be_removed(
 
     with pytest.raises(GroupRejected) as caught:
         services.change_group(ADMIN, "sales", add_a_stranger)
-    assert caught.value.errors == {"members.2": f"{'f' * 32} is not a user of this PBX account"}
+    assert caught.value.errors == {
+        "members.2": "member 3 is not (or no longer) a user of this PBX account"
+    }
 
     def remove_bob(g: Group, _d: object) -> Group:
         return g.model_copy(update={"members": tuple(m for m in g.members if m.user_id != bob)})

@@ -13,23 +13,50 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from slack_bolt import App, BoltRequest, BoltResponse
+    from slack_bolt import App
+
+    from bot.commands.errors import ErrorHandler
 
 
-def register(app: App) -> None:
-    # Imported here: ``bot.commands.parser`` and the views stay importable without Bolt.
-    from bot.commands.ids import FEATURE_DISPATCH, Action, Callback, Command, matcher
+def error_handler(witness: Callable[[Exception], None] | None = None) -> ErrorHandler:
+    """The one error path (``errors``), for ``app.error`` and the work after each ack."""
     from bot.commands.views import block_errors
 
-    from . import actions, drift, errors, home, mirror, modals, secret, slash, verified
+    from . import errors
 
-    app.use(verified.mark_verified)  # first: everything after it may trust the request
-    app.use(skip_slack_retries)
-    guard_payload_shapes(app)
-    app.error(errors.make_error_handler(block_errors))
+    return errors.make_error_handler(block_errors, witness)
+
+
+def register(app: App, on_error: ErrorHandler) -> None:
+    # Imported here: ``bot.commands.parser`` and the views stay importable without Bolt.
+    from bot.commands.ids import FEATURE_DISPATCH, Action, Callback, Command, matcher
+
+    from . import (
+        actions,
+        drift,
+        home,
+        mirror,
+        modals,
+        retries,
+        secret,
+        shape,
+        slash,
+        two_steps,
+        verified,
+    )
+
+    # Middleware objects, not functions: Bolt builds a function middleware's arguments
+    # anew on every request, before the ack.
+    app.use(verified.MarkVerified())  # first: everything after it may trust the request
+    app.use(retries.SkipSlackRetries())
+    # ``shape.ShapeCheck`` ran before Bolt's authorization (``bot.app.create_app`` passes
+    # it as ``App(before_authorize=...)``); its refusal is raised here, among our
+    # middleware, once authorization has found the workspace's token for the reply.
+    app.use(shape.RefuseMarked())
+    app.error(on_error)
     # Each entry point: the acknowledgement (fast: parse, open a Loading modal, or a modal's
-    # whole validate-and-save), then the work after it, on the listener pool.
-    steps = errors.in_two_steps
+    # whole validate-and-save), then the work after it, on the executor of ``Deps``.
+    steps = two_steps.in_two_steps
     ok = actions.acknowledge
 
     app.command(Command.GROUP)(steps(slash.acknowledge, slash.group))
@@ -61,32 +88,3 @@ def register(app: App) -> None:
 
     app.event("app_home_opened")(steps(ok, home.opened))
     app.event("subteam_members_changed")(steps(ok, mirror.members_changed))
-
-
-def guard_payload_shapes(app: App) -> None:
-    """Payloads of a shape Slack never sends are refused before anything reads them:
-    ``shape.ShapeCheck`` runs right after Bolt's signature check, ahead of Bolt's own
-    authorization, which reads the payload too (``bot.app.create_app`` passes it as
-    ``App(before_authorize=...)``); the refusal is raised here, among our middleware,
-    after authorization and the middleware registered before this."""
-    from . import shape
-
-    app.use(shape.refuse_marked)
-
-
-def skip_slack_retries(request: BoltRequest, next: Callable[[], BoltResponse]) -> BoltResponse:
-    """Answer Slack's redelivery of a request without applying it a second time.
-
-    Slack redelivers an event (and, rarely, any request) it thinks timed out, even while
-    our first answer is still on its way; Bolt does not deduplicate. Everything we are
-    sent either acks within milliseconds or is safe to miss once (the App Home is
-    republished on the next visit), so a redelivery is acknowledged and dropped, with
-    ``X-Slack-No-Retry`` asking Slack to stop.
-    """
-    from slack_bolt import BoltResponse
-
-    # Socket Mode deliveries carry the header too, "0" on the first attempt (Bolt's adapter)
-    attempt = (request.headers.get("x-slack-retry-num") or ["0"])[0]
-    if attempt not in ("", "0"):
-        return BoltResponse(status=200, body="", headers={"x-slack-no-retry": "1"})
-    return next()

@@ -14,19 +14,17 @@ Every error reply is ``views.error_message``: the text (mentions kept, ``<``, ``
 
 from __future__ import annotations
 
-import inspect
 import json
 import logging
 import secrets
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from slack_bolt import Ack, BoltContext, BoltRequest, BoltResponse
+from slack_bolt import BoltContext, BoltRequest, BoltResponse
 from slack_bolt.context.respond import Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.commands import pushes
 from bot.commands.tell import tell
 from bot.commands.verified import is_verified
 from bot.commands.views import error_message, refusal_modal
@@ -42,8 +40,14 @@ def reference() -> str:
     return secrets.token_hex(4)
 
 
-def make_error_handler(block_errors: BlockErrors) -> Callable[..., BoltResponse | None]:
-    """The ``app.error`` handler; ``block_errors`` places field errors on a modal's inputs."""
+ErrorHandler = Callable[..., BoltResponse | None]
+
+
+def make_error_handler(
+    block_errors: BlockErrors, witness: Callable[[Exception], None] | None = None
+) -> ErrorHandler:
+    """The ``app.error`` handler; ``block_errors`` places field errors on a modal's inputs,
+    and ``witness`` (the shell's) hears of every error before it is answered."""
 
     def on_error(
         error: Exception,
@@ -54,6 +58,8 @@ def make_error_handler(block_errors: BlockErrors) -> Callable[..., BoltResponse 
         logger: logging.Logger,
         context: BoltContext,
     ) -> BoltResponse | None:
+        if witness is not None:
+            witness(error)
         if not is_verified(context):
             # Bolt's signature check raised before any of our middleware ran: nothing in
             # the body can be trusted, so no one it names is answered or written to.
@@ -84,64 +90,23 @@ def make_error_handler(block_errors: BlockErrors) -> Callable[..., BoltResponse 
     return on_error
 
 
-def in_two_steps(
-    acknowledge: Callable[..., None], work: Callable[..., None]
-) -> Callable[..., None]:
-    """One Bolt listener: ``acknowledge`` on the request thread (its answer is the HTTP
-    response), then ``work`` on the app's listener pool, after Slack has its answer.
+def after_ack(handler: ErrorHandler) -> Callable[[Exception, BoltRequest], None]:
+    """``handler`` for an error raised once the request was acknowledged (no answer left
+    to fill in), called with what Bolt would give it."""
 
-    Bolt's own lazy listeners do the same but deep-copy the whole request (body, context,
-    WebClient) first, which was most of our time to acknowledge; the request is not
-    touched again by the request thread, so the work may simply have it. An error in
-    ``acknowledge`` goes up to Bolt, whose ``app.error`` puts it in the answer; an error
-    in ``work`` goes to the same handler with no answer left to fill in. What either step
-    saved goes to the PBX last, after the work (``pushes``).
-    """
-    ack_args = inspect.getfullargspec(acknowledge).args
-    work_args = inspect.getfullargspec(work).args
+    def on_error(error: Exception, request: BoltRequest) -> None:
+        context = request.context
+        handler(
+            error=error,
+            body=request.body,
+            response=None,
+            respond=context.respond,
+            client=context.client,
+            logger=context.logger,
+            context=context,
+        )
 
-    # Bolt injects arguments by parameter name: these are every name our handlers use.
-    def listener(
-        ack: Ack,
-        body: dict[str, Any],
-        client: WebClient,
-        context: BoltContext,
-        request: BoltRequest,
-        respond: Respond | None,
-        view: dict[str, Any] | None,
-        action: dict[str, Any] | None,
-        event: dict[str, Any] | None,
-    ) -> None:
-        given = {
-            "ack": ack,
-            "body": body,
-            "client": client,
-            "context": context,
-            "respond": respond,
-            "view": view,
-            "action": action,
-            "event": event,
-        }
-        try:
-            acknowledge(**{name: given[name] for name in ack_args})
-        finally:
-            saved = pushes.take_saved(context)  # a modal's save: pushed after the answer
-        runner = context.listener_runner
-
-        def after() -> None:
-            try:
-                work(**{name: given[name] for name in work_args})
-            except Exception as error:
-                runner.listener_error_handler.handle(error=error, request=request, response=None)
-            try:
-                pushes.push_saved(saved, context, client, body, respond)
-            except Exception as error:
-                runner.listener_error_handler.handle(error=error, request=request, response=None)
-
-        runner.listener_executor.submit(after)
-
-    listener.__name__ = listener.__qualname__ = work.__name__
-    return listener
+    return on_error
 
 
 def _view_errors(

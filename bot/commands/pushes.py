@@ -1,5 +1,5 @@
 """After the acknowledgement: send what the request saved to the PBX, and tell its user
-when the PBX does not take it (``errors.in_two_steps`` calls these, so no listener calls
+when the PBX does not take it (``two_steps.in_two_steps`` calls these, so no listener calls
 the PBX before Slack has its answer)."""
 
 from __future__ import annotations

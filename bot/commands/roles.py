@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from slack_bolt import BoltContext
 from slack_sdk import WebClient
@@ -19,6 +19,9 @@ from bot.commands.people import SlackUsers
 from bot.config import Settings
 from bot.errors import Forbidden
 from bot.services import Actor, GroupView, Services
+
+if TYPE_CHECKING:
+    from bot.commands.two_steps import AfterAck
 
 DEPS_KEY = "groupbot"
 
@@ -30,6 +33,7 @@ class Deps:
     services: Services
     settings: Settings
     users: SlackUsers
+    after_ack: AfterAck
 
 
 def deps(context: BoltContext) -> Deps:

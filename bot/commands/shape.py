@@ -13,7 +13,7 @@ off the bug path:
   (over Socket Mode: an acknowledgement, so that Slack does not deliver it again).
   One that does (a button, a submission, a command) has its body replaced by the least
   Bolt needs (who, where, and a submitted view's blocks) and is marked with what is wrong.
-- ``refuse_marked``, a middleware of ours that runs after authorization (so the reply
+- ``RefuseMarked``, a middleware of ours that runs after authorization (so the reply
   has the workspace's token), raises the mark as a ``UserError``: the one error path
   (``errors``) shows it like any refusal, under the form's first input, as a command's
   ephemeral reply, or to the user directly.
@@ -27,8 +27,9 @@ import logging
 import re
 from collections.abc import Callable, Mapping
 from typing import Any
+from urllib.parse import parse_qsl
 
-from slack_bolt import BoltContext, BoltRequest, BoltResponse
+from slack_bolt import BoltRequest, BoltResponse
 from slack_bolt.middleware import Middleware
 
 from bot.errors import UserError
@@ -78,6 +79,7 @@ class ShapeCheck(Middleware):
         resp: BoltResponse,
         next: Callable[[], BoltResponse],
     ) -> BoltResponse | None:
+        _read_form_again(req)
         body = req.body
         what = problem(body)
         if what is None:
@@ -99,11 +101,33 @@ class ShapeCheck(Middleware):
         return next()
 
 
-def refuse_marked(context: BoltContext, next: Callable[[], BoltResponse]) -> BoltResponse:
-    what = context.get(MARK)
-    if what:
-        raise Malformed(str(what))
-    return next()
+def _read_form_again(req: BoltRequest) -> None:
+    """Bolt reads any form body that contains the word "payload" anywhere (a command's
+    text, a user's name) as an interactive payload, finds no ``payload`` field, and leaves
+    the body empty: ``/group show payload`` would go unanswered. Read such a body as the
+    form it is; its context comes from Bolt's own constructor, given the fields."""
+    raw = req.raw_body
+    if req.body or not raw or raw.startswith("{") or "payload" not in raw:
+        return
+    fields = dict(parse_qsl(raw, keep_blank_values=True))
+    if not fields or "payload" in fields:
+        return
+    req.body = fields
+    read = BoltRequest(body=fields, headers=req.headers, mode="socket_mode").context
+    for key, value in read.items():
+        req.context.setdefault(key, value)
+
+
+class RefuseMarked(Middleware):
+    """Raises ``ShapeCheck``'s mark, among our middleware (after authorization)."""
+
+    def process(
+        self, *, req: BoltRequest, resp: BoltResponse, next: Callable[[], BoltResponse]
+    ) -> BoltResponse | None:
+        what = req.context.get(MARK)
+        if what:
+            raise Malformed(str(what))
+        return next()
 
 
 # ---------------------------------------------------------------- the checks

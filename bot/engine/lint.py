@@ -17,6 +17,14 @@ from bot.engine.numbers import DID
 
 
 @dataclass(frozen=True, slots=True)
+class NextGroup:
+    """Another group, as far as a loop of next actions is concerned."""
+
+    name: str
+    sends_to: str | None  # the group id its unanswered calls go to, if a group
+
+
+@dataclass(frozen=True, slots=True)
 class LintWarning:
     field: str  # dotted path, as in GroupRejected: "members.2", "features.next_action"
     message: str
@@ -28,6 +36,7 @@ def lint(
     *,
     group_id: str | None = None,
     documents: GroupDocuments | None = None,
+    next_groups: Mapping[str, NextGroup] | None = None,
 ) -> list[LintWarning]:
     """What looks wrong in ``group``.
 
@@ -36,12 +45,15 @@ def lint(
         documents: the documents as stored on the PBX, for an adopted group: their
             ring_group ``timeout`` may be shorter than the members' windows, which a group
             compiled by groupbot never is (it is the latest end).
+        next_groups: the groups unanswered calls go on to from here, by group id, as far
+            as the chain goes: to spot a loop through other groups.
     """
     timeout = stored_ring_timeout(documents.base_callflow) if documents else group.timeout
     return [
         *_beyond_timeout(group, timeout),
         *_gaps(group, timeout),
         *_next_action(group, directory, group_id),
+        *_loop(group, group_id, next_groups or {}),
         *_recording(group),
         *_legacy_numbers(group),
     ]
@@ -98,10 +110,34 @@ def _next_action(group: Group, directory: Directory, group_id: str | None) -> li
     }
     if action.kind in known and target not in known[action.kind]:
         message = (
-            f"sends unanswered calls to the {action.kind.value} {target}, which is not in "
-            "the account any more (or has no callflow to send calls to)"
+            f"sends unanswered calls to a {action.kind.value} that is not in the account "
+            "any more (or has no callflow to send calls to); choose another next action"
         )
         return [LintWarning(field, message)]
+    return []
+
+
+def _loop(
+    group: Group, group_id: str | None, next_groups: Mapping[str, NextGroup]
+) -> list[LintWarning]:
+    """Unanswered calls that come back here through other groups ring round for ever."""
+    action = group.features.next_action
+    if action.kind is not NextActionKind.GROUP or group_id is None:
+        return []
+    path, current, seen = [group.name], action.target_id, {group_id}
+    while current is not None and current in next_groups and current not in seen:
+        seen.add(current)
+        hop = next_groups[current]
+        path.append(hop.name)
+        if hop.sends_to == group_id:
+            round_ = " → ".join([*path, group.name])
+            message = (
+                f"makes a loop ({round_}): a caller nobody answers is passed round these "
+                "groups and never reaches voicemail until they hang up; give one of them "
+                "another next action"
+            )
+            return [LintWarning("features.next_action", message)]
+        current = hop.sends_to
     return []
 
 

@@ -331,7 +331,8 @@ class Group(_Frozen):
                 first = seen[member.user_id] + 1
                 raise ItemError(
                     index,
-                    f"{member.user_id} is already member {first}; a user can be a member only once",
+                    f"member {index + 1} is the same person as member {first}; "
+                    "a person can be a member only once",
                 )
             seen[member.user_id] = index
         return values

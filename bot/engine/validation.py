@@ -6,6 +6,7 @@ so each surface can show it where the user typed the value.
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Mapping
 from typing import Any
 
@@ -32,6 +33,55 @@ _TYPE_MESSAGES = {
 }
 
 
+# Each field as the forms and commands name it, so a refusal never shows a field path.
+_LABELS = {
+    "": "The group",
+    "name": "Group name",
+    "extension": "Extension",
+    "extra_extensions": "More extensions",
+    "numbers": "Phone numbers",
+    "members": "Members",
+    "members.start": "start",
+    "members.end": "end",
+    "members.user_id": "person",
+    "repeats": "Dialing repeats",
+    "strategy": "Ring strategy",
+    "features": "Features",
+    "features.call_recording": "Call recording",
+    "features.call_recording.enabled": "Call recording",
+    "features.call_recording.format": "Recording format",
+    "features.call_recording.time_limit": "Recording time limit (s)",
+    "features.call_recording.url": "Recording URL",
+    "features.ringback": "Ringback",
+    "features.ringback.kind": "Ringback",
+    "features.ringback.media_id": "Ringback media file",
+    "features.next_action": "Next action",
+    "features.next_action.kind": "Next action",
+    "features.next_action.target_id": "Next action's target",
+    "features.allow_call_forward": "Call forward",
+    "features.caller_id_prepend": "Caller-ID prepend",
+    "features.caller_id_prepend.enabled": "Caller-ID prepend",
+    "features.caller_id_prepend.name_prefix": "Caller-ID name prefix",
+    "features.caller_id_prepend.number_prefix": "Caller-ID number prefix",
+}
+
+
+def field_label(loc: tuple[int | str, ...] | str) -> str:
+    """A field path (``members.2.end``) as the user sees the field ("Member 3's end")."""
+    parts = loc.split(".") if isinstance(loc, str) else [str(p) for p in loc]
+    parts = [p for p in parts if p]
+    numbers = [int(p) + 1 for p in parts if p.isdigit()]
+    key = ".".join(p for p in parts if not p.isdigit())
+    label = _LABELS.get(key) or key.rsplit(".", 1)[-1].replace("_", " ").capitalize()
+    if not numbers:
+        return label
+    if key.startswith("members."):
+        return f"Member {numbers[0]}'s {label}"
+    if key == "members":
+        return f"Member {numbers[0]}"
+    return f"{label} #{numbers[0]}"
+
+
 class GroupRejected(FieldErrors):
     """The group breaks a rule; ``errors`` maps each field path to what to fix."""
 
@@ -44,7 +94,7 @@ def _message(error: Mapping[str, Any]) -> str:
     kind = str(error["type"])
     if kind == "value_error":
         return str(error["ctx"]["error"])
-    label = field_path(error["loc"]).replace("_", " ") or "group"
+    label = field_label(tuple(error["loc"]))
     template = _TYPE_MESSAGES.get(kind)
     if template is None:
         return f"{label}: {error['msg']}"
@@ -61,7 +111,7 @@ def rejected_from(error: ValidationError) -> GroupRejected:
         if item["type"] == "extra_forbidden" and len(loc) > 1:
             # No form has an input for a key we do not know; its parent field does.
             parent = field_path(loc[:-1])
-            errors.setdefault(parent, f"{parent} has no setting {loc[-1]!r}")
+            errors.setdefault(parent, f"{field_label(loc[:-1])} has no setting {loc[-1]!r}")
             continue
         errors.setdefault(field_path(loc), _message(item))
     return GroupRejected(errors)
@@ -76,9 +126,24 @@ def parse_group(data: Mapping[str, Any] | Group) -> Group:
     if isinstance(data, Group):
         data = data.model_dump()
     try:
-        return Group.model_validate(data)
+        group = Group.model_validate(data)
     except ValidationError as error:
         raise rejected_from(error) from None
+    _PARSED.add(group)
+    return group
+
+
+def checked(group: Group) -> Group:
+    """``group`` itself when ``parse_group`` built it, else the group checked again.
+
+    A save checks what a change gives it; the engine's edits build their result with
+    ``parse_group`` already, so what they give is not validated a second time, while a
+    group made with ``model_copy(update=...)`` (which skips every rule) still is."""
+    return group if group in _PARSED else parse_group(group)
+
+
+# Groups built by ``parse_group`` (weakly held: a group is forgotten with its last use)
+_PARSED: weakref.WeakSet[Group] = weakref.WeakSet()
 
 
 def check_in_account(group: Group, directory: Directory, *, group_id: str | None = None) -> None:
@@ -100,7 +165,9 @@ def check_in_account(group: Group, directory: Directory, *, group_id: str | None
             errors[field] = f"{number} is already used by {owner}; choose a free one"
     for index, member in enumerate(group.members):
         if member.user_id not in directory.users:
-            errors[f"members.{index}"] = f"{member.user_id} is not a user of this PBX account"
+            errors[f"members.{index}"] = (
+                f"member {index + 1} is not (or no longer) a user of this PBX account"
+            )
     errors.update(_feature_target_errors(group, directory, group_id))
     if errors:
         raise GroupRejected(errors)

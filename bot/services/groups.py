@@ -18,13 +18,13 @@ from bot.engine.changes import describe_change, names_in
 from bot.engine.compiler import CompileError, compile_group
 from bot.engine.directory import Directory
 from bot.engine.documents import GroupDocuments, PbxIds
-from bot.engine.lint import lint
-from bot.engine.model import Features, Group
+from bot.engine.lint import NextGroup, lint
+from bot.engine.model import Features, Group, NextActionKind
 from bot.engine.validation import (
     GroupRejected,
     check_in_account,
     check_new_numbers,
-    parse_group,
+    checked,
 )
 from bot.errors import Conflict, Forbidden, NotFound, UserError
 from bot.services.base import conflict, view_of
@@ -98,7 +98,12 @@ class GroupUseCases(OutboxUseCases):
         with self._uow() as uow:
             account = self._account(uow, team_id)
             record = self._find(uow, account, ref)
-            return self._view_of(uow, record)
+            view = self._view_of(uow, record)
+            # `/group show` repeats every warning of the group, said once after its save
+            group = view.group
+            directory = uow.directory.around(account, [group])
+            warnings = _lint(group, directory, view.pbx.group_id, _next_groups(uow, account, group))
+            return replace(view, warnings=tuple(warnings))
 
     def group_by_pbx_id(self, team_id: str, pbx_group_id: str) -> GroupView:
         """By its PBX group id, which stays with a group through renames and renumbering
@@ -136,7 +141,7 @@ class GroupUseCases(OutboxUseCases):
                 "Only workspace admins can create groups; "
                 "ask one to create it and name you its lead."
             )
-        group = _revalidated(group)
+        group = checked(group)
         with self._uow() as uow:
             account = self._account_for_write(uow, actor.team_id, self._clock())
             return self._write_group(uow, actor, account, None, group)
@@ -190,7 +195,7 @@ class GroupUseCases(OutboxUseCases):
                     # Support`), so it gets the whole directory (``GroupChange``); the
                     # checks read only what the group refers to.
                     before = group_of(record)
-                    after = _revalidated(change(before, uow.directory.load(account)))
+                    after = checked(change(before, uow.directory.load(account)))
                 except UserError as refused:
                     if attempt == 1:
                         raise
@@ -336,8 +341,8 @@ class GroupUseCases(OutboxUseCases):
         unless it is ``restoring`` a version stored before."""
         if before is None and record is not None:  # else the caller has just read it
             before = group_of(record)
-        if record is not None and after == before:
-            return SaveResult(self._view_of(uow, record), ("Nothing changed.",), None, "no change")
+        if record is not None and after == before:  # the summary says so: no warning too
+            return SaveResult(self._view_of(uow, record), (), None, "no change")
         now = self._clock()
         # what the rules, the compiler and the history need: the facts these two refer to
         directory = uow.directory.around(account, [after] if before is None else [before, after])
@@ -380,8 +385,16 @@ class GroupUseCases(OutboxUseCases):
             raise self._clash(account, after, own_id) from None
         if changed:
             self._saved(account, ids.group_id)  # pushed after the acknowledgement
-        warnings = _lint(after, directory, ids.group_id)
-        return SaveResult(written, tuple(warnings), None, summary)
+        # Said once, when it first appears: a warning the group had before this save was
+        # said then (`/group show` lists them all).
+        onward = _next_groups(uow, account, after)
+        had: set[str] = set()
+        if before is not None:
+            same_target = before.features.next_action == after.features.next_action
+            hops = onward if same_target else _next_groups(uow, account, before)
+            had.update(_lint(before, directory, ids.group_id, hops))
+        warnings = _lint(after, directory, ids.group_id, onward)
+        return SaveResult(written, tuple(w for w in warnings if w not in had), None, summary)
 
     def _changed(
         self, uow: UnitOfWork, account: str, pbx_group_id: str, documents: list[list[object]]
@@ -472,11 +485,6 @@ def replace_with(new: Group) -> GroupChange:
     return lambda _old, _directory: new
 
 
-def _revalidated(group: Group) -> Group:
-    # model_copy(update=…) skips validation: run every rule again on what we are given
-    return parse_group(group.model_dump())
-
-
 def _check_rules(
     after: Group,
     directory: Directory,
@@ -523,10 +531,12 @@ def _compile(
 ) -> GroupDocuments:
     try:
         return compile_group(group, ids, directory)
-    except CompileError as error:
+    except CompileError:
         action = group.features.next_action
         if before is None or before.features.next_action != action:
-            raise GroupRejected({"features.next_action": str(error)}) from None
+            # the compiler's words name the target by its PBX id: say it as the form does
+            missing = f"that {action.kind.value} is not in the PBX directory; choose another"
+            raise GroupRejected({"features.next_action": missing}) from None
         # An orphan it already had: the documents cannot be written without a target.
         raise GroupRejected(
             {
@@ -563,16 +573,36 @@ def _revision(row: GroupRevisionRecord, slack_names: Mapping[str, str] | None = 
     )
 
 
-def _lint(group: Group, directory: Directory, group_id: str) -> list[str]:
+def _next_groups(uow: UnitOfWork, account: str, group: Group) -> dict[str, NextGroup]:
+    """The group unanswered calls go on to from ``group``, and where that one sends
+    them: enough for the lint to see a loop back (one query, however long a chain)."""
+    action = group.features.next_action
+    if action.kind is not NextActionKind.GROUP or action.target_id is None:
+        return {}
+    record = uow.groups.by_pbx_id(account, action.target_id)
+    if record is None:
+        return {}
+    onward = group_of(record).features.next_action
+    sends_to = onward.target_id if onward.kind is NextActionKind.GROUP else None
+    return {action.target_id: NextGroup(record.name, sends_to)}
+
+
+def _lint(
+    group: Group,
+    directory: Directory,
+    group_id: str,
+    next_groups: Mapping[str, NextGroup] | None = None,
+) -> list[str]:
     """The engine's lint warnings as sentences: who or what each one is about, first."""
     subjects = {"features.next_action": "Next action", "features.call_recording": "Recording"}
     sentences = []
-    for warning in lint(group, directory, group_id=group_id):
+    for warning in lint(group, directory, group_id=group_id, next_groups=next_groups):
         field, message = warning.field, warning.message
         if field.startswith("members."):
             member = group.members[int(field.split(".")[1])]
             user = directory.users.get(member.user_id)
-            sentences.append(f"{user.name if user else member.user_id} {message}")
+            who = user.name if user else f"Member {int(field.split('.')[1]) + 1}"
+            sentences.append(f"{who} {message}")
         elif field.startswith("numbers.") or field == "members":
             sentences.append(message[:1].upper() + message[1:])
         else:

@@ -46,6 +46,8 @@ class GroupView:
     member_names: dict[str, str] = field(default_factory=dict)  # PBX user id -> name
     # why the PBX has not taken it (its refusal, or why it could not be reached), once tried
     pbx_reason: str | None = None
+    # what looks wrong in it (lint), filled where all of them are shown (`/group show`)
+    warnings: tuple[str, ...] = ()
 
     @property
     def name(self) -> str:
@@ -150,6 +152,8 @@ class WorkspaceSettings:
     full_percent: int = 100
     configured: bool = False  # False: nothing saved yet, these are the defaults
     binding: AccountBinding = AccountBinding.TYPED
+    # the groups of ``account_id``: another account shows its own instead (setup says so)
+    group_count: int = 0
 
 
 @dataclass(frozen=True)

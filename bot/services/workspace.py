@@ -51,10 +51,14 @@ class WorkspaceUseCases(ServiceBase):
             row = uow.workspaces.get(team_id)
             if row is None:
                 account = self.options.default_account_id or ""
-                return WorkspaceSettings(team_id, account, binding=binding)
-            settings = _workspace_settings(row, binding)
-            if binding is AccountBinding.CREDENTIALS and not row.pbx_api_key:
-                settings = replace(settings, account_id="")
+                settings = WorkspaceSettings(team_id, account, binding=binding)
+            else:
+                settings = _workspace_settings(row, binding)
+                if binding is AccountBinding.CREDENTIALS and not row.pbx_api_key:
+                    settings = replace(settings, account_id="")
+            if settings.account_id:
+                count = len(uow.groups.summaries(settings.account_id))
+                settings = replace(settings, group_count=count)
             return settings
 
     def setup_workspace(

@@ -9,16 +9,16 @@ show it: the HTTP body of the ack (a command's ephemeral reply, a modal's
 ``chat.postMessage``/``postEphemeral``, ``chat.update``, file shares) and the user's
 modal stack (``views.open``/``update``/``push``).
 
-The app's listener pool is wrapped (observed, not changed) so the shell waits for the
-work a listener does after ``ack()`` before it reads what came back.
+The app runs its work after ``ack()`` on the shell's executor (``observe.Watch``, given to
+``create_app``), so the shell waits for that work before it reads what came back.
 
 How the shell knows that an interaction failed:
 
 - the app answered with an HTTP status other than 200, or Slack would have refused its
   answer ("We had some trouble connecting": a bad ``response_action``, a stray error key);
 - a modal submission came back with ``response_action: errors``;
-- an exception reached Bolt's listener error handler (wrapped, like the pool: errors
-  raised before ``ack()``);
+- an exception reached the app's error handler (the ``Watch``'s witness hears of each,
+  raised before ``ack()`` or after it);
 - the app sent an error message (``bot.shell.replies.is_error_message``): one whose
   blocks carry the error marker, as every reply of ``bot.commands``' error path does
   (a ``UserError``, a usage line, a refusal or a bug's reference id), whether through the
@@ -39,7 +39,7 @@ from slack_bolt import App, BoltResponse
 
 from bot.errors import UserError
 from bot.shell.forms import Form, Question
-from bot.shell.observe import observe
+from bot.shell.observe import Watch
 from bot.shell.render import Choice
 from bot.shell.replies import HOME, Posted, Reply, is_error_message
 from bot.shell.workspace import Channel, Person, UserGroup, Workspace
@@ -83,7 +83,10 @@ class EmulatedChat:
         people: Sequence[Person],
         channel: Channel,
         files_dir: Path | None = None,
+        watch: Watch | None = None,
     ) -> None:
+        """``watch``: what ``app`` was built with (``create_app``'s ``after_ack`` and
+        ``witness``); without one, the app is taken to finish its work before answering."""
         self.emulator = emulator
         self.app = app
         self.signer = Signer(signing_secret)
@@ -92,7 +95,8 @@ class EmulatedChat:
         self._workspace = Workspace(
             people=tuple(people), channels=(channel,), current_channel=channel.channel_id
         )
-        self._pool, self._witness = observe(app)
+        watch = watch or Watch()
+        self._pool, self._witness = watch.executor, watch.witness
 
     @property
     def workspace(self) -> Workspace:

@@ -20,6 +20,7 @@ from bot.config import Settings
 from bot.engine.directory import UserFact
 from bot.services import Services
 from bot.shell.chat import EmulatedChat
+from bot.shell.observe import Watch
 from bot.shell.session import Job, Session
 from bot.shell.terminal import PipedLines, TerminalLines, shown_path
 from bot.shell.text import Style
@@ -74,7 +75,7 @@ def _unique(wanted: str, used: set[str], glue: str) -> str:
 def run(
     settings: Settings,
     services: Services,
-    make_app: Callable[[Settings], App],
+    make_app: Callable[[Settings, Watch], App],
     *,
     as_user: str | None = None,
     stdin: TextIO = sys.stdin,
@@ -116,7 +117,8 @@ def run(
                 return 2
             user = found or ADMIN
 
-        app = make_app(settings.model_copy(update={"slack_api_url": emulator.base_url}))
+        watch = Watch()
+        app = make_app(settings.model_copy(update={"slack_api_url": emulator.base_url}), watch)
         chat = EmulatedChat(
             emulator,
             app,
@@ -124,6 +126,7 @@ def run(
             people=(ADMIN, *people),
             channel=CHANNEL,
             files_dir=Path(tempfile.gettempdir()) / "groupbot-shell",
+            watch=watch,
         )
         interactive = stdin.isatty()
         lines = TerminalLines() if interactive else PipedLines(stdin, stdout)

@@ -1,28 +1,25 @@
-"""Watching the Bolt app work, without changing what it does.
+"""Watching the app work, without changing what it does.
 
-The shell waits until a listener has finished everything it does after ``ack()`` (its
-listener pool is wrapped to count running work), and learns of the errors that reached
-Bolt's listener error handler (wrapped to remember them before handing them on).
+The shell hands ``create_app`` (its ``after_ack`` and ``witness``) a ``Watch``: the
+executor the work after each ``ack()`` runs on, counting the work still running so the
+shell can wait for it, and a witness that remembers every error the app's error handler
+answers, before or after the ack.
 """
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from concurrent.futures import Executor, Future
+from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from typing import ParamSpec, TypeVar
-
-from slack_bolt import App, BoltResponse
-from slack_bolt.lazy_listener.thread_runner import ThreadLazyListenerRunner
-from slack_bolt.listener.listener_error_handler import ListenerErrorHandler
-from slack_bolt.request import BoltRequest
 
 _P = ParamSpec("_P")
 _T = TypeVar("_T")
 
 
 class TrackedExecutor(Executor):
-    """The app's listener pool, counting the work still running so the shell can wait."""
+    """The app's pool for the work after each ack, counting the work still running so
+    the shell can wait."""
 
     def __init__(self, inner: Executor) -> None:
         self._inner = inner
@@ -56,31 +53,25 @@ class TrackedExecutor(Executor):
         self._inner.shutdown(wait=wait, cancel_futures=cancel_futures)
 
 
-class ErrorWitness(ListenerErrorHandler):
-    """Hands every listener error to the app's own handler, and remembers it."""
+class ErrorWitness:
+    """Remembers every error the app's error handler is given."""
 
-    def __init__(self, inner: ListenerErrorHandler) -> None:
-        self._inner = inner
+    def __init__(self) -> None:
         self._lock = threading.Lock()
         self.errors: list[Exception] = []
 
-    def handle(self, error: Exception, request: BoltRequest, response: BoltResponse | None) -> None:
+    def __call__(self, error: Exception) -> None:
         with self._lock:
             self.errors.append(error)
-        self._inner.handle(error, request, response)
 
     def since(self, count: int) -> list[Exception]:
         with self._lock:
             return self.errors[count:]
 
 
-def observe(app: App) -> tuple[TrackedExecutor, ErrorWitness]:
-    """Wrap the app's listener pool and error handler (see the module docstring)."""
-    runner = app.listener_runner
-    tracked = TrackedExecutor(runner.listener_executor)
-    runner.listener_executor = tracked
-    if isinstance(runner.lazy_listener_runner, ThreadLazyListenerRunner):
-        runner.lazy_listener_runner.executor = tracked
-    witness = ErrorWitness(runner.listener_error_handler)
-    runner.listener_error_handler = witness
-    return tracked, witness
+class Watch:
+    """What the shell gives ``create_app`` to watch it with (see the module docstring)."""
+
+    def __init__(self, threads: int = 4) -> None:
+        self.executor = TrackedExecutor(ThreadPoolExecutor(threads, thread_name_prefix="after"))
+        self.witness = ErrorWitness()

@@ -16,7 +16,7 @@ from pydantic import ValidationError
 
 from bot.engine.directory import Directory
 from bot.engine.model import Group, NextActionKind, RingbackKind
-from bot.engine.validation import GroupRejected, rejected_from
+from bot.engine.validation import GroupRejected, field_label, rejected_from
 from bot.errors import FieldErrors
 from bot.storage.directory_file import yaml_problem
 
@@ -224,6 +224,8 @@ def problem_line(entry: PortableEntry, path: str, message: str) -> str:
     file, which field, and what to fix."""
     where = f"group {entry.position}" + (f", “{entry.name}”" if entry.name else "")
     words = field_words(path) if path else ""
+    if path and message.startswith(field_label(path)):  # the engine named it already
+        return f"{where}: {message}"
     raw = path.replace("_", " ")  # how the engine's type messages name a field
     if raw and message.startswith(raw + " "):
         return f"{where}: {words}{message[len(raw) :]}"

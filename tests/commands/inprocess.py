@@ -26,6 +26,7 @@ from bot.config import Settings
 from bot.services import Services
 from bot.shell.chat import EmulatedChat
 from bot.shell.main import ADMIN, BOT_TOKEN, CHANNEL, SIGNING_SECRET, people_of, shell_settings
+from bot.shell.observe import Watch
 from bot.shell.render import render_message
 from bot.shell.replies import Reply
 from bot.shell.text import Style
@@ -114,8 +115,12 @@ def app(fresh_url: str, tmp_path: Path, caplog: pytest.LogCaptureFixture) -> Ite
                 person.user_id, person.handle, email or "", real_name=person.real_name
             )
         emulator.add_channel(CHANNEL.channel_id, CHANNEL.name)
+        watch = Watch()
         bolt = create_app(
-            settings.model_copy(update={"slack_api_url": emulator.base_url}), services
+            settings.model_copy(update={"slack_api_url": emulator.base_url}),
+            services,
+            after_ack=watch.executor,
+            witness=watch.witness,
         )
         chat = EmulatedChat(
             emulator,
@@ -124,5 +129,6 @@ def app(fresh_url: str, tmp_path: Path, caplog: pytest.LogCaptureFixture) -> Ite
             people=(ADMIN, *people),
             channel=CHANNEL,
             files_dir=Path(tempfile.mkdtemp(dir=tmp_path)),
+            watch=watch,
         )
         yield InProcess(chat, ADMIN, people, services, team)

@@ -832,6 +832,7 @@ class Settings:
     critical_percent: int = 95
     full_percent: int = 100
     binding: AccountBinding = AccountBinding.TYPED
+    group_count: int = 0
 
 
 def test_setup_modal_round_trips_the_settings(schema: Any) -> None:

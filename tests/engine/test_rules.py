@@ -208,7 +208,7 @@ def test_a_duplicate_member_is_named_under_its_own_row() -> None:
     with pytest.raises(GroupRejected) as raised:
         parse_group(data)
     assert raised.value.errors == {
-        "members.2": f"{hex_id('alice')} is already member 1; a user can be a member only once"
+        "members.2": "member 3 is the same person as member 1; a person can be a member only once"
     }
 
 

@@ -21,6 +21,7 @@ from slack_sdk import WebClient
 from bot.errors import UserError
 from bot.shell.chat import EmulatedChat
 from bot.shell.modal import fillable
+from bot.shell.observe import Watch
 from bot.shell.replies import ERROR_BLOCK, is_error_message
 from bot.shell.session import Session
 from bot.shell.terminal import PipedLines
@@ -110,15 +111,17 @@ def previewed() -> dict[str, Any]:
     return view
 
 
-def toy_app(client: WebClient, seen: list[dict[str, Any]]) -> App:
+def toy_app(client: WebClient, seen: list[dict[str, Any]], watch: Watch) -> App:
     app = App(
         signing_secret=SECRET,
         client=client,
         token_verification_enabled=False,
+        listener_executor=watch.executor,  # Bolt runs each listener there, after the ack
     )
 
     @app.error
     def on_error(error: Exception, respond: Respond) -> None:
+        watch.witness(error)
         failed = msg(f"oops: {error}")
         failed["blocks"][0]["block_id"] = ERROR_BLOCK
         respond(**failed, response_type="ephemeral")
@@ -245,8 +248,14 @@ def session_for(
     emulator: SlackEmulator, script: str, seen: list[dict[str, Any]], exports: Path | None = None
 ) -> tuple[Session, io.StringIO]:
     client = WebClient(token=TOKEN, base_url=emulator.base_url)
+    watch = Watch()
     chat = EmulatedChat(
-        emulator, toy_app(client, seen), SECRET, people=(ALICE, BOB), channel=GENERAL
+        emulator,
+        toy_app(client, seen, watch),
+        SECRET,
+        people=(ALICE, BOB),
+        channel=GENERAL,
+        watch=watch,
     )
     out = io.StringIO()
     lines = PipedLines(io.StringIO(script), out)

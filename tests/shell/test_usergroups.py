@@ -13,6 +13,7 @@ from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
 from bot.shell.chat import EmulatedChat
+from bot.shell.observe import Watch
 from bot.shell.session import Session
 from bot.shell.terminal import PipedLines
 from bot.shell.workspace import Channel, Person, UserGroup, escape_mentions, unknown_mentions
@@ -25,8 +26,13 @@ BOB = Person("U0BOB", "bob", "Bob Jones")
 GENERAL = Channel("C0GENERAL", "general")
 
 
-def echo_app(client: WebClient, heard: list[str]) -> App:
-    app = App(signing_secret=SECRET, client=client, token_verification_enabled=False)
+def echo_app(client: WebClient, heard: list[str], watch: Watch) -> App:
+    app = App(
+        signing_secret=SECRET,
+        client=client,
+        token_verification_enabled=False,
+        listener_executor=watch.executor,  # the shell waits for the work after the ack
+    )
 
     @app.command("/group")
     def group(ack: Ack, body: dict[str, Any]) -> None:
@@ -56,8 +62,14 @@ def emulator() -> Iterator[SlackEmulator]:
 def run(emulator: SlackEmulator, script: str) -> tuple[int, str, list[str]]:
     heard: list[str] = []
     client = WebClient(token=TOKEN, base_url=emulator.base_url)
+    watch = Watch()
     chat = EmulatedChat(
-        emulator, echo_app(client, heard), SECRET, people=(ALICE, BOB), channel=GENERAL
+        emulator,
+        echo_app(client, heard, watch),
+        SECRET,
+        people=(ALICE, BOB),
+        channel=GENERAL,
+        watch=watch,
     )
     out = io.StringIO()
     session = Session(chat, ALICE, PipedLines(io.StringIO(script), out), out)

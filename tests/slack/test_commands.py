@@ -275,3 +275,12 @@ def test_rule_failures_from_the_command_line_are_explained(slack: Slack) -> None
     assert "from 1 to 20" in text_of(slack.reply("repeats Sales 21"))
     assert "after start" in text_of(slack.reply(f"ring Sales {mention(ADMIN)} 30-10"))
     assert "https" in text_of(slack.reply("record Sales on url=ftp://x.example.com/"))
+
+
+def test_a_command_with_the_word_payload_is_answered(slack: Slack) -> None:
+    # Bolt reads any form body containing "payload" as an interactive payload (and
+    # finds nothing): the command went unanswered, 404 "unhandled request".
+    said = slack.reply("show payload")
+    assert "payload" in text_of(said)
+    create_sales(slack)
+    assert "Renamed Sales → payload" in text_of(slack.reply("rename sales payload"))

@@ -264,7 +264,7 @@ def test_a_field_that_does_not_read_is_named_as_the_groups_tab_names_it(
     assert code == 1
     assert err.splitlines() == [
         "groupbot import: nothing was imported",
-        "  group 1, “Sales”: caller ID name prefix must be at most 64 characters",
+        "  group 1, “Sales”: Caller-ID name prefix must be at most 64 characters",
         "  group 2: must be a mapping of name, extension, members, …",
         "  group 3, “Desk”: member 1: end (20 s) must be after start (50 s); a member rings "
         "from start to end",

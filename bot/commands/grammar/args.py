@@ -45,6 +45,7 @@ class ArgError(Exception):
 class Token:
     text: str
     quoted: bool = False  # the whole word was inside quotes, so it is never a keyword
+    unclosed: bool = False  # a quote in it runs to the end of the line
 
 
 def _unescape(text: str) -> str:
@@ -67,11 +68,13 @@ def tokenize(text: str) -> list[Token]:
             continue
         parts: list[str] = []
         all_quoted = True
+        unclosed = False
         while i < n and not text[i].isspace():
             char = text[i]
             if char in QUOTES:
                 close = next((j for j in range(i + 1, n) if text[j] in QUOTES), n)
                 parts.append(_unescape(text[i + 1 : close]))
+                unclosed = unclosed or close == n
                 end = close + 1
             else:
                 if char == "<" and markup_end < i:
@@ -88,7 +91,7 @@ def tokenize(text: str) -> list[Token]:
                     parts.append(_unescape(text[i:end]))
                 all_quoted = False
             i = end
-        tokens.append(Token("".join(parts), quoted=all_quoted))
+        tokens.append(Token("".join(parts), quoted=all_quoted, unclosed=unclosed))
     return tokens
 
 
@@ -169,6 +172,10 @@ class Args:
     """The words after the subcommand, read left to right."""
 
     def __init__(self, tokens: list[Token]) -> None:
+        # Read on, an unclosed quote swallows the words after it and the refusal would be
+        # about those ("the extension is missing"): name the slip itself.
+        if any(token.unclosed for token in tokens):
+            raise ArgError('a quote (") is not closed: put one after the name it starts')
         self._tokens = tokens
         self._at = 0
 
@@ -220,17 +227,20 @@ class Args:
         """One or more mentions, up to the end of the line."""
         if not self:
             raise ArgError("mention at least one user, like @dana")
-        users: list[UserRef] = []
+        # A person named twice is meant once: keyed by Slack id (a label may differ), so
+        # the change and its echo name each person once.
+        users: dict[str, UserRef] = {}
         while self:
-            users.append(self.user())
-        if len(set(users)) > MAX_MENTIONS:
+            user = self.user()
+            users.setdefault(user.user_id or f"@{user.label}", user)
+        if len(users) > MAX_MENTIONS:
             # each one is a Slack lookup: a line of hundreds would spend the workspace's
             # rate limit, and no group holds more than 15 members anyway
             raise ArgError(
-                f"name at most {MAX_MENTIONS} people in one command, not {len(set(users)):,} "
+                f"name at most {MAX_MENTIONS} people in one command, not {len(users):,} "
                 "(a group has at most 15 members)"
             )
-        return tuple(users)
+        return tuple(users.values())
 
     def rest(self, what: str, limit: int | None = MAX_REFERENCE) -> str:
         """Every remaining word as one text, for names that may hold spaces; at most

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.commands.views.common import escape
+from bot.commands.views.common import escape, escape_name
 from bot.engine.directory import Directory
 from bot.engine.model import Features, NextActionKind, RingbackKind
 
@@ -85,7 +85,7 @@ def feature_lines(features: Features, directory: Directory | None = None) -> lis
     if action.kind is NextActionKind.NONE:
         following = "*Next action*: the “not available” prompt"
     else:
-        name = escape(target_name(action.kind, action.target_id, directory))
+        name = escape_name(target_name(action.kind, action.target_id, directory))
         following = f"➡ *Next action*: {NEXT_KIND_LABELS[action.kind].lower()} {name}"
     # SmartPBX's words: "Allow call-forward", on or off (Kazoo's ignore_forward is its negation)
     forward = (

@@ -189,6 +189,17 @@ def escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+# mrkdwn has no escape for its formatting characters: a name shows each as the full-width
+# character that looks like it, so `*Sales*_` is not read as markup and shows as typed.
+_LOOKALIKES = str.maketrans({"*": "＊", "_": "＿", "~": "～", "`": "｀"})
+
+
+def escape_name(text: str) -> str:
+    """A name someone typed (a group's, a person's), safe inside mrkdwn and shown as typed:
+    ``escape`` and no character of it taken as bold, italics, strike or code."""
+    return escape(text).translate(_LOOKALIKES)
+
+
 # Slack's own markup a plain-text message may carry on purpose: a user or channel mention,
 # or a date (``<!date^…|…>``), with or without its ``|label``. Never a broadcast
 # (``<!here>``, ``<!channel>``, a user group): a name someone typed may hold one.
@@ -242,6 +253,11 @@ def context(texts: Iterable[str], block_id: str | None = None) -> Block:
     if block_id:
         block["block_id"] = block_id
     return block
+
+
+def warnings_block(warnings: Sequence[str]) -> Block:
+    """Lint warnings, one per line (a context block's elements would run on together)."""
+    return context(["\n".join(f"⚠ {escape(w)}" for w in warnings[:10])])
 
 
 def divider() -> Block:

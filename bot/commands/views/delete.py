@@ -10,6 +10,7 @@ from bot.commands.views.common import (
     View,
     clip,
     escape,
+    escape_name,
     input_block,
     modal,
     section,
@@ -25,7 +26,7 @@ def delete_modal(meta: ModalMeta, view: GroupView) -> View:
     numbers = ", ".join(group.all_numbers)
     blocks = [
         section(
-            f"*{escape(group.name)}* rings {members_count(len(group.members))} on "
+            f"*{escape_name(group.name)}* rings {members_count(len(group.members))} on "
             f"{escape(clip(numbers, 500))}.\nDeleting it removes the group and every "
             "document it owns on the PBX; calls to these numbers will ring no one.",
             Block.HEADER,

@@ -8,7 +8,16 @@ services check rights again when a button arrives, whoever drew it.
 from __future__ import annotations
 
 from bot.commands.ids import Action, Block, suffixed
-from bot.commands.views.common import Message, actions, button, clip, context, escape, section
+from bot.commands.views.common import (
+    Message,
+    actions,
+    button,
+    clip,
+    context,
+    escape,
+    escape_name,
+    section,
+)
 from bot.services import DriftReport
 
 PENDING = "its last change has not reached the PBX yet"
@@ -26,7 +35,7 @@ def drift_message(report: DriftReport, *, admin: bool) -> Message:
         lines = "\n".join(f"• {escape(line)}" for line in drift.lines)
         blocks.append(
             section(
-                f"*{escape(drift.name)}* differs on the PBX{waiting}:\n{lines}",
+                f"*{escape_name(drift.name)}* differs on the PBX{waiting}:\n{lines}",
                 suffixed(Block.DRIFT, n),
             )
         )
@@ -37,7 +46,7 @@ def drift_message(report: DriftReport, *, admin: bool) -> Message:
             blocks.append(actions(buttons, suffixed(Block.GROUP_ACTIONS, "drift", n)))
         shown += 1
     for n, group in enumerate(report.adoptable[: MAX_GROUPS - shown]):
-        name = escape(group.name)
+        name = escape_name(group.name)
         about = escape(group.about)
         block_id = suffixed(Block.ADOPTABLE, n)
         if group.can_adopt:

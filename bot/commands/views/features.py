@@ -78,8 +78,11 @@ def ringback_options(directory: Directory) -> list[BlockDict]:
     return options[:MAX_OPTIONS]
 
 
-def target_options(kind: NextActionKind, directory: Directory) -> list[BlockDict]:
-    """The directory's choices for a next-action kind, by name (at most 100)."""
+def target_options(
+    kind: NextActionKind, directory: Directory, own_group: str | None = None
+) -> list[BlockDict]:
+    """The directory's choices for a next-action kind, by name (at most 100); never the
+    group the form is for (``own_group``, its PBX id): it cannot send calls to itself."""
     names: dict[str, str]
     if kind is NextActionKind.VOICEMAIL:
         names = dict(directory.vmboxes)
@@ -90,7 +93,7 @@ def target_options(kind: NextActionKind, directory: Directory) -> list[BlockDict
     elif kind is NextActionKind.MENU:
         names = {i: m.name for i, m in directory.menus.items()}
     elif kind is NextActionKind.GROUP:
-        names = {i: g.name for i, g in directory.groups.items()}
+        names = {i: g.name for i, g in directory.groups.items() if i != own_group}
     else:
         names = {}
     ordered = sorted(names.items(), key=lambda item: item[1].casefold())
@@ -166,7 +169,9 @@ def recording_blocks(recording: Mapping[str, Any]) -> list[BlockDict]:
     return blocks
 
 
-def next_action_blocks(action: Mapping[str, Any], directory: Directory) -> list[BlockDict]:
+def next_action_blocks(
+    action: Mapping[str, Any], directory: Directory, own_group: str | None = None
+) -> list[BlockDict]:
     kind = _next_kind(action.get("kind"))
     kinds = [option(label, k.value) for k, label in NEXT_KIND_LABELS.items()]
     blocks = [
@@ -179,7 +184,7 @@ def next_action_blocks(action: Mapping[str, Any], directory: Directory) -> list[
     ]
     if kind is NextActionKind.NONE:
         return blocks
-    choices = target_options(kind, directory)
+    choices = target_options(kind, directory, own_group)
     label = NEXT_KIND_LABELS[kind]
     if not choices:
         blocks.append(context([f"The PBX directory has no {label.lower()} to choose from."]))
@@ -257,7 +262,7 @@ def features_modal(
             static_select(Action.RINGBACK, ringback_options(directory), _ringback_value(ringback)),
         ),
         divider(),
-        *next_action_blocks(draft["next_action"], directory),
+        *next_action_blocks(draft["next_action"], directory, meta.pbx_group_id),
         divider(),
         input_block(
             Block.FORWARD,
@@ -313,7 +318,10 @@ def read_features(state: st.StateValues, saved: Features | Draft | None = None) 
     prepend = dict(draft["caller_id_prepend"])
     prepend["enabled"] = st.checked(state, Block.PREPEND, Action.PREPEND_TOGGLE)
     if Block.PREPEND_NAME in state or Block.PREPEND_NUMBER in state:
-        prepend["name_prefix"] = st.text(state, Block.PREPEND_NAME, Action.PREPEND_NAME) or ""
-        prepend["number_prefix"] = st.text(state, Block.PREPEND_NUMBER, Action.PREPEND_NUMBER) or ""
+        # as typed, like `/group prepend`: a prefix's trailing space sets it off the name
+        prepend["name_prefix"] = st.text_as_typed(state, Block.PREPEND_NAME, Action.PREPEND_NAME)
+        prepend["number_prefix"] = st.text_as_typed(
+            state, Block.PREPEND_NUMBER, Action.PREPEND_NUMBER
+        )
     draft["caller_id_prepend"] = prepend
     return draft

@@ -14,7 +14,7 @@ from bot.commands.views.common import (
     clip,
     context,
     divider,
-    escape,
+    escape_name,
     header,
     section,
 )
@@ -63,7 +63,7 @@ def home_view(
         )
     rest = groups[fits:]
     if rest:
-        names = ", ".join(f"{escape(v.name)} ({v.extension})" for v in rest)
+        names = ", ".join(f"{escape_name(v.name)} ({v.extension})" for v in rest)
         blocks.append(
             context([clip(f"…and {len(rest)} more: {names}. `/group list` shows them all.", 3000)])
         )

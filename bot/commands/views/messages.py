@@ -21,11 +21,13 @@ from bot.commands.views.common import (
     confirm_dialog,
     context,
     escape,
+    escape_name,
     fields_section,
     header,
     section,
     slack_date,
     text_sections,
+    warnings_block,
 )
 from bot.commands.views.common import (
     Block as BlockDict,
@@ -56,7 +58,7 @@ def members_count(count: int) -> str:
 
 
 def delete_confirm(view: GroupView | GroupSummary) -> BlockDict:
-    name = escape(view.name)
+    name = escape_name(view.name)
     return confirm_dialog(
         f"Delete {clip(view.name, 80)}?",
         f"This removes *{name}* (ext {view.extension}) and every document it owns "
@@ -95,7 +97,7 @@ def group_buttons(
 def group_summary(view: GroupView | GroupSummary) -> str:
     """One mrkdwn line: name, extension, other numbers, member count, feature badges."""
     line = view.summary() if isinstance(view, GroupView) else view
-    parts = [f"*{escape(line.name)}*", f"ext `{line.extension}`"]
+    parts = [f"*{escape_name(line.name)}*", f"ext `{line.extension}`"]
     others = [*line.extra_extensions, *line.numbers]
     if others:
         parts.append(clip(", ".join(others), 300))
@@ -123,7 +125,7 @@ def list_message(groups: Sequence[GroupView | GroupSummary]) -> Message:
         blocks.append(section(group_summary(view), suffixed(Block.GROUP, view.id), show))
     rest = groups[len(shown) :]
     if rest:
-        names = ", ".join(f"{escape(v.name)} ({v.extension})" for v in rest)
+        names = ", ".join(f"{escape_name(v.name)} ({v.extension})" for v in rest)
         blocks.append(
             section(
                 clip(f"…and {len(rest)} more: {names}. Use `/group show <name>` for one.", 3000),
@@ -162,6 +164,8 @@ def show_message(
         section(timeline_text(member_entries(group, view.member_names)), Block.TIMELINE),
         section("\n".join(feature_lines(group.features, directory)), Block.FEATURES),
     ]
+    if view.warnings:
+        blocks.append(warnings_block(view.warnings))
     if view.pbx_pending:
         why = f": {escape(view.pbx_reason)}" if view.pbx_reason else "."
         pending = f"⏳ Saved in groupbot; the PBX has not taken this version yet{why}"
@@ -169,16 +173,16 @@ def show_message(
     blocks.append(
         actions(group_buttons(view, can_change=can_change, which=SHOW_BUTTONS), Block.GROUP_ACTIONS)
     )
-    text = f"{escape(group.name)} (ext {group.extension}): {members_count(len(group.members))}"
+    text = f"{escape_name(group.name)} (ext {group.extension}): {members_count(len(group.members))}"
     return {"text": text, "blocks": blocks}
 
 
 def delete_prompt(view: GroupView) -> Message:
     """``/group delete``: a Delete button whose confirm dialog asks once more."""
     group = view.group
-    text = f"Delete *{escape(group.name)}* (ext {group.extension})?"
+    text = f"Delete *{escape_name(group.name)}* (ext {group.extension})?"
     return {
-        "text": f"Delete {escape(group.name)}?",
+        "text": f"Delete {escape_name(group.name)}?",
         "blocks": [
             section(text + " This removes the group and its callflows from the PBX.", Block.HEADER),
             actions(group_buttons(view, which=(Action.DELETE,)), Block.GROUP_ACTIONS),
@@ -231,7 +235,8 @@ def callflow_message(
     for index, (label, collection, doc_id, document) in enumerate(parts):
         where = f" · `{collection}/{doc_id}`" if doc_id else ""
         sections = code_sections(
-            json.dumps(document, indent=2, sort_keys=True), suffixed(Block.DETAILS, index)
+            json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False),
+            suffixed(Block.DETAILS, index),
         )
         size = sum(len(s["text"]["text"]) for s in sections)
         if (

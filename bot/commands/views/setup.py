@@ -135,6 +135,8 @@ class SetupValues(Protocol):
     def full_percent(self) -> int: ...
     @property
     def binding(self) -> AccountBinding: ...
+    @property
+    def group_count(self) -> int: ...
 
 
 def _gigabytes(size: int | None) -> str | None:
@@ -153,6 +155,19 @@ def _percent(block_id: str, action_id: str, label: str, value: int) -> dict[str,
     )
 
 
+def _switch_note(current: SetupValues | None) -> str:
+    """What another account does to the groups shown now: they stay in this account
+    (nothing is deleted), but the workspace shows the other account's instead."""
+    count = current.group_count if current else 0
+    if not count:
+        return ""
+    groups, they = ("1 ring group", "it is") if count == 1 else (f"{count} ring groups", "they are")
+    return (
+        f" This account has {groups}; with another account {they} no longer shown here "
+        "(nothing is deleted: back on this account, they show again)."
+    )
+
+
 def _account_blocks(current: SetupValues | None) -> list[dict[str, Any]]:
     """The PBX account: typed (one-workspace install), or shown with how it was bound."""
     binding = current.binding if current else AccountBinding.TYPED
@@ -161,7 +176,7 @@ def _account_blocks(current: SetupValues | None) -> list[dict[str, Any]]:
         typed = text_input(
             Action.ACCOUNT_ID, account or None, placeholder="32 hex characters", max_length=32
         )
-        hint = "The Kazoo account that holds the ring groups."
+        hint = "The Kazoo account that holds the ring groups." + _switch_note(current)
         return [input_block(Block.ACCOUNT_ID, "PBX account id", typed, hint=hint)]
     if binding is AccountBinding.LOCAL:
         said = f"*PBX account* `{account}`: made by groupbot for this workspace (local PBX)."
@@ -177,7 +192,7 @@ def _account_blocks(current: SetupValues | None) -> list[dict[str, Any]]:
         "shows it again."
     )
     if account:
-        hint += " Leave it empty to keep the account connected now."
+        hint += " Leave it empty to keep the account connected now." + _switch_note(current)
     return [
         context([shown]),
         input_block(Block.API_KEY, "PBX API key", key, optional=bool(account), hint=hint),

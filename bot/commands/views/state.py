@@ -82,6 +82,13 @@ def text(state: StateValues, block_id: str, action_id: str) -> str | None:
     return stripped or None
 
 
+def text_as_typed(state: StateValues, block_id: str, action_id: str) -> str:
+    """A text input exactly as typed, "" when empty: for a value whose spaces count, such
+    as a caller-ID prefix ("Sales: " keeps its space, as on the command line)."""
+    value = _element(state, block_id, action_id).get("value")
+    return "" if value is None else _string(value, block_id, "a text")
+
+
 def number(state: StateValues, block_id: str, action_id: str) -> int | str | None:
     """A number input as an int when it is one (±BEYOND when it has more digits than any
     range allows), else the raw text (for the validator to reject with its own message),

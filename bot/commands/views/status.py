@@ -16,10 +16,11 @@ from bot.commands.views.common import (
     button,
     clip,
     context,
-    escape,
     escape_keeping_mentions,
+    escape_name,
     modal,
     section,
+    warnings_block,
 )
 from bot.commands.views.messages import group_summary
 from bot.services import SaveResult
@@ -78,13 +79,13 @@ def saved_message(result: SaveResult, headline: str, *, unchanged: str | None = 
     view = result.view if result.view.pbx_reason else replace(result.view, pbx_pending=False)
     warnings = list(result.warnings)
     if result.summary == NO_CHANGE:
-        headline = unchanged or f"Nothing changed: {escape(view.group.name)} is as it was."
+        headline = unchanged or f"Nothing changed: {escape_name(view.group.name)} is as it was."
         warnings = [w for w in warnings if w.rstrip(".").casefold() != "nothing changed"]
         blocks: list[BlockDict] = [section(headline, Block.HEADER)]
     else:
         blocks = [section(f"✅ {headline}", Block.HEADER)]
     if warnings:
-        blocks.append(context([f"⚠ {escape(w)}" for w in warnings][:10]))
+        blocks.append(warnings_block(warnings))
     show = button("Show", group_action_id(Action.SHOW, view.id), GroupRef.of(view).encode())
     blocks.append(section(group_summary(view), Block.DETAILS, show))
     if view.pbx_pending:

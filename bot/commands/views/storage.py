@@ -14,6 +14,7 @@ from bot.commands.views.common import (
     clip,
     context,
     escape,
+    escape_name,
     fields_section,
     header,
     section,
@@ -124,7 +125,7 @@ def _groups(report: StorageReport) -> str:
         return "*Groups using the most*\nNo recordings yet."
     lines = ["*Groups using the most*"]
     for rank, group in enumerate(report.top_groups, 1):
-        name = f"*{escape(group.name)}*" if group.name else "_no group_"
+        name = f"*{escape_name(group.name)}*" if group.name else "_no group_"
         count = f"{group.count:,} recording{'' if group.count == 1 else 's'}"
         lines.append(f"{rank}. {name}: {size(group.bytes)} ({count})")
     if report.other_groups:
