@@ -307,9 +307,11 @@ def test_undo_restores_the_previous_revision_as_a_new_one(services: Services) ->
 
     assert result.view.group.name == "Sales"
     assert result.view.version == 3
-    assert services.history(TEAM, "sales")[0].summary == "undo of #2: renamed Support → Sales"
-    again = services.undo(ADMIN, "sales")  # undoing the undo redoes
-    assert again.view.group.name == "Support"
+    [undo, renamed, _created] = services.history(TEAM, "sales")
+    assert (undo.summary, undo.undoes) == ("Undid: renamed Sales → Support", 2)
+    assert renamed.undone
+    with pytest.raises(UserError, match="Nothing left to undo for Sales"):
+        services.undo(ADMIN, "sales")  # an undo is not a change to undo: no redo
 
 
 def test_history_records_the_difference_in_plain_words_not_the_callers_summary(
@@ -361,7 +363,7 @@ def test_summaries_stored_with_slack_mentions_read_back_as_names(
 def test_undo_with_only_the_creation_says_there_is_nothing(services: Services) -> None:
     services.create_group(ADMIN, sales(services))
 
-    with pytest.raises(UserError, match="Nothing to undo"):
+    with pytest.raises(UserError, match="Nothing left to undo for Sales: its first revision is #1"):
         services.undo(ADMIN, "sales")
 
 

@@ -1,4 +1,4 @@
-"""Groups: reading them, and every write (create, change, undo, delete, leads).
+"""Groups: reading them, and every write (create, change, undo, delete, restore, leads).
 
 A write re-checks the actor's rights, then commits the group row, its revision and an
 outbox entry holding the compiled documents that differ from the PBX's together
@@ -34,17 +34,20 @@ from bot.services.types import (
     GroupChange,
     GroupSummary,
     GroupView,
+    History,
     OpenedGroup,
     Revision,
     SaveResult,
 )
 from bot.storage.errors import Taken
-from bot.storage.mapping import group_from_json, group_of, ids_of
+from bot.storage.mapping import group_from_json, group_of, ids_of, name_key
 from bot.storage.repositories import GroupRecord, GroupRevisionRecord
 from bot.storage.unit_of_work import UnitOfWork
 
 # A typed edit that loses a race is applied to the version that won, up to this often.
 TYPED_EDIT_ATTEMPTS = 5
+# How a restore is recorded in the history; the actor is shown beside it.
+RESTORED = "Restored"
 
 
 class GroupUseCases(OutboxUseCases):
@@ -122,14 +125,19 @@ class GroupUseCases(OutboxUseCases):
             group = group_of(record)
             return compile_group(group, ids_of(record), uow.directory.around(account, [group]))
 
-    def history(self, team_id: str, ref: str, limit: int = 20) -> list[Revision]:
+    def history(self, team_id: str, ref: str, limit: int = 20) -> History:
+        """The newest ``limit`` revisions, newest first, each marked when a later undo
+        reverted it (that undo is newer, so it is among them), and how many there are."""
         with self._uow() as uow:
             account = self._account(uow, team_id)
             record = self._find(uow, account, ref)
             rows = uow.revisions.list(account, record.pbx_group_id, limit)
+            total = uow.revisions.count(account, record.pbx_group_id)
             mentioned = {m[1] for row in rows for m in _MENTION.finditer(row.summary)}
             slack_names = uow.directory.slack_names(account, mentioned)
-            return [_revision(row, slack_names) for row in rows]
+            undone = {row.undoes for row in rows if row.undoes is not None}
+            revisions = [_revision(row, slack_names, row.number in undone) for row in rows]
+            return History(tuple(revisions), total)
 
     def can_change(self, actor: Actor, view: GroupView | GroupSummary) -> bool:
         return actor.is_admin or actor.leads(view.leads)
@@ -234,6 +242,7 @@ class GroupUseCases(OutboxUseCases):
                 summary=describe_change(before, None, {}),
                 before=before,
                 after=None,
+                pbx_ids=ids,  # a restore takes them again
             )
             removals: list[list[object]] = [
                 ["callflows", ids.user_callflow_id, None],
@@ -247,26 +256,67 @@ class GroupUseCases(OutboxUseCases):
         return revision
 
     def undo(self, actor: Actor, ref: str) -> SaveResult:
-        """Restore the revision before the latest, as a new revision."""
+        """Revert the newest change not undone yet (undos themselves are not changes to
+        revert): the group goes back to as it was before it, as a new revision ("Undid:
+        …") linked to it. Each undo so steps one change further back; a change made after
+        undos is the next one undone. The account's rules hold as for any change (an
+        extension another group took meanwhile is refused, naming that group)."""
         with self._uow() as uow:
             account = self._account(uow, actor.team_id)
             record = self._find(uow, account, ref)
             self._require_lead(actor, record)
-            latest = uow.revisions.latest(account, record.pbx_group_id)
-            target = group_from_json(latest.before) if latest else None
-            if latest is None or target is None:
-                raise UserError(
-                    f"Nothing to undo: {record.name} has not changed since it was created."
-                )
-            label = f"undo of #{latest.number}"
+            undone = uow.revisions.to_undo(account, record.pbx_group_id)
+            target = group_from_json(undone.before) if undone else None
+            if undone is None or target is None:
+                raise UserError(_nothing_left(record.name, undone))
+            summary = f"Undid: {undone.summary}"
             pbx_group_id, name = record.pbx_group_id, record.name  # kept past a rollback
             try:
                 # what it restores was stored before: its numbers were taken in then
                 return self._write_group(
-                    uow, actor, account, record, target, label=label, restoring=True
+                    uow,
+                    actor,
+                    account,
+                    record,
+                    target,
+                    summary=summary,
+                    undoes=undone.number,
+                    restoring=True,
                 )
             except _StaleVersion:
                 raise self._fresh_conflict(account, pbx_group_id, name) from None
+
+    def restore_group(self, actor: Actor, name: str) -> SaveResult:
+        """Admins only: bring back the deleted group called ``name`` as it was when it was
+        deleted. It takes its old PBX document ids when no group has them since (its history
+        then goes on), else new ones; it is pushed to the PBX like any save. Its name and
+        numbers must be free: a refusal names the group that has them."""
+        if not actor.is_admin:
+            raise Forbidden(
+                f"Only workspace admins can restore a deleted group; ask one to restore {name}."
+            )
+        with self._uow() as uow:
+            account = self._account_for_write(uow, actor.team_id, self._clock())
+            deletion = self._deletion(uow, account, name)
+            group = group_from_json(deletion.before)
+            assert group is not None  # a deletion keeps what was deleted
+            old = _old_ids(deletion.pbx_ids, deletion.pbx_group_id)
+            ids = PbxIds.new() if uow.groups.uses_ids(account, old) else old
+            first = deletion.number + 1 if ids.group_id == deletion.pbx_group_id else 1
+            try:
+                return self._write_group(
+                    uow,
+                    actor,
+                    account,
+                    None,
+                    group,
+                    ids=ids,
+                    first=first,
+                    summary=RESTORED,
+                    restoring=True,  # its numbers were taken in when it was saved
+                )
+            except GroupRejected as rejected:
+                raise UserError(_not_restorable(group.name, rejected)) from None
 
     def set_leads(self, actor: Actor, ref: str, leads: frozenset[str]) -> GroupView:
         """Admins only."""
@@ -280,6 +330,33 @@ class GroupUseCases(OutboxUseCases):
             return self._view_of(uow, uow.groups.refreshed(record))
 
     # -- inside ----------------------------------------------------------------------
+    def _deleted(self, uow: UnitOfWork, account: str) -> list[tuple[GroupRevisionRecord, Group]]:
+        """Each deleted group's last deletion (none restored since), newest first."""
+        found: dict[str, tuple[GroupRevisionRecord, Group]] = {}
+        for row in uow.revisions.deletions(account):
+            group = group_from_json(row.before)
+            if group is None or name_key(group.name) in found:
+                continue  # an older deletion of a name deleted again since
+            latest = uow.revisions.latest(account, row.pbx_group_id)
+            if latest is not None and latest.id == row.id:  # not restored with its ids since
+                found[name_key(group.name)] = (row, group)
+        return list(found.values())
+
+    def _deletion(self, uow: UnitOfWork, account: str, name: str) -> GroupRevisionRecord:
+        deleted = self._deleted(uow, account)
+        for row, group in deleted:
+            if name_key(group.name) == name_key(name):
+                return row
+        existing = uow.groups.find(account, name)
+        if existing is not None:
+            raise UserError(
+                f"{existing.name} is not deleted: it is in /group list; nothing to restore."
+            )
+        if not deleted:
+            raise NotFound(f"No deleted group named {name}: no group has been deleted.")
+        names = ", ".join(group.name for _, group in deleted[:10])
+        raise NotFound(f"No deleted group named {name}. Deleted groups: {names}.")
+
     def _locate(self, uow: UnitOfWork, account: str, ref: str | OpenedGroup) -> GroupRecord:
         """The group a command names, or the one a form was opened for, as it showed it."""
         if not isinstance(ref, OpenedGroup):
@@ -329,6 +406,9 @@ class GroupUseCases(OutboxUseCases):
         restoring: bool = False,
         ids: PbxIds | None = None,
         before: Group | None = None,
+        summary: str | None = None,
+        undoes: int | None = None,
+        first: int = 1,
     ) -> SaveResult:
         """The one write path: ``record`` None creates the group (with ``ids`` when it
         already has documents on the PBX: adopted from SmartPBX), else replaces it
@@ -336,9 +416,11 @@ class GroupUseCases(OutboxUseCases):
         Group, revision and outbox entry commit together; nothing is sent to the PBX
         here (``push_after_save`` does, once the surface has answered).
         The revision's summary is the difference in words, after ``label`` ("undo of
-        #4: …") when there is one. The result is what this save wrote, whatever is
-        saved after it. Every number ``after`` brings in must be one that can ring,
-        unless it is ``restoring`` a version stored before."""
+        #4: …") when there is one, unless the caller gives the ``summary`` (an undo,
+        naming the revision it ``undoes``; a restore, whose revisions go on from
+        ``first``). The result is what this save wrote, whatever is saved after it.
+        Every number ``after`` brings in must be one that can ring, unless it is
+        ``restoring`` a version stored before."""
         if before is None and record is not None:  # else the caller has just read it
             before = group_of(record)
         if record is not None and after == before:  # the summary says so: no warning too
@@ -346,9 +428,10 @@ class GroupUseCases(OutboxUseCases):
         now = self._clock()
         # what the rules, the compiler and the history need: the facts these two refer to
         directory = uow.directory.around(account, [after] if before is None else [before, after])
-        summary = describe_change(before, after, names_in(directory))
-        if label:
-            summary = f"{label}: {summary}"
+        if summary is None:
+            summary = describe_change(before, after, names_in(directory))
+            if label:
+                summary = f"{label}: {summary}"
         ids = (ids or PbxIds.new()) if record is None else ids_of(record)
         own_id = None if record is None else ids.group_id
         _check_rules(after, directory, own_id, before, restoring)
@@ -356,8 +439,10 @@ class GroupUseCases(OutboxUseCases):
         try:
             with uow.claiming():
                 if record is None:
-                    record = uow.groups.add(account, ids, after, by=actor.user_id, now=now)
-                    number = 1
+                    record = uow.groups.add(
+                        account, ids, after, by=actor.user_id, now=now, version=first
+                    )
+                    number = first
                 else:
                     version = record.version
                     if not uow.groups.save(
@@ -374,6 +459,7 @@ class GroupUseCases(OutboxUseCases):
                     summary=summary,
                     before=before,
                     after=after,
+                    undoes=undoes,
                 )
                 changed = self._changed(uow, account, ids.group_id, upserts(documents, ids))
                 if changed:
@@ -562,7 +648,11 @@ def _plain(summary: str, slack_names: Mapping[str, str]) -> str:
     return _MENTION.sub(lambda m: slack_names.get(m[1]) or m[2] or m[1], summary)
 
 
-def _revision(row: GroupRevisionRecord, slack_names: Mapping[str, str] | None = None) -> Revision:
+def _revision(
+    row: GroupRevisionRecord,
+    slack_names: Mapping[str, str] | None = None,
+    undone: bool = False,
+) -> Revision:
     return Revision(
         number=row.number,
         at=row.at,
@@ -570,7 +660,38 @@ def _revision(row: GroupRevisionRecord, slack_names: Mapping[str, str] | None = 
         summary=_plain(row.summary, slack_names or {}),
         before=group_from_json(row.before),
         after=group_from_json(row.after),
+        undoes=row.undoes,
+        undone=undone,
     )
+
+
+def _nothing_left(name: str, stop: GroupRevisionRecord | None) -> str:
+    """Why an undo has nothing to revert: every change since ``stop`` (the group's
+    creation, or its restore) is undone."""
+    if stop is None:  # groups saved before revisions were kept
+        return f"Nothing left to undo for {name}: it has no recorded changes."
+    done = f"#{stop.number}, {stop.summary.lower()} by <@{stop.by}> at {_when(stop.at)}"
+    if stop.summary == RESTORED:
+        return f"Nothing left to undo for {name} since it was restored ({done})."
+    return f"Nothing left to undo for {name}: its first revision is {done}."
+
+
+def _not_restorable(name: str, rejected: GroupRejected) -> str:
+    """A restore brings the group back as it was, so the rules' advice to choose another
+    name or number does not apply: what stands in the way has to change instead."""
+    reasons = "; ".join(m.split("; choose")[0] for m in rejected.errors.values())
+    return (
+        f"{name} cannot be restored as it was: {reasons}. Change that first, then "
+        f"restore {name} again."
+    )
+
+
+def _old_ids(stored: object, pbx_group_id: str) -> PbxIds:
+    """The ids a deleted group had; a deletion recorded before they were kept gives its
+    group document id only, and new callflow ids."""
+    if isinstance(stored, dict):
+        return PbxIds.model_validate(stored)
+    return PbxIds.new().model_copy(update={"group_id": pbx_group_id})
 
 
 def _next_groups(uow: UnitOfWork, account: str, group: Group) -> dict[str, NextGroup]:

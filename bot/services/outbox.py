@@ -131,8 +131,11 @@ class OutboxUseCases(ServiceBase):
     def _expected(self, uow: UnitOfWork, account: str, pbx_group_id: str) -> dict[DocKey, str]:
         """The digest of each document as the PBX will hold it once what is pending
         arrives (a removed one is left out): what a new entry need not carry again."""
+        # Pending first: a push that commits between the two reads then shows in what is
+        # acknowledged (read committed), where read the other way round it would be in neither.
+        pending = _merged(uow.outbox.pending_of(account, pbx_group_id))
         known = uow.outbox.acknowledged(account, pbx_group_id)
-        for key, document in _merged(uow.outbox.pending_of(account, pbx_group_id)):
+        for key, document in pending:
             if document is None:
                 known.pop(key, None)
             else:

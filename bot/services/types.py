@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
+from typing import overload
 
 from bot.engine.documents import PbxIds
 from bot.engine.edits import Edit
@@ -115,6 +116,26 @@ class Revision:
     summary: str
     before: Group | None
     after: Group | None  # None for a delete
+    undoes: int | None = None  # an undo: the number of the revision it undid
+    undone: bool = False  # a later undo reverted this one
+
+
+@dataclass(frozen=True)
+class History(Sequence[Revision]):
+    """The newest revisions of a group, newest first, and how many it has in all."""
+
+    revisions: tuple[Revision, ...]
+    total: int
+
+    @overload
+    def __getitem__(self, index: int) -> Revision: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[Revision]: ...
+    def __getitem__(self, index: int | slice) -> Revision | Sequence[Revision]:
+        return self.revisions[index]
+
+    def __len__(self) -> int:
+        return len(self.revisions)
 
 
 @dataclass(frozen=True)

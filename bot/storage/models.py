@@ -258,6 +258,10 @@ class GroupRevisionRecord(Base):
     summary: Mapped[str255]
     before: Mapped[JsonValue | None]
     after: Mapped[JsonValue | None]
+    # the number of the revision of this group that this one undid: undo steps back past it
+    undoes: Mapped[int | None]
+    # a deletion's: the document ids the group had, so a restore can take them again
+    pbx_ids: Mapped[JsonValue | None]
 
 
 class OutboxEntry(Base):

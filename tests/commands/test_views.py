@@ -23,7 +23,7 @@ from bot.engine.documents import GroupDocuments, PbxIds
 from bot.engine.model import Features, Group, Member
 from bot.engine.validation import GroupRejected, parse_group
 from bot.errors import FieldErrors
-from bot.services import AccountBinding, GroupView, Revision, SaveResult
+from bot.services import AccountBinding, GroupView, History, Revision, SaveResult
 from tests.shared_files import require_shared, shared_dir
 
 # ---------------------------------------------------------------- schema checks
@@ -582,6 +582,23 @@ def test_history_attributes_each_change(schema: Any) -> None:
     assert f"<@U0DANA>: {escaped}" in text  # who: a mention Slack shows as a name
     assert "<@U0LEAD>: created" in text
     assert message["text"] == f"History of Sales: #2 by <@U0DANA>: {escaped}"
+
+
+def test_history_strikes_undone_changes_and_counts_those_not_shown(schema: Any) -> None:
+    group = make_view().group
+    revisions = (
+        Revision(3, WHEN, "U0DANA", "Undid: renamed Support → Sales", group, group, undoes=2),
+        Revision(2, WHEN, "U0DANA", "renamed Support → Sales", group, group, undone=True),
+        Revision(1, WHEN, "U0LEAD", "repeats 1 → 2", group, group),
+    )
+    message = views.history_message("Sales", History(revisions, 34))
+    assert check_message(schema, message) == []
+    text = all_text(message)
+    assert "<@U0DANA>: Undid: renamed Support → Sales (#2)" in text
+    assert "~*#2* " in text
+    assert "renamed Support → Sales~ _(undone)_" in text
+    assert "`/group undo Sales` would undo #1 next." in text
+    assert "Showing the last 3 of 34 changes." in text
 
 
 def test_callflow_json_is_chunked_into_code_sections(schema: Any) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -177,12 +178,19 @@ def settle(seconds: float = 0.3) -> None:
 
 @pytest.fixture
 def slack(tmp_path: Path) -> Iterator[Slack]:
+    with running(tmp_path, f"sqlite:///{tmp_path / 'groupbot.db'}") as workspace:
+        yield workspace
+
+
+@contextmanager
+def running(tmp_path: Path, database_url: str) -> Iterator[Slack]:
+    """The workspace, its server and its database (``tests.db.fresh_url`` for PostgreSQL)."""
     with SlackEmulator(tokens=[TOKEN]) as emu:
         for user_id, (name, email) in {**PEOPLE, **EXTRA}.items():
             emu.add_user(user_id, name, email, is_admin=user_id == ADMIN)
         emu.add_channel(CHANNEL, "general")
         settings = Settings(
-            database_url=f"sqlite:///{tmp_path / 'groupbot.db'}",
+            database_url=database_url,
             slack_bot_token=TOKEN,
             slack_signing_secret=SECRET,
             slack_api_url=emu.base_url,

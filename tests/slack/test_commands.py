@@ -142,7 +142,7 @@ def test_history_and_undo_name_who_changed_what(slack: Slack) -> None:
     assert slack.group("Sales").group.repeats == 1
     latest = slack.services.history(slack.team, "Sales")[0]
     assert latest.by == LISTED_ADMIN
-    assert "undo" in latest.summary
+    assert latest.summary == "Undid: repeats 1 → 4"
 
 
 def test_callflow_shows_the_compiled_documents(slack: Slack) -> None:

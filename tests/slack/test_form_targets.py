@@ -316,7 +316,7 @@ def test_an_adopted_group_keeps_its_numbers_through_forms_and_commands(
 
     # removed, it comes back with an undo (the group had it) ...
     assert "no longer answers" in shown(slack.reply("number 202 remove 4155550123"))
-    assert "Undid the last change" in shown(slack.reply("undo 202"))
+    assert "Undid a change to Help desk: removed 4155550123" in shown(slack.reply("undo 202"))
     assert slack.group("202").group.numbers == ("4155550123", "+14155550100")
     # ... but typed in again, it is a new number like any other
     slack.reply("number 202 remove 4155550123")

@@ -38,9 +38,10 @@ def _history(command: History, who: Actor, wired: Deps, client: WebClient) -> Me
 def _undo(command: Undo, who: Actor, wired: Deps, client: WebClient) -> Message:
     result = wired.services.undo(who, command.group)
     name = escape(result.view.group.name)
+    undone = escape(result.summary.removeprefix("Undid: "))
     return views.saved_message(
         result,
-        f"Undid the last change to {name}.",
+        f"Undid a change to {name}: {undone}.",
         unchanged=f"Nothing to undo: {name} is already as it was before its last change.",
     )
 
@@ -52,7 +53,12 @@ SUBCOMMANDS = (
         {History: Replies(_history)},
     ),
     Subcommand(
-        Spec("undo", "undo <group>", "restores the previous revision", ("undo sales",)),
+        Spec(
+            "undo",
+            "undo <group>",
+            "undoes the newest change not undone yet; again, the one before it",
+            ("undo sales",),
+        ),
         group_only(Undo),
         {Undo: Replies(_undo)},
     ),

@@ -9,6 +9,7 @@ from bot.commands.views.delete import delete_modal, read_delete
 from bot.commands.views.errors import block_errors, block_for, errors_for_view
 from bot.commands.views.features import draft_of, features_modal, read_features
 from bot.commands.views.features import to_groupbot as features_to_groupbot
+from bot.commands.views.history import history_message
 from bot.commands.views.home import home_view
 from bot.commands.views.members import (
     MemberRow,
@@ -23,7 +24,6 @@ from bot.commands.views.messages import (
     delete_prompt,
     group_buttons,
     help_message,
-    history_message,
     list_message,
     show_message,
     simulate_message,

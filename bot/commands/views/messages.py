@@ -1,4 +1,4 @@
-"""Replies to ``/group``: list, show, delete prompt, history, callflow, help, simulate.
+"""Replies to ``/group``: list, show, delete prompt, callflow, help, simulate.
 
 Each builder returns a ``Message`` (``text`` fallback + at most 50 ``blocks``).
 """
@@ -35,7 +35,7 @@ from bot.commands.views.common import (
 from bot.commands.views.timeline import member_entries, timeline_text
 from bot.engine.directory import Directory
 from bot.engine.documents import GroupDocuments, PbxIds
-from bot.services import GroupSummary, GroupView, Revision
+from bot.services import GroupSummary, GroupView
 
 # Slack refuses a message whose blocks hold much more than ~12k characters of text.
 MESSAGE_TEXT_BUDGET = 11_000
@@ -188,25 +188,6 @@ def delete_prompt(view: GroupView) -> Message:
             actions(group_buttons(view, which=(Action.DELETE,)), Block.GROUP_ACTIONS),
         ],
     }
-
-
-def history_message(group_name: str, revisions: Sequence[Revision]) -> Message:
-    """``/group history``: who changed what, when; newest first as the services give them.
-
-    ``Revision.by`` is a Slack user id, shown as a mention; ``summary`` is plain text with
-    names ("renamed Sales → Inside Sales; added Dana Lee"), escaped.
-    """
-    title = f"History of {group_name}"
-    if not revisions:
-        empty = [header(title, Block.HEADER), section("No changes yet.")]
-        return {"text": escape(title), "blocks": empty}
-    lines = [
-        f"*#{r.number}* {slack_date(r.at)} · <@{r.by}>: {escape(r.summary)}" for r in revisions
-    ]
-    blocks = [header(title, Block.HEADER), *text_sections("\n".join(lines))]
-    latest = revisions[0]
-    text = f"{escape(title)}: #{latest.number} by <@{latest.by}>: {escape(latest.summary)}"
-    return {"text": text, "blocks": blocks[:MESSAGE_BLOCKS]}
 
 
 def callflow_message(

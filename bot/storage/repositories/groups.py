@@ -231,6 +231,23 @@ class Groups:
             .where(AccountNumber.account_id == account_id, AccountNumber.number == ref)
         )
 
+    def uses_ids(self, account_id: str, ids: PbxIds) -> bool:
+        """Whether a group of the account has any of these document ids or base number."""
+        return (
+            self.session.scalar(
+                select(GroupRecord.id)
+                .where(
+                    GroupRecord.account_id == account_id,
+                    (GroupRecord.pbx_group_id == ids.group_id)
+                    | GroupRecord.base_callflow_id.in_([ids.base_callflow_id, ids.user_callflow_id])
+                    | GroupRecord.user_callflow_id.in_([ids.base_callflow_id, ids.user_callflow_id])
+                    | (GroupRecord.base_number == ids.base_number),
+                )
+                .limit(1)
+            )
+            is not None
+        )
+
     def by_pbx_id(self, account_id: str, pbx_group_id: str) -> GroupRecord | None:
         return self.session.scalar(
             select(GroupRecord).where(
@@ -248,15 +265,23 @@ class Groups:
         return None if row is None else NumberHolder(row[0], row[1], row[2])
 
     def add(
-        self, account_id: str, ids: PbxIds, group: Group, *, by: str, now: datetime
+        self,
+        account_id: str,
+        ids: PbxIds,
+        group: Group,
+        *,
+        by: str,
+        now: datetime,
+        version: int = 1,
     ) -> GroupRecord:
+        """A new group; ``version`` more than 1 for a restored one, whose history goes on."""
         record = GroupRecord(
             account_id=account_id,
             pbx_group_id=ids.group_id,
             base_callflow_id=ids.base_callflow_id,
             user_callflow_id=ids.user_callflow_id,
             base_number=ids.base_number,
-            version=1,
+            version=version,
             created_by=by,
             created_at=now,
             updated_by=by,
