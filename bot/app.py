@@ -53,7 +53,15 @@ log = logging.getLogger("groupbot")
 # /group list kept the request threads from the GIL and the p99 ack went from 0.4 s to
 # 1.6 s (benchmarks/bench_slack.py); beyond a few threads, more only queue less visibly.
 LISTENER_THREADS = int(os.environ.get("GROUPBOT_LISTENER_THREADS", "4"))
-BOT_SCOPES = ("commands", "chat:write", "users:read", "users:read.email", "files:write")
+# what an OAuth install asks for: the manifests' list (tests/test_manifests.py keeps them equal)
+BOT_SCOPES = (
+    "commands",
+    "chat:write",
+    "users:read",
+    "users:read.email",
+    "files:write",
+    "usergroups:read",
+)
 
 
 def make_web_client(settings: Settings, token: str | None = None) -> WebClient:
@@ -241,6 +249,7 @@ def cli_shell(args: argparse.Namespace) -> int:
 
     def make_app(emulated: Settings, watch: Watch) -> App:
         wire_storage_notifier(services, emulated)  # reports go to the shell's emulator
+        wire_usergroups(services, emulated)
         return create_app(emulated, services, after_ack=watch.executor, witness=watch.witness)
 
     return run(
@@ -440,6 +449,7 @@ def build_services(
         options,
     )
     wire_storage_notifier(services, settings)
+    wire_usergroups(services, settings)
     return services
 
 
@@ -677,6 +687,13 @@ def wire_storage_notifier(services: Services, settings: Settings) -> None:
     from bot.commands.storage import SlackStorageNotifier
 
     services.notifier = SlackStorageNotifier(slack_client_for(settings))
+
+
+def wire_usergroups(services: Services, settings: Settings) -> None:
+    """The usergroup-mirror job reads Slack user groups with each workspace's bot token."""
+    from bot.commands.mirror import SlackUserGroups
+
+    services.usergroups = SlackUserGroups(slack_client_for(settings), SlackUsers())
 
 
 def cli_clock(args: argparse.Namespace) -> int:

@@ -16,6 +16,9 @@ of its work did not happen (the scheduler logs it and tries again at the next ru
 - ``recordings-sync``, every 15 minutes: count new recordings (with Kazoo, those its
   API lists since the last run; with the file backend, the files in RECORDINGS_DIR;
   docs/storage.md).
+- ``usergroup-mirror``, every 15 minutes: each group that follows a Slack user group
+  (``/group mirror``) takes the members Slack lists now, catching a change no event
+  brought (groupbot was down, or the event was lost).
 - ``storage-alerts``, hourly: post an alert for each storage threshold crossed upward.
 - ``storage-report``, daily at 09:00 in each workspace's time zone (one schedule per
   workspace with an alert channel, kept by the clock): the storage report and chart.
@@ -136,6 +139,11 @@ def sync_recordings(services: Services, now: datetime, workspace: str | None = N
         raise JobFailed(error.message) from error
 
 
+def follow_usergroups(services: Services, now: datetime, workspace: str | None = None) -> str:
+    """``usergroup-mirror``: every group following a Slack user group takes its members."""
+    return _sent(services.follow_usergroups(workspace), "no group follows a Slack user group")
+
+
 def check_storage_alerts(services: Services, now: datetime, workspace: str | None = None) -> str:
     """``storage-alerts``: an alert for each threshold crossed upward since the last check."""
     return _sent(services.check_storage_alerts(workspace), "no threshold newly crossed")
@@ -181,6 +189,12 @@ JOBS: Mapping[str, ScheduledJob] = {
         ScheduledJob(
             "recordings-sync",
             sync_recordings,
+            {"trigger": "interval", "minutes": 15},
+            misfire_grace_seconds=15 * 60,
+        ),
+        ScheduledJob(
+            "usergroup-mirror",
+            follow_usergroups,
             {"trigger": "interval", "minutes": 15},
             misfire_grace_seconds=15 * 60,
         ),

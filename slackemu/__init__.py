@@ -2,6 +2,7 @@
 
     with SlackEmulator() as emu:
         emu.add_user("U0ALICE", "alice", "alice@example.com", is_admin=True)
+        oncall = emu.add_usergroup("oncall", ["U0ALICE"])
         client = WebClient(base_url=emu.base_url, token="xoxb-test")
 
 ``checks.check_view`` / ``checks.check_message`` validate Block Kit payloads as Slack

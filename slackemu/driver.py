@@ -10,7 +10,7 @@ submission carries the id, hash and blocks the app really sent.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from slackemu.payloads import (
@@ -118,6 +118,14 @@ class Driver:
             at=self._now(),
             view=self.emu.home_view(user_id),
         )
+        return self.signer.sign(body, JSON)
+
+    def change_usergroup(self, usergroup_id: str, users: Iterable[str]) -> SignedRequest:
+        """Make ``users`` the user group's members; the ``subteam_members_changed`` event
+        Slack then sends. Slack sends none when nothing changed: that is refused here."""
+        body = self.emu.change_usergroup(usergroup_id, users)
+        if body is None:
+            raise ValueError(f"{usergroup_id} already has exactly these members: no event")
         return self.signer.sign(body, JSON)
 
     def url_verification(self, challenge: str = "emulator-challenge") -> SignedRequest:

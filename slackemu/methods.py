@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from slackemu.state import ApiError, Message
+from slackemu.state import ApiError, Message, invalid
 from slackemu.workspace import Workspace
 
 
@@ -27,6 +27,10 @@ class ApiRequest:
     def text(self, key: str) -> str:
         value = self.args.get(key)
         return "" if value is None else str(value)
+
+    def flag(self, key: str) -> bool:
+        """A boolean argument as slack_sdk sends it (``true``/``1``, or JSON true)."""
+        return self.text(key).lower() in ("true", "1")
 
     def need(self, scope: str) -> None:
         if scope not in self.scopes:
@@ -197,6 +201,30 @@ def conversations_info(ws: Workspace, req: ApiRequest) -> dict[str, Any]:
     return {"channel": ws.directory.channel(req.text("channel")).to_api()}
 
 
+# -- user groups ----------------------------------------------------------------------
+
+
+def usergroups_list(ws: Workspace, req: ApiRequest) -> dict[str, Any]:
+    disabled = req.flag("include_disabled")
+    shown = [g for g in ws.directory.usergroups.values() if disabled or not g.disabled_at]
+    team = ws.identity.team_id
+    with_users, with_count = req.flag("include_users"), req.flag("include_count")
+    return {
+        "usergroups": [g.to_api(team, with_users=with_users, with_count=with_count) for g in shown]
+    }
+
+
+def usergroups_users_list(ws: Workspace, req: ApiRequest) -> dict[str, Any]:
+    if not req.text("usergroup"):
+        raise invalid("invalid_arguments", ["[ERROR] missing required field: usergroup"])
+    # A disabled group without include_disabled: Slack's docs name no error of its own
+    # for it, so it is answered like a group that is not there.
+    group = ws.directory.usergroup(
+        req.text("usergroup"), include_disabled=req.flag("include_disabled")
+    )
+    return {"users": list(group.users)}
+
+
 def _emails(req: ApiRequest) -> bool:
     return "users:read.email" in req.scopes
 
@@ -275,6 +303,8 @@ METHODS: dict[str, Method] = {
     "users.lookupByEmail": Method(users_lookup_by_email, "users:read.email"),
     "users.list": Method(users_list, "users:read"),
     "conversations.info": Method(conversations_info),
+    "usergroups.list": Method(usergroups_list, "usergroups:read"),
+    "usergroups.users.list": Method(usergroups_users_list, "usergroups:read"),
     "files.getUploadURLExternal": Method(files_get_upload_url_external, "files:write"),
     "files.completeUploadExternal": Method(files_complete_upload_external, "files:write"),
 }

@@ -17,6 +17,8 @@ from urllib.parse import urlencode
 from slack_bolt.request import BoltRequest
 from slack_sdk.signature import SignatureVerifier
 
+from slackemu.state import MembersChange
+
 StateValues = dict[str, dict[str, dict[str, Any]]]
 
 # element type -> (key in view.state.values, key of its initial value in the element)
@@ -339,19 +341,67 @@ def app_home_opened_body(
     }
     if view is not None:
         event["view"] = dict(view)
+    return event_callback_body(
+        ctx.team_id,
+        ctx.api_app_id,
+        event,
+        bot_user_id=bot_user_id,
+        event_id=f"Ev{int(at)}{ctx.user_id}",
+        at=at,
+    )
+
+
+def subteam_members_changed_body(
+    team_id: str, api_app_id: str, change: MembersChange, *, bot_user_id: str, event_id: str
+) -> str:
+    """The Events API JSON for users added to or removed from a user group: only the
+    difference, no snapshot of the group (Slack's ``subteam_updated`` carries that)."""
+    event: dict[str, Any] = {
+        "type": "subteam_members_changed",
+        "subteam_id": change.usergroup_id,
+        "team_id": team_id,
+        "date_previous_update": change.previous_update,
+        "date_update": change.update,
+        "added_users": list(change.added),
+        # numbers, as Slack really sends them (its documentation's example shows strings)
+        "added_users_count": len(change.added),
+        "removed_users": list(change.removed),
+        "removed_users_count": len(change.removed),
+        "event_ts": f"{change.update}.000000",
+    }
+    return event_callback_body(
+        team_id,
+        api_app_id,
+        event,
+        bot_user_id=bot_user_id,
+        event_id=event_id,
+        at=change.update,
+    )
+
+
+def event_callback_body(
+    team_id: str,
+    api_app_id: str,
+    event: Mapping[str, Any],
+    *,
+    bot_user_id: str,
+    event_id: str,
+    at: float,
+) -> str:
+    """The Events API envelope every event arrives in (``type: event_callback``)."""
     return json.dumps(
         {
             "token": "verification-token-unused",
-            "team_id": ctx.team_id,
-            "api_app_id": ctx.api_app_id,
-            "event": event,
+            "team_id": team_id,
+            "api_app_id": api_app_id,
+            "event": dict(event),
             "type": "event_callback",
-            "event_id": f"Ev{int(at)}{ctx.user_id}",
+            "event_id": event_id,
             "event_time": int(at),
             "authorizations": [
                 {
                     "enterprise_id": None,
-                    "team_id": ctx.team_id,
+                    "team_id": team_id,
                     "user_id": bot_user_id,
                     "is_bot": True,
                     "is_enterprise_install": False,

@@ -22,6 +22,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from slackemu.methods import METHODS, ApiRequest, parse_basic
+from slackemu.payloads import subteam_members_changed_body
 from slackemu.socket_mode import SocketModeServer
 from slackemu.state import (
     DEFAULT_BOT_SCOPES,
@@ -31,6 +32,7 @@ from slackemu.state import (
     Clock,
     Identity,
     User,
+    UserGroup,
 )
 from slackemu.transport import HttpServer, Reply, decode_args, decode_json, json_reply
 from slackemu.views import SubmissionOutcome
@@ -215,6 +217,53 @@ class SlackEmulator:
                 created=int(self._clock()),
             )
             self.workspace.directory.channels[channel_id] = channel
+
+    def add_usergroup(
+        self,
+        handle: str,
+        users: Iterable[str] = (),
+        *,
+        name: str = "",
+        usergroup_id: str | None = None,
+        disabled: bool = False,
+    ) -> str:
+        """A user group (``@handle``) with these members; returns its id (``S…``)."""
+        with self._lock:
+            directory = self.workspace.directory
+            group_id = usergroup_id or self.workspace.ids.new("S")
+            if group_id in directory.usergroups:
+                raise ValueError(f"user group {group_id} already exists")
+            members = list(dict.fromkeys(users))
+            for user_id in members:
+                directory.user(user_id)
+            now = int(self._clock())
+            directory.usergroups[group_id] = UserGroup(
+                group_id,
+                handle,
+                name or handle,
+                members,
+                created=now,
+                updated=now,
+                disabled_at=now if disabled else 0,
+            )
+            return group_id
+
+    def change_usergroup(self, usergroup_id: str, users: Iterable[str]) -> str | None:
+        """An admin makes ``users`` the group's members in Slack; the Events API body of
+        the ``subteam_members_changed`` Slack then sends the app, or None when nothing
+        changed (Slack sends nothing then). ``Driver.change_usergroup`` signs it."""
+        with self._lock:
+            change = self.workspace.directory.set_members(usergroup_id, users)
+            if not change.added and not change.removed:
+                return None
+            me = self.identity
+            return subteam_members_changed_body(
+                me.team_id,
+                me.app_id,
+                change,
+                bot_user_id=me.bot_user_id,
+                event_id=self.workspace.ids.new("Ev"),
+            )
 
     def add_token(self, token: str, scopes: Iterable[str] | None = None) -> None:
         with self._lock:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import random
 import string
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -18,7 +18,14 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 Clock = Callable[[], float]
 
 # What manifests/*.yaml grants the bot; tests/test_manifests.py keeps the two equal.
-DEFAULT_BOT_SCOPES = ("commands", "chat:write", "users:read", "users:read.email", "files:write")
+DEFAULT_BOT_SCOPES = (
+    "commands",
+    "chat:write",
+    "users:read",
+    "users:read.email",
+    "files:write",
+    "usergroups:read",
+)
 
 
 class ApiError(Exception):
@@ -168,6 +175,60 @@ class Channel:
 
 
 @dataclass
+class UserGroup:
+    """A Slack user group (a "subteam": ids start with S), mentioned as ``@handle``."""
+
+    id: str
+    handle: str
+    name: str
+    users: list[str]
+    created: int
+    updated: int
+    created_by: str = "USLACKBOT"
+    description: str = ""
+    disabled_at: int = 0  # Slack's date_delete: a disabled group keeps its members
+
+    def to_api(self, team_id: str, *, with_users: bool, with_count: bool) -> dict[str, Any]:
+        """The usergroup object of usergroups.list (and usergroups.create/update)."""
+        group: dict[str, Any] = {
+            "id": self.id,
+            "team_id": team_id,
+            "is_usergroup": True,
+            "is_subteam": True,
+            "name": self.name,
+            "description": self.description,
+            "handle": self.handle,
+            "is_external": False,
+            "date_create": self.created,
+            "date_update": self.updated,
+            "date_delete": self.disabled_at,
+            "auto_type": None,
+            "auto_provision": False,
+            "enterprise_subteam_id": "",
+            "created_by": self.created_by,
+            "updated_by": self.created_by,
+            "deleted_by": None,
+            "prefs": {"channels": [], "groups": []},
+        }
+        if with_users:
+            group["users"] = list(self.users)
+        if with_count:
+            group["user_count"] = len(self.users)
+        return group
+
+
+@dataclass(frozen=True)
+class MembersChange:
+    """One change of a user group's members, as ``subteam_members_changed`` tells it."""
+
+    usergroup_id: str
+    added: tuple[str, ...]
+    removed: tuple[str, ...]
+    previous_update: int
+    update: int
+
+
+@dataclass
 class Message:
     """A message as the workspace shows it; ``source`` says which path posted it."""
 
@@ -247,6 +308,7 @@ class Directory:
         self.clock = clock
         self.users: dict[str, User] = {}
         self.channels: dict[str, Channel] = {}
+        self.usergroups: dict[str, UserGroup] = {}
         bot = User(identity.bot_user_id, identity.bot_name, "", is_bot=True)
         self.users[bot.id] = bot
 
@@ -262,6 +324,33 @@ class Directory:
             if user.email.lower() == wanted and not user.deleted:
                 return user
         raise ApiError("users_not_found")
+
+    def usergroup(self, usergroup_id: Any, *, include_disabled: bool = False) -> UserGroup:
+        found = self.usergroups.get(str(usergroup_id))
+        if found is None or (found.disabled_at and not include_disabled):
+            raise ApiError("no_such_subteam")
+        return found
+
+    def set_members(self, usergroup_id: str, users: Iterable[str]) -> MembersChange:
+        """Make ``users`` the group's members (in that order), as an admin does in Slack."""
+        group = self.usergroups.get(usergroup_id)
+        if group is None:
+            raise KeyError(f"no user group {usergroup_id}; there are {sorted(self.usergroups)}")
+        wanted = list(dict.fromkeys(users))
+        for user_id in wanted:
+            self.user(user_id)  # Slack offers only the workspace's members
+        before = group.users
+        # date_update is in whole seconds: two changes within one second still differ
+        now = max(int(self.clock()), group.updated + 1)
+        change = MembersChange(
+            usergroup_id,
+            added=tuple(u for u in wanted if u not in before),
+            removed=tuple(u for u in before if u not in wanted),
+            previous_update=group.updated,
+            update=now,
+        )
+        group.users, group.updated = wanted, now
+        return change
 
     def channel(self, channel_id: Any) -> Channel:
         """A channel the bot can see: private channels it is not in do not exist for it."""

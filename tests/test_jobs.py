@@ -146,7 +146,7 @@ def test_pbx_outbox_removes_what_writes_killed_midway_left_in_the_pbx_folder(
 def test_an_unknown_job_names_the_known_ones(services: Services) -> None:
     known = (
         "directory-sync, pbx-outbox, recordings-sync, storage-alerts, storage-report, "
-        "storage-rollup"
+        "storage-rollup, usergroup-mirror"
     )
     with pytest.raises(UnknownJob, match=rf"no job 'no-such-job'; the jobs are: {known}$"):
         run_job("no-such-job", services, NOW)

@@ -12,6 +12,7 @@ import pytest
 import yaml
 from referencing import Registry, Resource
 
+from bot.app import BOT_SCOPES
 from slackemu import DEFAULT_BOT_SCOPES
 from tests.shared_files import require_shared
 
@@ -91,10 +92,44 @@ def test_group_command_and_home_tab() -> None:
     assert manifest["features"]["app_home"]["messages_tab_enabled"] is True
     assert manifest["features"]["app_home"]["messages_tab_read_only_enabled"] is True
     assert manifest["settings"]["interactivity"]["is_enabled"] is True
-    assert manifest["settings"]["event_subscriptions"]["bot_events"] == ["app_home_opened"]
+    assert manifest["settings"]["event_subscriptions"]["bot_events"] == [
+        "app_home_opened",
+        "subteam_members_changed",  # /group mirror follows a user group as it changes
+    ]
 
 
 def test_emulator_grants_what_the_manifest_asks() -> None:
     """The emulator refuses calls the real app could not make; keep the scope lists equal."""
     for name in ("http.yaml", "socket.yaml"):
         assert sorted(load(name)["oauth_config"]["scopes"]["bot"]) == sorted(DEFAULT_BOT_SCOPES)
+
+
+def test_an_oauth_install_asks_for_what_the_manifest_asks() -> None:
+    for name in ("http.yaml", "socket.yaml"):
+        assert sorted(load(name)["oauth_config"]["scopes"]["bot"]) == sorted(BOT_SCOPES)
+
+
+# The scope Slack requires before it delivers each event (its event reference pages).
+EVENT_SCOPES = {"app_home_opened": None, "subteam_members_changed": "usergroups:read"}
+
+
+@pytest.mark.parametrize("name", ["http.yaml", "socket.yaml"])
+def test_every_event_has_the_scope_slack_requires(name: str) -> None:
+    manifest = load(name)
+    granted = set(manifest["oauth_config"]["scopes"]["bot"])
+    for event in manifest["settings"]["event_subscriptions"]["bot_events"]:
+        assert event in EVENT_SCOPES, f"say which scope {event} needs"
+        needed = EVENT_SCOPES[event]
+        assert needed is None or needed in granted, f"{event} needs {needed}"
+
+
+def test_every_scope_and_event_says_why() -> None:
+    """Each scope and event line carries its reason as a comment."""
+    for name in ("http.yaml", "socket.yaml"):
+        lines = (MANIFESTS / name).read_text(encoding="utf-8").splitlines()
+        manifest = load(name)
+        named = [*manifest["oauth_config"]["scopes"]["bot"]]
+        named += manifest["settings"]["event_subscriptions"]["bot_events"]
+        for item in named:
+            (line,) = [x for x in lines if x.split("#")[0].strip() == f"- {item}"]
+            assert "#" in line, f"{name}: {item} says no reason"

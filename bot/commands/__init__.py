@@ -35,6 +35,7 @@ def register(app: App, on_error: ErrorHandler) -> None:
         actions,
         drift,
         home,
+        mirror,
         modals,
         presence,
         retries,
@@ -91,3 +92,4 @@ def register(app: App, on_error: ErrorHandler) -> None:
         app.action(matcher(pressed))(steps(ok, home.pressed))
 
     app.event("app_home_opened")(steps(ok, home.opened))
+    app.event("subteam_members_changed")(steps(ok, mirror.members_changed))

@@ -20,6 +20,8 @@ the modules behind it are laid out by use case:
 - ``recording_url``: groupbot's recording endpoint: a group's URL, the workspace secret.
 - ``presence``: members pausing, resuming, joining and leaving; Slack user groups that
   keep a group's members; pauses made on the phone.
+- ``mirror``: following a Slack user group: reading it (the ``UserGroupSource`` port),
+  reconciling, telling the leads.
 
 How a write reaches the PBX. The group row, its revision and an outbox entry holding
 the compiled documents that differ from what the PBX was last known to hold are
@@ -40,8 +42,14 @@ from __future__ import annotations
 
 from bot.services.directory import DirectoryUseCases
 from bot.services.drift import AdoptableGroup, DriftReport, DriftUseCases, GroupDrift
+from bot.services.mirror import (
+    MirrorUseCases,
+    NoUserGroups,
+    UserGroupSource,
+    UserGroupUnreadable,
+)
 from bot.services.portable import PortableUseCases
-from bot.services.presence import MirrorResult, PresenceResult, PresenceUseCases
+from bot.services.presence import MirrorResult, PresenceResult
 from bot.services.recording_url import (
     NO_PUBLIC_URL,
     RecordingTarget,
@@ -87,7 +95,7 @@ from bot.services.workspace import (
 
 
 class Services(
-    PresenceUseCases,
+    MirrorUseCases,
     PortableUseCases,
     RecordingUrlUseCases,
     DirectoryUseCases,
@@ -118,6 +126,8 @@ __all__ = [
     "GroupView",
     "History",
     "MirrorResult",
+    "MirrorUseCases",
+    "NoUserGroups",
     "NotDelivered",
     "OpenedGroup",
     "OutboxPush",
@@ -135,6 +145,8 @@ __all__ = [
     "StorageDay",
     "StorageNotifier",
     "StorageReport",
+    "UserGroupSource",
+    "UserGroupUnreadable",
     "WorkspaceSettings",
     "percent_refusal",
     "storage_limit_refusal",

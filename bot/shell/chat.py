@@ -31,7 +31,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -42,7 +42,7 @@ from bot.shell.forms import Form, Question
 from bot.shell.observe import Watch
 from bot.shell.render import Choice
 from bot.shell.replies import HOME, Posted, Reply, is_error_message
-from bot.shell.workspace import Channel, Person, Workspace
+from bot.shell.workspace import Channel, Person, UserGroup, Workspace
 from slackemu.payloads import (
     JSON,
     Context,
@@ -199,6 +199,22 @@ class EmulatedChat:
         if home is not None:
             reply.posted.append(Posted({"blocks": home.get("blocks") or []}, channel=HOME))
         return reply
+
+    def set_usergroup(self, user: Person, handle: str, members: Sequence[Person]) -> Reply:
+        """A user group's members as an admin sets them in Slack. A new group is only
+        created (Slack's ``subteam_created`` is no event the app asks for); a changed one
+        reaches the app as ``subteam_members_changed``, unless nothing changed."""
+        ids = [person.user_id for person in members]
+        known = self._workspace.usergroup(handle)
+        if known is None:
+            group_id = self.emulator.add_usergroup(handle, ids)
+            groups = (*self._workspace.usergroups, UserGroup(group_id, handle))
+            self._workspace = replace(self._workspace, usergroups=groups)
+            return Reply()
+        body = self.emulator.change_usergroup(known.usergroup_id, ids)
+        if body is None:
+            return Reply()
+        return self._exchange(user, self.signer.sign(body, JSON))
 
     # -- one request, and what came of it ---------------------------------------------
 

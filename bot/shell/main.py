@@ -32,6 +32,9 @@ SIGNING_SECRET = "groupbot-shell-signing-secret"
 BOT_TOKEN = "xoxb-groupbot-shell"
 CHANNEL = Channel("C0GENERAL", "general")
 ADMIN = Person("U0ADMIN", "admin", "Workspace Admin")
+# A Slack user group to try /group mirror with (its examples name it): /usergroup changes it
+DEMO_USERGROUP = "oncall"
+DEMO_USERGROUP_MEMBERS = ("carol", "dana")
 
 
 def shell_settings(base: Settings) -> Settings:
@@ -128,6 +131,8 @@ def run(
             files_dir=Path(tempfile.gettempdir()) / "groupbot-shell",
             watch=watch,
         )
+        oncall = [p for p in people if p.handle in DEMO_USERGROUP_MEMBERS]
+        chat.set_usergroup(ADMIN, DEMO_USERGROUP, oncall)
         interactive = stdin.isatty()
         lines = TerminalLines() if interactive else PipedLines(stdin, stdout)
         session = Session(
@@ -143,6 +148,8 @@ def run(
             jobs=jobs,
         )
         _banner(session, people, settings, loaded_demo=loaded_demo, interactive=interactive)
+        on_call = ", ".join("@" + p.handle for p in oncall) or "nobody yet"
+        session.say(f"The user group @{DEMO_USERGROUP} has {on_call} (/usergroup changes it).")
         return session.run()
 
 

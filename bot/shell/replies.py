@@ -93,3 +93,8 @@ class Chat(Protocol):
     def home(self, user: Person) -> Reply:
         """The user opens the app's Home tab."""
         ...
+
+    def set_usergroup(self, user: Person, handle: str, members: Sequence[Person]) -> Reply:
+        """A workspace admin makes ``members`` the user group ``@handle``'s (creating it);
+        the app hears of a change as Slack tells it (``subteam_members_changed``)."""
+        ...

@@ -17,6 +17,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TextIO
 
+from bot.shell import usergroups
 from bot.shell.modal import PRESS, ModalForm, plain
 from bot.shell.render import Choice, Rendered, render_message
 from bot.shell.replies import HOME, Chat, Posted, Reply
@@ -25,7 +26,7 @@ from bot.shell.text import Style, mrkdwn
 from bot.shell.workspace import AnswerError, Person, escape_mentions, unknown_mentions
 
 PROMPT = "groupbot> "
-SHELL_COMMANDS = ("/group", "/as", "/whoami", "/home", "/jobs", "/help", "/quit")
+SHELL_COMMANDS = ("/group", "/as", "/whoami", "/home", "/usergroup", "/jobs", "/help", "/quit")
 
 HELP = """\
 Shell commands:
@@ -34,6 +35,9 @@ Shell commands:
   /as @name       act as another user from now on (/as @admin: back to the admin)
   /whoami         who you are acting as
   /home           open the app's Home tab
+  /usergroup @oncall @alice @bob
+                  make them the Slack user group @oncall's members (creates it);
+                  mention it in commands as @oncall
   /jobs           the scheduled jobs; /jobs run <job> runs one once now
   /help           this text
   /quit           leave (end of input does too)
@@ -69,7 +73,11 @@ class Session:
         names = {p.user_id: p.handle for p in chat.workspace.people}
         channels = {c.channel_id: c.name for c in chat.workspace.channels}
         ansi = style.ansi if style else False
-        self.style = Style(ansi=ansi, names=names, channels=channels)
+        # filled as /usergroup creates user groups: the style reads it when printing
+        self._usergroups: dict[str, str] = {
+            g.usergroup_id: g.handle for g in chat.workspace.usergroups
+        }
+        self.style = Style(ansi=ansi, names=names, channels=channels, usergroups=self._usergroups)
         self.failures = 0
         self.commands = 0
         self.last_choices: list[tuple[Choice, Posted]] = []
@@ -126,6 +134,8 @@ class Session:
             return self._jobs(rest.strip())
         if word == "/home":
             return self._show(self.chat.home(self.user))
+        if word == "/usergroup":
+            return self._usergroup(rest)
         if word == CANCEL:
             return True  # nothing is open: Ctrl-C at the prompt
         if word == "/help":
@@ -144,15 +154,33 @@ class Session:
     # -- interactions ------------------------------------------------------------------
 
     def _command(self, text: str) -> bool:
-        people = self.chat.workspace.people
-        strangers = unknown_mentions(text, people)
+        people, groups = self.chat.workspace.people, self.chat.workspace.usergroups
+        strangers = unknown_mentions(text, people, groups)
         if strangers:
-            # Slack would have offered only members to mention: nothing to send
+            # Slack would have offered only members and user groups to mention: nothing to send
             names = " or ".join(strangers)
             everyone = ", ".join("@" + p.handle for p in people)
-            self.say(f"✗ No one called {names} in this workspace; the people are {everyone}.")
+            also = "; the user groups are " + ", ".join("@" + g.handle for g in groups)
+            self.say(
+                f"✗ No one called {names} in this workspace; the people are {everyone}"
+                f"{also if groups else ''}."
+            )
             return False
-        return self._show(self.chat.command(self.user, escape_mentions(text, people)))
+        return self._show(self.chat.command(self.user, escape_mentions(text, people, groups)))
+
+    def _usergroup(self, rest: str) -> bool:
+        try:
+            handle, members = usergroups.parse(rest, self.chat.workspace)
+        except AnswerError as problem:
+            self.say(f"✗ {problem}")
+            return False
+        reply = self.chat.set_usergroup(self.user, handle, members)
+        group = self.chat.workspace.usergroup(handle)
+        if group is not None:
+            self._usergroups[group.usergroup_id] = group.handle
+        names = ", ".join("@" + p.handle for p in members) or "no one"
+        self.say(f"@{handle}'s members are now {names}.")
+        return self._show(reply)
 
     def _press(self, number: int) -> bool:
         found = next(((c, p) for c, p in self.last_choices if c.number == number), None)

@@ -56,11 +56,13 @@ EMOJI = {
 
 @dataclass(frozen=True)
 class Style:
-    """How to print: ``ansi`` adds bold and dim (a terminal); ``names`` maps user ids to names."""
+    """How to print: ``ansi`` adds bold and dim (a terminal); ``names`` maps user ids to names,
+    ``usergroups`` user group ids to handles."""
 
     ansi: bool = False
     names: Mapping[str, str] = field(default_factory=dict)
     channels: Mapping[str, str] = field(default_factory=dict)
+    usergroups: Mapping[str, str] = field(default_factory=dict)
 
 
 PLAIN = Style()
@@ -131,7 +133,8 @@ def _angle(inner: str, style: Style) -> str:
         channel = target[1:]
         return "#" + (label or style.channels.get(channel, channel))
     if target.startswith("!subteam^"):
-        return label or "@group"
+        group = target.removeprefix("!subteam^")
+        return label or "@" + style.usergroups.get(group, "group")
     if target.startswith("!date^"):
         return label or target
     if target.startswith("!"):

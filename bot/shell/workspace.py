@@ -2,8 +2,9 @@
 
 A person is named ``@handle`` (or by the ``<@U…>`` mention Slack would send), a channel
 ``#name``; a name that is not there is an :class:`AnswerError` listing what is. In a
-command's text, ``@handle`` is escaped as Slack escapes it (``escape_mentions``), and a
-name no one has is found before anything is sent (``unknown_mentions``).
+command's text, ``@handle`` is escaped as Slack escapes it (``escape_mentions``): a
+person as ``<@U…|alice>``, a Slack user group as ``<!subteam^S…|@oncall>``; a name no one
+and no user group has is found before anything is sent (``unknown_mentions``).
 """
 
 from __future__ import annotations
@@ -32,6 +33,14 @@ class Person:
 
 
 @dataclass(frozen=True)
+class UserGroup:
+    """A Slack user group of the workspace, mentioned as ``@handle``."""
+
+    usergroup_id: str
+    handle: str
+
+
+@dataclass(frozen=True)
 class Channel:
     channel_id: str
     name: str
@@ -44,6 +53,11 @@ class Workspace:
     people: Sequence[Person] = ()
     channels: Sequence[Channel] = ()
     current_channel: str | None = None
+    usergroups: Sequence[UserGroup] = ()
+
+    def usergroup(self, handle: str) -> UserGroup | None:
+        wanted = handle.removeprefix("@").lower()
+        return next((g for g in self.usergroups if g.handle.lower() == wanted), None)
 
     def person(self, token: str) -> Person:
         token = token.strip().rstrip(",")
@@ -82,29 +96,45 @@ def _person(handle: str, known: Mapping[str, Person]) -> Person | None:
     return known.get(handle.lower()) or known.get(handle.rstrip(".,;:").lower())
 
 
-def unknown_mentions(text: str, people: Sequence[Person]) -> list[str]:
-    """The ``@names`` typed in ``text`` that are no member of the workspace."""
+def _usergroup(handle: str, known: Mapping[str, UserGroup]) -> UserGroup | None:
+    return known.get(handle.lower()) or known.get(handle.rstrip(".,;:").lower())
+
+
+def unknown_mentions(
+    text: str, people: Sequence[Person], usergroups: Sequence[UserGroup] = ()
+) -> list[str]:
+    """The ``@names`` typed in ``text`` that are no member and no user group of the workspace."""
     known = {p.handle.lower(): p for p in people}
+    groups = {g.handle.lower(): g for g in usergroups}
     unknown: list[str] = []
     for match in MENTION.finditer(text):
         handle = match.group(1)
         bare = handle.rstrip(".,;:")
-        if _person(handle, known) is None and bare.lower() not in BROADCASTS:
+        named = _person(handle, known) or _usergroup(handle, groups)
+        if named is None and bare.lower() not in BROADCASTS:
             unknown.append("@" + bare)
     return list(dict.fromkeys(unknown))
 
 
-def escape_mentions(text: str, people: Sequence[Person]) -> str:
-    """``@alice`` → ``<@U…|alice>`` for the workspace's members, and ``@here`` → ``<!here>``,
-    as Slack escapes a slash command's text when the command has ``should_escape``;
-    anything else is left as typed."""
+def escape_mentions(
+    text: str, people: Sequence[Person], usergroups: Sequence[UserGroup] = ()
+) -> str:
+    """``@alice`` → ``<@U…|alice>`` for the workspace's members, ``@oncall`` →
+    ``<!subteam^S…|@oncall>`` for its user groups and ``@here`` → ``<!here>``, as Slack
+    escapes a slash command's text when the command has ``should_escape``; anything
+    else is left as typed. A member's name is looked up before a user group's."""
     known = {p.handle.lower(): p for p in people}
+    groups = {g.handle.lower(): g for g in usergroups}
 
     def escape(match: re.Match[str]) -> str:
         handle = match.group(1)
         person = _person(handle, known)
         if person is None:
             bare = handle.rstrip(".,;:")
+            group = _usergroup(handle, groups)
+            if group is not None:
+                trailing = handle[len(group.handle) :]
+                return f"<!subteam^{group.usergroup_id}|@{group.handle}>{trailing}"
             if bare.lower() in BROADCASTS:
                 return f"<!{bare.lower()}>{handle[len(bare) :]}"
             return match.group(0)

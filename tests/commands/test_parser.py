@@ -51,6 +51,7 @@ from bot.commands.subcommands import (
 )
 from bot.engine.model import NextActionKind, RecordingFormat, RingbackKind
 from bot.errors import UserError
+from bot.shell.main import DEMO_USERGROUP
 from tests.shared_files import require_shared
 
 DANA = UserRef("U0DANA", "dana")
@@ -314,6 +315,7 @@ def test_help_examples_mention_only_the_demo_directorys_people() -> None:
     demo = resources.files("bot.storage").joinpath("demo_directory.yaml").read_text()
     people = {user["email"].split("@")[0] for user in yaml.safe_load(demo)["users"]}
     assert people == {"alice", "bob", "carol", "dana", "erin"}
+    people.add(DEMO_USERGROUP)  # and the Slack user group the shell starts with
     for spec in SPECS.values():
         for example in spec.examples:
             mentioned = set(re.findall(r"@([a-z]+)", example))

@@ -487,7 +487,8 @@ def test_an_unknown_shell_command_fails_and_lists_the_shells_commands(
     assert session.run() == 1
     text = out.getvalue()
     assert "✗ /run is not a command here. To run a scheduled job: /jobs run <job>." in text
-    assert "The shell's commands: /group, /as, /whoami, /home, /jobs, /help, /quit;" in text
+    listed = "/group, /as, /whoami, /home, /usergroup, /jobs, /help, /quit"
+    assert f"The shell's commands: {listed};" in text
     assert "✗ /hepl is not a command here. Did you mean /help?" in text
     assert session.failures == 2
 

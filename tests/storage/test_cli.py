@@ -229,7 +229,8 @@ def test_jobs_run_an_unknown_job_lists_the_known_ones(
     assert main(["jobs", "run", "no-such-job"]) == 2
     assert capsys.readouterr().err == (
         "groupbot jobs run: no job 'no-such-job'; the jobs are: directory-sync, "
-        "pbx-outbox, recordings-sync, storage-alerts, storage-report, storage-rollup\n"
+        "pbx-outbox, recordings-sync, storage-alerts, storage-report, storage-rollup, "
+        "usergroup-mirror\n"
     )
 
 
@@ -278,7 +279,7 @@ def test_clock_keeps_its_jobs_in_the_database_until_sigterm(
         deadline = time.monotonic() + 30
         jobs: list[str] = []
         # waits for the clock to start (the database is migrated first)
-        while (len(jobs) < 5 or signal.SIGTERM not in handlers) and time.monotonic() < deadline:
+        while (len(jobs) < 6 or signal.SIGTERM not in handlers) and time.monotonic() < deadline:
             time.sleep(0.05)
             with suppress(OperationalError), engine.connect() as conn:
                 jobs = list(conn.scalars(text("SELECT id FROM apscheduler_jobs ORDER BY id")))
@@ -292,6 +293,7 @@ def test_clock_keeps_its_jobs_in_the_database_until_sigterm(
         "recordings-sync",
         "storage-alerts",
         "storage-rollup",
+        "usergroup-mirror",
     ]
     assert exit_codes == [0]
 

@@ -20,6 +20,7 @@ from bot.commands.subcommands import (
     history,
     leads,
     members,
+    mirror,
     pause,
     pbx,
     read,
@@ -78,6 +79,7 @@ FAMILIES = (
     leads,
     pause,
     selfservice,
+    mirror,
 )
 
 # Every subcommand by its word, in the order the help lists them.

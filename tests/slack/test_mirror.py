@@ -1,0 +1,157 @@
+"""``/group mirror``: a group's members follow a Slack user group, through the emulator's
+user groups, their ``subteam_members_changed`` events and the ``usergroup-mirror`` job."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+import pytest
+
+from bot.jobs import run_job
+from tests.slack.conftest import ADMIN, EXTRA, LEAD, MEMBER, OUTSIDER, Slack, settle
+from tests.slack.shown import error_text, mention, shown
+
+pytestmark = pytest.mark.slow
+
+DANA, ERIN = "U0DANA", "U0ERIN"
+
+
+def members(slack: Slack, ref: str = "Sales") -> list[str]:
+    """The group's members by name, in their order."""
+    view = slack.group(ref)
+    return [view.member_names.get(m.user_id, m.user_id) for m in view.group.members]
+
+
+def until(check: Callable[[], bool], timeout: float = 10.0) -> None:
+    """Wait for the work after an event's acknowledgement to show."""
+    deadline = time.monotonic() + timeout
+    while not check():
+        assert time.monotonic() < deadline, "the event's work never showed"
+        time.sleep(0.02)
+
+
+def sales_led_by_bob(slack: Slack) -> None:
+    slack.reply(f"create Sales 201 {mention(ADMIN)} {mention(LEAD)}")
+    slack.reply(f"lead Sales {mention(LEAD)}")
+
+
+def oncall(slack: Slack, *users: str) -> str:
+    group_id = slack.emu.add_usergroup("oncall", users, name="On call")
+    return group_id
+
+
+def mirror(slack: Slack, usergroup: str, *, user: str = LEAD) -> str:
+    return shown(slack.reply(f"mirror Sales <!subteam^{usergroup}|@oncall>", user=user))
+
+
+def dms_to(slack: Slack, user: str) -> list[str]:
+    return [shown(m) for m in slack.emu.messages_to("D" + user[1:])]
+
+
+def test_mirror_takes_the_user_groups_members_then_follows_its_events(slack: Slack) -> None:
+    sales_led_by_bob(slack)
+    group = oncall(slack, MEMBER, DANA)
+
+    said = mirror(slack, group)
+    assert "Sales now follows @oncall: added Carol, Dana; removed Alice, Bob." in said
+    assert members(slack) == ["Carol", "Dana"]
+
+    slack.send(slack.driver.change_usergroup(group, [DANA, ERIN]))
+    until(lambda: members(slack) == ["Dana", "Erin"])
+    slack.pushed()
+    # each change is in the history, the event's as Slackbot's
+    history = shown(slack.reply("history Sales"))
+    assert "Erin" in history
+
+
+def test_a_plain_handle_is_looked_up_and_a_wrong_one_refused(slack: Slack) -> None:
+    sales_led_by_bob(slack)
+    oncall(slack, MEMBER)
+    said = shown(slack.reply("mirror Sales @oncall", user=LEAD))
+    assert "Sales now follows @oncall: added Carol; removed Alice, Bob." in said
+
+    missing = slack.reply("mirror Sales @nightshift", user=LEAD)
+    assert error_text(missing) == (
+        "There is no Slack user group @nightshift: pick one from Slack's @-mention list."
+    )
+    person = slack.reply(f"mirror Sales {mention(MEMBER)}", user=LEAD)
+    assert "is a person: mention a Slack user group, like @oncall" in (error_text(person) or "")
+
+
+def test_only_leads_and_admins_set_a_mirror(slack: Slack) -> None:
+    sales_led_by_bob(slack)
+    group = oncall(slack, MEMBER)
+    refused = slack.reply(f"mirror Sales <!subteam^{group}|@oncall>", user=DANA)
+    assert error_text(refused)
+    assert members(slack) == ["Alice", "Bob"]
+
+
+def test_a_user_with_no_pbx_user_is_reported_to_the_leads_once(slack: Slack) -> None:
+    sales_led_by_bob(slack)
+    group = oncall(slack, MEMBER, OUTSIDER)
+
+    said = mirror(slack, group)  # bob reads it in his reply; alice, the other lead, by DM
+    assert "@U0ZED is in the user group but has no PBX user" in said
+    assert members(slack) == ["Carol"]
+    (told,) = dms_to(slack, ADMIN)
+    assert "has no PBX user, so is not in Sales" in told
+    assert dms_to(slack, LEAD) == []
+
+    slack.send(slack.driver.change_usergroup(group, [MEMBER, OUTSIDER, DANA]))
+    until(lambda: members(slack) == ["Carol", "Dana"])
+    assert len(dms_to(slack, ADMIN)) == 1  # zed was reported already
+
+
+def test_the_group_stops_at_fifteen_and_says_who_was_left_out(slack: Slack) -> None:
+    sales_led_by_bob(slack)
+    sixteen = list(EXTRA)
+    group = oncall(slack, *sixteen)
+
+    said = mirror(slack, group)
+    assert len(members(slack)) == 15
+    assert f"so @{sixteen[15]} was not added" in said
+    (told,) = dms_to(slack, ADMIN)
+    assert "has the most members a group can have (15)" in told
+
+
+def test_off_stops_following(slack: Slack) -> None:
+    sales_led_by_bob(slack)
+    group = oncall(slack, MEMBER)
+    mirror(slack, group)
+
+    said = shown(slack.reply("mirror Sales off", user=LEAD))
+    assert "Sales no longer follows" in said
+    assert "its members stay as they are" in said
+    listed = len(slack.emu.calls("usergroups.users.list"))
+    slack.send(slack.driver.change_usergroup(group, [MEMBER, DANA]))
+    settle()
+    assert members(slack) == ["Carol"]
+    assert len(slack.emu.calls("usergroups.users.list")) == listed  # nobody looked
+    again = shown(slack.reply("mirror Sales off", user=LEAD))
+    assert "Sales does not follow a Slack user group: nothing to stop." in again
+
+
+def test_the_job_catches_a_change_no_event_brought(slack: Slack) -> None:
+    sales_led_by_bob(slack)
+    group = oncall(slack, MEMBER)
+    mirror(slack, group)
+    slack.emu.change_usergroup(group, [DANA, ERIN])  # the event never reaches groupbot
+
+    done = run_job("usergroup-mirror", slack.services, datetime.now(UTC))
+    assert done == "Sales: added Dana, Erin; removed Carol"
+    assert members(slack) == ["Dana", "Erin"]
+    again = run_job("usergroup-mirror", slack.services, datetime.now(UTC))
+    assert again == "Sales already has its user group's members"
+
+
+def test_the_job_says_which_user_group_could_not_be_read(slack: Slack) -> None:
+    sales_led_by_bob(slack)
+    group = oncall(slack, MEMBER)
+    mirror(slack, group)
+    del slack.emu.workspace.directory.usergroups[group]  # deleted in Slack
+
+    with pytest.raises(Exception, match="Sales: Slack has no such user group any more"):
+        run_job("usergroup-mirror", slack.services, datetime.now(UTC))
+    assert members(slack) == ["Carol"]
