@@ -57,7 +57,7 @@ _LABELS = {
     "features.next_action": "Next action",
     "features.next_action.kind": "Next action",
     "features.next_action.target_id": "Next action's target",
-    "features.allow_call_forward": "Call forward",
+    "features.allow_call_forward": "Allow call-forward",
     "features.caller_id_prepend": "Caller-ID prepend",
     "features.caller_id_prepend.enabled": "Caller-ID prepend",
     "features.caller_id_prepend.name_prefix": "Caller-ID name prefix",

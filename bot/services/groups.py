@@ -211,6 +211,15 @@ class GroupUseCases(OutboxUseCases):
         assert pinned is not None  # only a stale version leaves the loop
         raise self._fresh_conflict(account, pinned, name, typed=typed)
 
+    def refuse_delete_if_targeted(self, team_id: str, ref: str) -> None:
+        """What ``delete_group`` would refuse, said before anyone is asked to confirm:
+        another group sends its unanswered calls to this one."""
+        with self._uow() as uow:
+            account = self._account(uow, team_id)
+            record = self._find(uow, account, ref)
+            senders = uow.groups.sending_to(account, ids_of(record).group_id)
+            _refuse_if_targeted(record.name, senders)
+
     def delete_group(self, actor: Actor, ref: str | OpenedGroup) -> Revision:
         """Deletes the group; its documents leave the PBX after the acknowledgement
         (``push_after_save``) or with the ``pbx-outbox`` job.
@@ -475,9 +484,11 @@ def _refuse_if_targeted(name: str, users: Sequence[str]) -> None:
     leave that one pointing at nothing (and unsavable): say which, and what to do."""
     if users:
         which = ", ".join(users)
+        first = f'"{users[0]}"' if " " in users[0] else users[0]
         raise UserError(
             f"{which} {'sends' if len(users) == 1 else 'send'} unanswered calls to {name}: "
-            f"change the next action of {which} first, then delete {name}."
+            f"change the next action of {which} first (e.g. /group next {first} off), "
+            f"then delete {name}."
         )
 
 
