@@ -288,8 +288,12 @@ def _next_set(nxt: SetNextAction, who: Actor, wired: Deps, client: WebClient) ->
     return LineEdit(
         nxt.group,
         e.edit_in(e.set_next_action, nxt.kind, nxt.target, user_id),
-        lambda was, g: f"Unanswered calls to {_e(g.name)} now go to {_next_words(nxt, g, directory)}.",
-        lambda g: f"Unanswered calls to {_e(g.name)} already go to {_next_words(nxt, g, directory)}.",
+        lambda was, g: (
+            f"Unanswered calls to {_e(g.name)} now go to {_next_words(nxt, g, directory)}."
+        ),
+        lambda g: (
+            f"Unanswered calls to {_e(g.name)} already go to {_next_words(nxt, g, directory)}."
+        ),
     )
 
 
