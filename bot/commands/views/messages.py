@@ -79,7 +79,10 @@ def group_buttons(
     for action in which:
         if action in CHANGING and not can_change:
             continue
-        if action is Action.DELETE:
+        if action is Action.DELETE and view.sent_to_by:
+            # deleting it is refused: pressing says why at once, with no confirmation first
+            elements.append(button("Delete", group_action_id(action, view.id), value))
+        elif action is Action.DELETE:
             elements.append(
                 button(
                     "Delete",
