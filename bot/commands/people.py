@@ -171,7 +171,7 @@ def slack_id(user: UserRef) -> str:
     if not user.user_id:
         raise UserError(
             f"I can't tell who {user.display} is: pick them from Slack's @-mention list "
-            "so the command carries their user id."
+            "so that Slack says exactly who you mean."
         )
     return user.user_id
 

@@ -110,7 +110,7 @@ def rejected_from(error: ValidationError) -> GroupRejected:
         if item["type"] == "extra_forbidden" and len(loc) > 1:
             # No form has an input for a key we do not know; its parent field does.
             parent = field_path(loc[:-1])
-            errors.setdefault(parent, f"{field_label(loc[:-1])} has no setting {loc[-1]!r}")
+            errors.setdefault(parent, f"{field_label(loc[:-1])} has no setting '{loc[-1]}'")
             continue
         errors.setdefault(field_path(loc), _message(item))
     return GroupRejected(errors)
@@ -200,5 +200,9 @@ def _feature_target_errors(
         and directory.users[target].main_callflow_id is None
     ):
         name = directory.users[target].name
-        errors["features.next_action"] = f"user {name} has no callflow to send calls to"
+        # the user's own callflow is what SmartPBX makes when it gives them a number
+        errors["features.next_action"] = (
+            f"user {name} has no number of their own to send calls to: give them one "
+            "in SmartPBX, or choose another next action"
+        )
     return errors

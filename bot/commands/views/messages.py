@@ -187,7 +187,11 @@ def delete_prompt(view: GroupView) -> Message:
     return {
         "text": f"Delete {escape_name(group.name)}?",
         "blocks": [
-            section(text + " This removes the group and its callflows from the PBX.", Block.HEADER),
+            section(
+                text + " This removes the group from the PBX: calls to its numbers will "
+                "no longer ring anyone.",
+                Block.HEADER,
+            ),
             actions(group_buttons(view, which=(Action.DELETE,)), Block.GROUP_ACTIONS),
         ],
     }
