@@ -98,3 +98,20 @@ def test_people_after_a_name_with_spaces_stay_in_the_corrected_line(sales: InPro
 
     assert "If “Front desk” is one name, put it in quotes" in said, said
     assert '/group add "Front desk" @bob' in said
+
+
+def test_a_person_with_no_pbx_user_is_told_what_to_do(sales: InProcess) -> None:
+    admin = sales.admin
+
+    said = sales.said(f"add Sales <@{admin.user_id}|{admin.handle}>")
+
+    assert "has no PBX user" in said, said
+    assert "Slack shows no email for them, and groupbot finds people's PBX users by email" in said
+    assert "link them" not in said
+
+
+def test_the_delete_prompt_says_what_deleting_does_without_callflows(sales: InProcess) -> None:
+    said = sales.said("delete Sales")
+
+    assert "calls to its numbers will no longer ring anyone" in said, said
+    assert "callflow" not in said
