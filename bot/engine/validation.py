@@ -193,7 +193,9 @@ def _feature_target_errors(
     if action.kind is NextActionKind.GROUP and target is not None and target == group_id:
         errors["features.next_action"] = "a group cannot send unanswered calls to itself"
     elif action.kind in known and target not in known[action.kind]:
-        errors["features.next_action"] = f"that {action.kind.value} does not exist in the account"
+        errors["features.next_action"] = (
+            f"that {action.kind.value} is not in the PBX account (any more); choose another"
+        )
     elif (
         action.kind is NextActionKind.USER
         and target is not None
