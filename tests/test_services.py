@@ -630,7 +630,9 @@ def test_a_group_another_sends_calls_to_cannot_be_deleted_until_that_changes(
     services.create_group(ADMIN, support)
 
     said = "Support sends unanswered calls to Sales: change the next action of Support first"
-    with pytest.raises(UserError, match=f"^{said}, then delete Sales\\.$"):
+    with pytest.raises(
+        UserError, match=f"^{said} \\(e\\.g\\. /group next Support off\\), then delete Sales\\.$"
+    ):
         services.delete_group(ADMIN, "sales")
     assert services.get_group(TEAM, "sales")
 

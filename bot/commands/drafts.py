@@ -56,8 +56,12 @@ def members_form(
             problems.append(error.message)
     named = [replace(row, name=_name(row, pbx_ids, directory)) for row in rows]
     timeline, note = _simulated(shown, named, pbx_ids, directory, problems)
+    offered = sorted(
+        ((pbx_id, user.name) for pbx_id, user in directory.users.items()),
+        key=lambda person: person[1].casefold(),
+    )
     return views.members_modal(
-        meta, named, window=window, simulation=timeline, simulation_note=note
+        meta, named, people=offered, window=window, simulation=timeline, simulation_note=note
     )
 
 

@@ -8,7 +8,7 @@ characters) is checked first: see docs/input-bounds.md.
 
 from __future__ import annotations
 
-from bot.commands.grammar.args import ArgError, Args, Token, tokenize
+from bot.commands.grammar.args import ArgError, Args, Token, to_user, tokenize
 from bot.commands.grammar.errors import UsageError
 from bot.commands.help import SPECS, spec_for
 from bot.commands.subcommands import REGISTERED, Help, Parsed
@@ -44,12 +44,32 @@ def parse(text: str) -> Parsed:
     if not words:
         return Help()
     spec = spec_for(words[0])
+    tokens: list[Token] = []
     try:
         tokens = tokenize(words[1] if len(words) > 1 else "")
         _one_line_words(tokens)
         return REGISTERED[spec.name].read(Args(tokens))
     except ArgError as err:
-        raise UsageError(str(err), spec.usage_line) from None
+        raise UsageError(str(err) + _quotes_hint(spec.name, tokens), spec.usage_line) from None
+
+
+def _quotes_hint(subcommand: str, tokens: list[Token]) -> str:
+    """When the line reads once its first words are one quoted name (``show Front desk``),
+    the line corrected; else nothing."""
+    for count in range(2, len(tokens) + 1):
+        first = tokens[:count]
+        if any(t.quoted or to_user(t) is not None or t.text.startswith("<") for t in first):
+            return ""
+        name = " ".join(t.text for t in first)
+        joined = [Token(name, quoted=True), *tokens[count:]]
+        try:
+            REGISTERED[subcommand].read(Args(joined))
+        except ArgError:
+            continue
+        rest = " ".join(f'"{t.text}"' if t.quoted else t.text for t in tokens[count:])
+        line = f'/group {subcommand} "{name}" {rest}'.rstrip()
+        return f". If “{name}” is one name, put it in quotes: {line}"
+    return ""
 
 
 def _unsafe(text: str) -> str | None:

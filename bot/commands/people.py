@@ -160,8 +160,16 @@ def slack_ids(
 
 def _no_pbx_user(person: SlackUser) -> str:
     who = f"{person.name} (<@{person.id}>)"
-    detail = f" with the email {person.email}" if person.email else " (Slack shows no email)"
-    return f"{who} has no PBX user{detail}: add them to the PBX directory or link them first"
+    if person.email:
+        return (
+            f"{who} has no PBX user with the email {person.email}: add them in SmartPBX with "
+            "that email (or ask an admin to), then try again"
+        )
+    # groupbot finds a Slack user's PBX user by email, and Slack shows none for this one
+    return (
+        f"{who} has no PBX user: Slack shows no email for them, and groupbot finds "
+        "people's PBX users by email. Pick someone whose Slack email their SmartPBX user has."
+    )
 
 
 def _join(messages: Sequence[str]) -> str:
@@ -176,7 +184,7 @@ def slack_id(user: UserRef) -> str:
     if not user.user_id:
         raise UserError(
             f"I can't tell who {user.display} is: pick them from Slack's @-mention list "
-            "so the command carries their user id."
+            "so that Slack says exactly who you mean."
         )
     return user.user_id
 

@@ -111,7 +111,8 @@ def _next_action(group: Group, directory: Directory, group_id: str | None) -> li
     if action.kind in known and target not in known[action.kind]:
         message = (
             f"sends unanswered calls to a {action.kind.value} that is not in the account "
-            "any more (or has no callflow to send calls to); choose another next action"
+            "any more (or has no number of their own to send calls to); choose another next "
+            "action with /group next"
         )
         return [LintWarning(field, message)]
     return []

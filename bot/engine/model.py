@@ -298,7 +298,7 @@ class Group(_Frozen):
         seen = {info.data.get("extension")}
         for value in values:
             if not EXTRA_EXTENSION.match(value):
-                raise ValueError(f"extension {value!r} must be 3–6 digits")
+                raise ValueError(f"extension '{value}' must be 3–6 digits")
             if value in seen:
                 raise ValueError(f"{value} is listed twice")
             seen.add(value)
@@ -311,7 +311,7 @@ class Group(_Frozen):
         for value in values:
             if not (DID.match(value) or LEGACY_NUMBER.match(value)):
                 raise ValueError(
-                    f"number {value!r} must be E.164: + then 8–15 digits, like +14155550123"
+                    f"number '{value}' must be E.164: + then 8–15 digits, like +14155550123"
                 )
             if value in seen:
                 raise ValueError(f"{value} is listed twice")

@@ -58,7 +58,7 @@ _LABELS = {
     "features.next_action": "Next action",
     "features.next_action.kind": "Next action",
     "features.next_action.target_id": "Next action's target",
-    "features.allow_call_forward": "Call forward",
+    "features.allow_call_forward": "Allow call-forward",
     "features.caller_id_prepend": "Caller-ID prepend",
     "features.caller_id_prepend.enabled": "Caller-ID prepend",
     "features.caller_id_prepend.name_prefix": "Caller-ID name prefix",
@@ -111,7 +111,7 @@ def rejected_from(error: ValidationError) -> GroupRejected:
         if item["type"] == "extra_forbidden" and len(loc) > 1:
             # No form has an input for a key we do not know; its parent field does.
             parent = field_path(loc[:-1])
-            errors.setdefault(parent, f"{field_label(loc[:-1])} has no setting {loc[-1]!r}")
+            errors.setdefault(parent, f"{field_label(loc[:-1])} has no setting '{loc[-1]}'")
             continue
         errors.setdefault(field_path(loc), _message(item))
     return GroupRejected(errors)
@@ -209,12 +209,18 @@ def _feature_target_errors(
     if action.kind is NextActionKind.GROUP and target is not None and target == group_id:
         errors["features.next_action"] = "a group cannot send unanswered calls to itself"
     elif action.kind in known and target not in known[action.kind]:
-        errors["features.next_action"] = f"that {action.kind.value} does not exist in the account"
+        errors["features.next_action"] = (
+            f"that {action.kind.value} is not in the PBX account (any more); choose another"
+        )
     elif (
         action.kind is NextActionKind.USER
         and target is not None
         and directory.users[target].main_callflow_id is None
     ):
         name = directory.users[target].name
-        errors["features.next_action"] = f"user {name} has no callflow to send calls to"
+        # the user's own callflow is what SmartPBX makes when it gives them a number
+        errors["features.next_action"] = (
+            f"user {name} has no number of their own to send calls to: give them one "
+            "in SmartPBX, or choose another next action"
+        )
     return errors

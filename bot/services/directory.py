@@ -56,7 +56,8 @@ class DirectoryUseCases(ServiceBase):
                 known = f" ({email})" if email else ""
                 raise NotFound(
                     f"<@{slack_user_id}>{known} has no PBX user: no user of the PBX directory "
-                    "is linked to them or has their email."
+                    "is linked to them or has their email. Add them in SmartPBX with that "
+                    "email (or ask an admin to), then try again."
                 )
             return user.pbx_id
 

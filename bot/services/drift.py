@@ -186,8 +186,8 @@ class DriftUseCases(GroupUseCases):
         group, ids = theirs
         if ids != stored.ids:
             raise UserError(
-                f"The PBX's documents of {stored.group.name} are tied by other ids than "
-                "groupbot's; push groupbot's version instead."
+                f"The PBX's {stored.group.name} is another group than groupbot's (it was "
+                "made again in SmartPBX); push groupbot's version instead."
             )
         return self._adopt_version(actor, stored, group)
 
@@ -209,7 +209,7 @@ class DriftUseCases(GroupUseCases):
         if not matches:
             known = ", ".join(sorted(g.name for g in found)) or "none"
             raise NotFound(
-                f"No ring group {name!r} on the PBX that groupbot does not already keep "
+                f"No ring group '{name}' on the PBX that groupbot does not already keep "
                 f"(those it does not: {known})."
             )
         if len(matches) > 1:
@@ -404,7 +404,7 @@ def differences(pbx: Group, ours: Group, names: Mapping[str, str]) -> list[str]:
     """Each way ``pbx`` (the PBX's version) differs from ``ours``, in plain words."""
     lines: list[str] = []
     if pbx.name != ours.name:
-        lines.append(f"{ours.name} is called {pbx.name!r} on the PBX")
+        lines.append(f"{ours.name} is called “{pbx.name}” on the PBX")
     if pbx.extension != ours.extension:
         lines.append(f"the extension is {pbx.extension} on the PBX, {ours.extension} here")
     theirs_numbers = [*pbx.extra_extensions, *pbx.numbers]

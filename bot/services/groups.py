@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime
 
@@ -60,7 +60,9 @@ class GroupUseCases(OutboxUseCases):
             names = uow.directory.member_names(account)
             pending = uow.outbox.pending_groups(account)
             reasons = uow.outbox.reasons(account)
-            return [view_of(group, names, pending, reasons) for group in stored]
+            shown = [view_of(group, names, pending, reasons) for group in stored]
+        senders = _senders((v.name, v.group.features, v.pbx.group_id) for v in shown)
+        return [replace(v, sent_to_by=senders.get(v.pbx.group_id, ())) for v in shown]
 
     def group_summaries(self, team_id: str) -> list[GroupSummary]:
         """Every group, by name, as ``/group list`` and App Home show them: a few column
@@ -93,7 +95,13 @@ class GroupUseCases(OutboxUseCases):
                     pbx_reason=reasons.get(row.pbx_group_id),
                 )
             )
-        return summaries
+        senders = _senders(
+            (s.name, s.features, row.pbx_group_id) for s, row in zip(summaries, rows, strict=True)
+        )
+        return [
+            replace(s, sent_to_by=senders.get(row.pbx_group_id or "", ()))
+            for s, row in zip(summaries, rows, strict=True)
+        ]
 
     def get_group(self, team_id: str, ref: str) -> GroupView:
         """By name (case-insensitive) or any of its extensions; ``NotFound`` says
@@ -106,7 +114,8 @@ class GroupUseCases(OutboxUseCases):
             group = view.group
             directory = uow.directory.around(account, [group])
             warnings = _lint(group, directory, view.pbx.group_id, _next_groups(uow, account, group))
-            return replace(view, warnings=tuple(warnings))
+            senders = tuple(uow.groups.sending_to(account, view.pbx.group_id))
+            return replace(view, warnings=tuple(warnings), sent_to_by=senders)
 
     def group_by_pbx_id(self, team_id: str, pbx_group_id: str) -> GroupView:
         """By its PBX group id, which stays with a group through renames and renumbering
@@ -218,6 +227,15 @@ class GroupUseCases(OutboxUseCases):
                     pass
         assert pinned is not None  # only a stale version leaves the loop
         raise self._fresh_conflict(account, pinned, name, typed=typed)
+
+    def refuse_delete_if_targeted(self, team_id: str, ref: str) -> None:
+        """What ``delete_group`` would refuse, said before anyone is asked to confirm:
+        another group sends its unanswered calls to this one."""
+        with self._uow() as uow:
+            account = self._account(uow, team_id)
+            record = self._find(uow, account, ref)
+            senders = uow.groups.sending_to(account, ids_of(record).group_id)
+            _refuse_if_targeted(record.name, senders)
 
     def delete_group(self, actor: Actor, ref: str | OpenedGroup) -> Revision:
         """Deletes the group; its documents leave the PBX after the acknowledgement
@@ -562,14 +580,29 @@ def _no_longer_applies(record: GroupRecord, refused: UserError) -> UserError:
     )
 
 
+def _senders(
+    groups: Iterable[tuple[str, Features, str | None]],
+) -> dict[str, tuple[str, ...]]:
+    """PBX group id → the names of the groups (name, features, own PBX group id) whose
+    unanswered calls go to it."""
+    found: dict[str, list[str]] = {}
+    for name, features, own in groups:
+        action = features.next_action
+        if action.kind is NextActionKind.GROUP and action.target_id and action.target_id != own:
+            found.setdefault(action.target_id, []).append(name)
+    return {target: tuple(names) for target, names in found.items()}
+
+
 def _refuse_if_targeted(name: str, users: Sequence[str]) -> None:
     """Deleting a group another one sends unanswered calls to (``users``, by name) would
     leave that one pointing at nothing (and unsavable): say which, and what to do."""
     if users:
         which = ", ".join(users)
+        first = f'"{users[0]}"' if " " in users[0] else users[0]
         raise UserError(
             f"{which} {'sends' if len(users) == 1 else 'send'} unanswered calls to {name}: "
-            f"change the next action of {which} first, then delete {name}."
+            f"change the next action of {which} first (e.g. /group next {first} off), "
+            f"then delete {name}."
         )
 
 

@@ -49,6 +49,9 @@ class GroupView:
     pbx_reason: str | None = None
     # what looks wrong in it (lint), filled where all of them are shown (`/group show`)
     warnings: tuple[str, ...] = ()
+    # the groups whose unanswered calls go to this one, by name: deleting it is refused
+    # while any do, so its Delete button says so instead of asking to confirm
+    sent_to_by: tuple[str, ...] = ()
 
     @property
     def name(self) -> str:
@@ -72,6 +75,7 @@ class GroupView:
             leads=self.leads,
             pbx_pending=self.pbx_pending,
             pbx_reason=self.pbx_reason,
+            sent_to_by=self.sent_to_by,
         )
 
 
@@ -104,6 +108,7 @@ class GroupSummary:
     leads: frozenset[str]  # Slack user ids (the creator included)
     pbx_pending: bool
     pbx_reason: str | None = None  # why the PBX has not taken it, once tried
+    sent_to_by: tuple[str, ...] = ()  # as GroupView's
 
 
 @dataclass(frozen=True)

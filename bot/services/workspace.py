@@ -180,7 +180,7 @@ def _setting_errors(settings: WorkspaceSettings, *, check_account: bool) -> dict
         errors["alert_channel"] = "choose a channel for the alerts"
     if not _is_time_zone(settings.time_zone):
         shown = settings.time_zone[:40]
-        errors["time_zone"] = f"{shown!r} is not a time zone (like Europe/Paris)"
+        errors["time_zone"] = f"'{shown}' is not a time zone (like Europe/Paris)"
     errors.update(_threshold_errors(settings))
     return errors
 

@@ -463,17 +463,28 @@ def test_members_modal_has_a_row_per_member(schema: Any) -> None:
     assert view["callback_id"] == Callback.MEMBERS
     select = block(view, Block.MEMBERS)
     assert select["dispatch_action"] is True
-    assert select["element"]["initial_users"] == ["U0ALICE", "U0BOB"]
+    keys = [f"pbx-{PBX[who]}" for who in ("alice", "bob", "carol")]
+    assert [o["value"] for o in select["element"]["initial_options"]] == keys
     assert select["element"]["max_selected_items"] == 15
-    start = block(view, "member_start:0:U0BOB")["element"]
-    end = block(view, "member_end:0:U0BOB")["element"]
+    bob = f"pbx-{PBX['bob']}"
+    start = block(view, f"member_start:0:{bob}")["element"]
+    end = block(view, f"member_end:0:{bob}")["element"]
     assert (start["initial_value"], end["initial_value"]) == ("20", "40")
     assert (start["min_value"], end["max_value"]) == ("0", "999")
-    assert block(view, "member_label:0:U0BOB")["text"]["text"] == "<@U0BOB>"
-    # Carol has no Slack user: she is kept through a pre-selected choice
-    keep = block(view, Block.KEEP_MEMBERS)["element"]
-    assert [o["value"] for o in keep["initial_options"]] == [f"pbx-{PBX['carol']}"]
-    assert "Carol Ng" in block(view, f"member_label:0:pbx-{PBX['carol']}")["text"]["text"]
+    assert block(view, f"member_label:0:{bob}")["text"]["text"] == "*Bob Jones* (<@U0BOB>)"
+    # Carol has no Slack user: she is in the same select, by name
+    assert block(view, f"member_label:0:pbx-{PBX['carol']}")["text"]["text"] == "*Carol Ng*"
+
+
+def test_members_modal_offers_the_directory_in_groups_of_100_beyond_100(schema: Any) -> None:
+    people = [(f"{i:032x}", f"Person {i:03d}") for i in range(250)]
+
+    view = members_view(people=people)
+
+    assert check_view(schema, view) == []
+    groups = block(view, Block.MEMBERS)["element"]["option_groups"]
+    assert [len(g["options"]) for g in groups] == [100, 100, 53]
+    assert groups[0]["label"]["text"] == "Person 000 – Person 099"
 
 
 def test_members_modal_preview_and_distribute(schema: Any) -> None:
@@ -492,28 +503,35 @@ def test_members_modal_preview_and_distribute(schema: Any) -> None:
 
 
 def test_members_modal_with_15_members_fits_100_blocks(schema: Any) -> None:
-    rows = [views.MemberRow(slack_user=f"U{i:04d}", start=0, end=20) for i in range(15)]
+    rows = [views.MemberRow(pbx_user=f"{i:032x}", start=0, end=20) for i in range(15)]
     view = members_view(rows, simulation="x\n" * 500)
     assert check_view(schema, view) == []
     assert len(view["blocks"]) <= 100
     assert block(view, Block.DISTRIBUTE)  # nothing important was cut
 
 
+ALICE, BOB, CAROL = (f"pbx-{PBX[w]}" for w in ("alice", "bob", "carol"))
+DANA = f"pbx-{'d' * 32}"
+PEOPLE = [(PBX["alice"], "Alice Smith"), (PBX["bob"], "Bob Jones"), ("d" * 32, "Dana Lee")]
+
+
 def test_read_members_follows_the_selection_and_keeps_typed_windows() -> None:
-    view = members_view()
+    view = members_view(people=PEOPLE)
+    offered = {o["value"]: o for o in block(view, Block.MEMBERS)["element"]["options"]}
     state = submitted(
         view,
         {
-            Block.MEMBERS: ["U0BOB", "U0DANA"],  # Alice removed, Dana added (no row yet)
-            "member_end:0:U0BOB": "45",
+            # Alice removed, Dana added (no row yet)
+            Block.MEMBERS: [offered[BOB], offered[DANA], offered[CAROL]],
+            f"member_end:0:{BOB}": "45",
         },
     )
     form = views.read_members(state)
-    assert [r.key for r in form.rows] == ["U0BOB", "U0DANA", f"pbx-{PBX['carol']}"]
+    assert [r.key for r in form.rows] == [BOB, DANA, CAROL]
     assert (form.rows[0].start, form.rows[0].end) == (20, 45)
     assert (form.rows[1].start, form.rows[1].end) == (None, None)
     assert form.window == 120
-    data = form.members_data({"U0BOB": PBX["bob"], "U0DANA": "d" * 32})
+    data = form.members_data({})
     group = parse_group({**make_group().model_dump(), "members": data})
     assert group.members == (
         Member(user_id=PBX["bob"], start=20, end=45),
@@ -534,22 +552,22 @@ def test_distribute_resets_rows_with_a_new_generation(schema: Any) -> None:
 
 def test_member_errors_land_on_the_member_row() -> None:
     view = members_view()
-    state = submitted(view, {"member_start:0:U0BOB": "50"})
+    state = submitted(view, {f"member_start:0:{BOB}": "50"})
     form = views.read_members(state)
-    data = form.members_data({"U0ALICE": PBX["alice"], "U0BOB": PBX["bob"]})
+    data = form.members_data({})
     with pytest.raises(GroupRejected) as caught:
         parse_group({**make_group().model_dump(), "members": data})
     assert set(caught.value.errors) == {"members.1"}
     errors = views.errors_for_view(Callback.MEMBERS, caught.value.errors, state)
-    assert list(errors) == ["member_end:0:U0BOB"]
-    assert "must be after start" in errors["member_end:0:U0BOB"]
+    assert list(errors) == [f"member_end:0:{BOB}"]
+    assert "must be after start" in errors[f"member_end:0:{BOB}"]
     mapped = views.errors_for_view(
         Callback.MEMBERS,
         {"members.0.start": "a", "members.2": "c", "members.9": "?", "members": "none"},
         state,
     )
     assert mapped == {
-        "member_start:0:U0ALICE": "a",
+        f"member_start:0:{ALICE}": "a",
         f"member_end:0:pbx-{PBX['carol']}": "c",
         Block.MEMBERS: "?; none",
     }
@@ -561,7 +579,7 @@ def test_member_errors_land_on_the_member_row() -> None:
 def test_block_errors_reads_the_submitted_view() -> None:
     view = members_view()
     payload = {**view, "state": {"values": submitted(view, {})}}
-    assert views.block_errors(payload, {"members.1.end": "late"}) == {"member_end:0:U0BOB": "late"}
+    assert views.block_errors(payload, {"members.1.end": "late"}) == {f"member_end:0:{BOB}": "late"}
 
 
 # ---------------------------------------------------------------- other messages
@@ -964,11 +982,11 @@ def test_every_modal_input_has_block_and_action_ids() -> None:
 
 
 def test_a_half_typed_number_is_not_given_back_as_initial_value(schema: Any) -> None:
-    rows = [views.MemberRow(slack_user="U0ALICE", start="1e", end=20)]
+    rows = [views.MemberRow(pbx_user=PBX["alice"], start="1e", end=20)]
     view = members_view(rows, window="12.5.1")
     assert check_view(schema, view) == []
     assert "initial_value" not in block(view, Block.WINDOW)["element"]
-    assert "initial_value" not in block(view, "member_start:0:U0ALICE")["element"]
+    assert "initial_value" not in block(view, f"member_start:0:{ALICE}")["element"]
 
 
 def test_an_error_reply_never_carries_a_broadcast_someone_typed() -> None:

@@ -199,7 +199,8 @@ def test_a_user_without_a_callflow_cannot_take_unanswered_calls() -> None:
     alice = hex_id("alice")
     users[alice] = users[alice].model_copy(update={"main_callflow_id": None})
     group = parse_group(group_data(**on_next("user", alice)))
-    with pytest.raises(GroupRejected, match="has no callflow"):
+    said = "has no number of their own to send calls to: give them one in SmartPBX"
+    with pytest.raises(GroupRejected, match=said):
         check_in_account(group, directory.model_copy(update={"users": users}))
 
 

@@ -265,7 +265,7 @@ def test_renames_numbers_and_features_changed_on_the_pbx_are_each_one_line(
 
     [drift] = services.drift(TEAM).drifted
     assert drift.lines == (
-        "Support is called 'Support Team' on the PBX",
+        "Support is called “Support Team” on the PBX",
         "the PBX also rings the group on 3010",
         "call recording is on on the PBX, off here",
     )

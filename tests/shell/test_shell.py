@@ -184,7 +184,7 @@ def test_modals_that_the_app_rebuilds_as_they_are_filled(shell: Shell, tmp_path:
     result = shell(
         "/group create Sales 201 @alice @bob",
         "/group members Sales",
-        "@alice @bob @carol",  # the app adds a row per member (dispatch_action)
+        "Alice, Bob, Carol",  # by name, as the select offers them; a row per member follows
         *[""] * 6,  # start and end of each row: keep
         "90 #1",  # Distribute over 90 s, then press Distribute
         "/group features Sales",

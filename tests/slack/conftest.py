@@ -47,6 +47,11 @@ PEOPLE = {
 EXTRA = {f"U0P{i:02d}": (f"person{i:02d}", f"person{i:02d}@example.com") for i in range(1, 17)}
 
 
+def named(*users: str) -> list[str]:
+    """The people as the Members form's select offers them: by their PBX directory name."""
+    return [{**PEOPLE, **EXTRA}[user][0].title() for user in users]
+
+
 def directory_yaml() -> str:
     users = [
         {"name": name.title(), "email": email, "extension": str(101 + i)}

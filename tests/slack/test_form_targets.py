@@ -24,7 +24,7 @@ from bot.services import Actor
 from bot.storage.db import make_engine, make_session_factory
 from bot.storage.repositories.groups import Groups
 from slackemu.payloads import Context, fill_state, interaction_body, view_submission_payload
-from tests.slack.conftest import ADMIN, CHANNEL, LEAD, LISTED_ADMIN, MEMBER, Slack
+from tests.slack.conftest import ADMIN, CHANNEL, LEAD, LISTED_ADMIN, MEMBER, Slack, named
 from tests.slack.shown import as_shown, shown
 
 pytestmark = pytest.mark.slow
@@ -59,7 +59,7 @@ def test_a_members_form_of_a_deleted_group_does_not_save_to_the_new_group_on_its
 ) -> None:
     slack.reply(f"create Support 202 <@{ADMIN}|alice>")
     view = slack.open_modal("members Support")
-    view = slack.press(view, Action.MEMBERS_SELECT, answer=[ADMIN, LEAD])
+    view = slack.press(view, Action.MEMBERS_SELECT, answer=named(ADMIN, LEAD))
     replace_support_by_billing(slack)
     billing_members = members_of(slack, "Billing")
 

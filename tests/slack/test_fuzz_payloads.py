@@ -31,7 +31,7 @@ from slackemu.payloads import (
     view_closed_payload,
 )
 from tests.slack import live
-from tests.slack.conftest import ADMIN, CHANNEL, LEAD, MEMBER, OUTSIDER, Slack, settle
+from tests.slack.conftest import ADMIN, CHANNEL, LEAD, MEMBER, OUTSIDER, Slack, named, settle
 from tests.slack.forged import BUG, bug_traces, payload_of
 from tests.slack.shown import error_text
 
@@ -67,7 +67,7 @@ def seeds(slack: Slack) -> list[Seed]:
 
     members = slack.open_modal("members Sales")
     press(members, Action.DISTRIBUTE, "distribute")
-    press(members, Action.MEMBERS_SELECT, "members select", [ADMIN, LEAD, MEMBER])
+    press(members, Action.MEMBERS_SELECT, "members select", named(ADMIN, LEAD, MEMBER))
     submit(members, "members submit")
     features = slack.open_modal("features Sales")
     press(features, Action.RECORDING_TOGGLE, "recording toggle", ["on"])

@@ -134,8 +134,8 @@ def submitted(slack: Slack, modal: str) -> tuple[dict[str, Any], dict[str, Any]]
     ("modal", "block", "action", "value"),
     [
         ("edit Sales", Block.NAME, Action.NAME, {"type": "plain_text_input", "value": ["x"]}),
-        ("members Sales", Block.MEMBERS, Action.MEMBERS_SELECT, {"selected_users": 5}),
-        ("members Sales", Block.MEMBERS, Action.MEMBERS_SELECT, {"selected_users": [1, 2]}),
+        ("members Sales", Block.MEMBERS, Action.MEMBERS_SELECT, {"selected_options": 5}),
+        ("members Sales", Block.MEMBERS, Action.MEMBERS_SELECT, {"selected_options": [1, 2]}),
         ("features Sales", Block.RECORDING, Action.RECORDING_TOGGLE, {"selected_options": "x"}),
         ("features Sales", Block.RINGBACK, Action.RINGBACK, {"selected_option": "ring"}),
         ("features Sales", Block.FORWARD, Action.FORWARD_TOGGLE, {"selected_options": [3]}),
@@ -195,9 +195,10 @@ def test_a_member_select_holding_what_no_select_holds_is_refused(
     view = slack.open_modal("members Sales")
     since = len(slack.emu.calls())
     # Slack's client puts the new selection in view.state too
-    chosen = {Action.MEMBERS_SELECT: picked}
+    forged = [{"text": {"type": "plain_text", "text": p[:75]}, "value": p} for p in picked]
+    chosen = {Action.MEMBERS_SELECT: forged}
     request = slack.driver.press_in_view(
-        view["id"], Action.MEMBERS_SELECT, user_id=ADMIN, answer=picked, answers=chosen
+        view["id"], Action.MEMBERS_SELECT, user_id=ADMIN, answer=forged, answers=chosen
     )
     assert slack.send(request).status == 200
     told = told_after(slack, since)

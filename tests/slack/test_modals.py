@@ -19,6 +19,7 @@ from tests.slack.conftest import (
     MEMBER,
     OUTSIDER,
     Slack,
+    named,
 )
 from tests.slack.shown import block_shown, shown
 
@@ -34,7 +35,15 @@ def block_ids(view: dict[str, Any]) -> list[str]:
 
 
 def row_block(view: dict[str, Any], base: str, user: str) -> str:
-    return next(b for b in block_ids(view) if b.startswith(base + ":") and b.endswith(":" + user))
+    """The block of ``user``'s row, found by the name its label shows."""
+    label = next(
+        b["block_id"]
+        for b in view["blocks"]
+        if b["block_id"].startswith(Block.MEMBER_LABEL + ":")
+        and f"*{named(user)[0]}*" in b["text"]["text"]
+    )
+    key = label.rsplit(":", 1)[1]
+    return next(b for b in block_ids(view) if b.startswith(base + ":") and b.endswith(":" + key))
 
 
 def the_errors(outcome: Any) -> dict[str, str]:
@@ -157,8 +166,8 @@ def test_members_modal_distribute_rows_and_save(slack: Slack) -> None:
     view = slack.open_modal("members Sales")
     assert view["callback_id"] == Callback.MEMBERS
     # add Carol: the view grows a row for her, what was typed stays
-    view = slack.press(view, Action.MEMBERS_SELECT, answer=[ADMIN, LEAD, MEMBER])
-    assert any(b.endswith(":" + MEMBER) for b in block_ids(view))
+    view = slack.press(view, Action.MEMBERS_SELECT, answer=named(ADMIN, LEAD, MEMBER))
+    assert row_block(view, Block.MEMBER_START, MEMBER)
     # Distribute over 90 s: the rows show 0–30, 30–60, 60–90
     view = slack.press(view, Action.DISTRIBUTE, answers={Block.WINDOW: "90"})
     starts = [
@@ -193,7 +202,7 @@ def test_members_modal_names_people_and_simulates_the_rows_as_they_stand(slack: 
     assert "Alice ▕████████████████████▏ 0–20 s" in simulated(view)
     assert "the “not available” prompt" in simulated(view)
     # a person added in the select: named in the preview and in the simulated call
-    view = slack.press(view, Action.MEMBERS_SELECT, answer=[ADMIN, LEAD, MEMBER])
+    view = slack.press(view, Action.MEMBERS_SELECT, answer=named(ADMIN, LEAD, MEMBER))
     assert "Carol  ████████████████████████  0–20 s" in preview(view)
     assert "Carol ▕" in simulated(view)
     # after Distribute: names, never Slack ids, and the call as the new rows would ring
@@ -205,10 +214,9 @@ def test_members_modal_names_people_and_simulates_the_rows_as_they_stand(slack: 
     labels = [b["label"]["text"] for b in view["blocks"] if b["type"] == "input"]
     assert "Bob: starts ringing at (s)" in labels  # as on first open
     # a draft that could not be saved has no simulated call, and says why
-    view = slack.press(view, Action.MEMBERS_SELECT, answer=[ADMIN, OUTSIDER])
+    view = slack.press(view, Action.MEMBERS_SELECT, answer=[])
     note = simulated(view)
-    assert note.startswith("No simulated call until the form can be saved: zed (@U0ZED)")
-    assert "PBX user" in note
+    assert note.startswith("No simulated call until the form can be saved: a group needs")
     assert slack.group("Sales").group.members[1].end == 20  # nothing was saved meanwhile
 
 
@@ -245,17 +253,31 @@ def test_members_modal_puts_a_bad_window_under_that_member(slack: Slack) -> None
     assert "delete" in errors[Block.MEMBERS]
 
 
-def test_members_modal_refuses_a_sixteenth_member_and_an_unknown_user(slack: Slack) -> None:
+def test_members_modal_refuses_a_sixteenth_member(slack: Slack) -> None:
     create_sales(slack)
     view = slack.open_modal("members Sales")
-    view = slack.press(view, Action.MEMBERS_SELECT, answer=[ADMIN, OUTSIDER])
-    errors = the_errors(slack.submit(view)[1])
-    assert "zed" in errors[Block.MEMBERS]
-    sixteen = list(EXTRA)
+    sixteen = named(*EXTRA)
     view = slack.press(view, Action.MEMBERS_SELECT, answer=sixteen)
     # Slack's select stops at 15 (max_selected_items); a client that sends 16 anyway:
     errors = the_errors(slack.submit(view, {Block.MEMBERS: sixteen})[1])
     assert "at most 15" in errors[Block.MEMBERS]
+
+
+def test_members_modal_offers_only_people_with_a_pbx_user_by_name(slack: Slack) -> None:
+    create_sales(slack)
+    view = slack.open_modal("members Sales")
+
+    select = next(b for b in view["blocks"] if b.get("block_id") == Block.MEMBERS)["element"]
+    offered = [o["text"]["text"] for o in select["options"]]
+
+    assert "Carol" in offered
+    assert "Zed" not in offered  # a Slack user with no PBX user: not offered to be refused
+    assert not [name for name in offered if name.startswith("U0")]
+    assert [o["text"]["text"] for o in select["initial_options"]] == ["Alice", "Bob"]
+    view = slack.press(view, Action.MEMBERS_SELECT, answer=named(ADMIN, LEAD, MEMBER))
+    _, outcome = slack.submit(view)
+    assert outcome.action == "close"
+    assert len(slack.group("Sales").group.members) == 3
 
 
 def test_a_members_button_press_by_someone_else_is_refused(slack: Slack) -> None:

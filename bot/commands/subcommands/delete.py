@@ -25,6 +25,7 @@ class Delete(Command):
 def _prompt(command: Delete, who: Actor, wired: Deps, client: WebClient) -> Message:
     shown = wired.services.get_group(who.team_id, command.group)
     roles.require_change(wired.services, who, shown, "delete it")
+    wired.services.refuse_delete_if_targeted(who.team_id, shown.group.name)
     return views.delete_prompt(shown)
 
 

@@ -17,8 +17,15 @@ from bot.commands.roles import Deps
 from bot.commands.subcommands.base import Opens, Replies, Spec, Subcommand
 from bot.commands.subcommands.readers import group_only
 from bot.commands.views import ModalMeta
+from bot.commands.views.badges import (
+    FORWARD_ALLOWED,
+    FORWARD_DENIED,
+    FORWARD_LABEL,
+    target_name,
+)
 from bot.commands.views.common import escape as _e
 from bot.engine import edits as e
+from bot.engine.directory import Directory
 from bot.engine.edits import Edit
 from bot.engine.model import (
     MAX_TIME_LIMIT,
@@ -238,13 +245,20 @@ _RINGBACK_WORDS = {
 
 
 def _ringback_set(command: SetRingback, who: Actor, wired: Deps, client: WebClient) -> LineEdit:
-    media = command.media
-    heard = f"media “{_e(media)}”" if media else _RINGBACK_WORDS[command.kind]
+    media = wired.services.directory(who.team_id).media if command.media else {}
+
+    def heard(group: Group) -> str:
+        # the media file as stored, not as typed ("hold music" finds "Hold music")
+        media_id = group.features.ringback.media_id
+        if media_id:
+            return f"media “{_e(media.get(media_id, command.media or media_id))}”"
+        return _RINGBACK_WORDS[command.kind]
+
     return LineEdit(
         command.group,
-        e.edit_in(e.set_ringback, command.kind, media),
-        lambda was, g: f"Callers to {_e(g.name)} now hear {heard}.",
-        lambda g: f"Callers to {_e(g.name)} already hear {heard}.",
+        e.edit_in(e.set_ringback, command.kind, command.media),
+        lambda was, g: f"Callers to {_e(g.name)} now hear {heard(g)}.",
+        lambda g: f"Callers to {_e(g.name)} already hear {heard(g)}.",
     )
 
 
@@ -256,32 +270,41 @@ _NEXT_WORDS = {
 }
 
 
-def _next_words(command: SetNextAction) -> str:
+def _next_words(command: SetNextAction, group: Group, directory: Directory | None) -> str:
     if command.kind is NextActionKind.NONE:
         return "the “not available” prompt"
     if command.kind is NextActionKind.USER:
         return people.mention(command.user)
-    return f"{_NEXT_WORDS[command.kind]} “{_e(command.target or '')}”"
+    # the target as stored, not as typed: "group billing" or "group 202" finds "Billing"
+    action = group.features.next_action
+    name = target_name(action.kind, action.target_id, directory)
+    return f"{_NEXT_WORDS[command.kind]} “{_e(name)}”"
 
 
 def _next_set(nxt: SetNextAction, who: Actor, wired: Deps, client: WebClient) -> LineEdit:
     user_id = pbx_users((nxt.user,), who, wired, client)[0] if nxt.user else None
-    goes = _next_words(nxt)
+    named = nxt.kind not in (NextActionKind.NONE, NextActionKind.USER)
+    directory = wired.services.directory(who.team_id) if named else None
     return LineEdit(
         nxt.group,
         e.edit_in(e.set_next_action, nxt.kind, nxt.target, user_id),
-        lambda was, g: f"Unanswered calls to {_e(g.name)} now go to {goes}.",
-        lambda g: f"Unanswered calls to {_e(g.name)} already go to {goes}.",
+        lambda was, g: (
+            f"Unanswered calls to {_e(g.name)} now go to {_next_words(nxt, g, directory)}."
+        ),
+        lambda g: (
+            f"Unanswered calls to {_e(g.name)} already go to {_next_words(nxt, g, directory)}."
+        ),
     )
 
 
 def _forward_set(command: SetForward, who: Actor, wired: Deps, client: WebClient) -> LineEdit:
     verb = "allows" if command.allow else "denies"
+    means = FORWARD_ALLOWED if command.allow else FORWARD_DENIED
     return LineEdit(
         command.group,
         e.edit(e.set_forward, command.allow),
-        lambda was, g: f"{_e(g.name)} now {verb} call-forward.",
-        lambda g: f"{_e(g.name)} already {verb} call-forward.",
+        lambda was, g: f"{_e(g.name)} now {verb} call-forward: {means}.",
+        lambda g: f"{_e(g.name)} already {verb} call-forward: {means}.",
     )
 
 
@@ -372,11 +395,10 @@ SUBCOMMANDS = (
         Spec(
             "forward",
             "forward <group> allow|deny",
-            "whether a ringing phone may forward the call (its Forward key; off by default)",
+            f"{FORWARD_LABEL.lower()}: whether {FORWARD_ALLOWED} (off by default)",
             ("forward sales allow", "forward sales deny"),
-            # Kazoo's ignore_forward is about SIP redirects from the ringing phone, not the
-            # users' own call-forward settings (kazoo-smartpbx.md §c.2).
-            "Kazoo ignores a phone's forward by default; allow lets a member forward a group call.",
+            "It is the Features form's “Allow call-forward”. The members' own call-forward "
+            "settings are not changed by it.",
         ),
         _forward,
         {SetForward: Replies(edited(_forward_set))},

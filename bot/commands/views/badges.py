@@ -53,6 +53,15 @@ def target_name(kind: NextActionKind, target_id: str | None, directory: Director
     return target_id
 
 
+# One meaning, one wording, everywhere forward is named (form, help, replies, show, history):
+# SmartPBX's "Allow call-forward" toggles Kazoo's ignore_forward, which is about SIP
+# redirects from the ringing phone, not the users' own call-forward settings
+# (kazoo-smartpbx.md §c.2).
+FORWARD_LABEL = "Allow call-forward"
+FORWARD_ALLOWED = "a ringing phone may forward the call (its Forward key)"
+FORWARD_DENIED = "a ringing phone may not forward the call (its Forward key)"
+
+
 NEXT_KIND_LABELS = {
     NextActionKind.NONE: "“Not available” prompt",
     NextActionKind.VOICEMAIL: "Voicemail box",
@@ -87,9 +96,10 @@ def feature_lines(features: Features, directory: Directory | None = None) -> lis
     else:
         name = escape_name(target_name(action.kind, action.target_id, directory))
         following = f"➡ *Next action*: {NEXT_KIND_LABELS[action.kind].lower()} {name}"
-    # SmartPBX's words: "Allow call-forward", on or off (Kazoo's ignore_forward is its negation)
     forward = (
-        "↪ *Allow call-forward*: on" if features.allow_call_forward else "*Allow call-forward*: off"
+        f"↪ *{FORWARD_LABEL}*: on ({FORWARD_ALLOWED})"
+        if features.allow_call_forward
+        else f"*{FORWARD_LABEL}*: off"
     )
     prepend = features.caller_id_prepend
     if prepend.enabled:

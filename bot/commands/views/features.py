@@ -14,7 +14,7 @@ from typing import Any
 
 from bot.commands.ids import Action, Block, Callback, suffixed
 from bot.commands.views import state as st
-from bot.commands.views.badges import NEXT_KIND_LABELS
+from bot.commands.views.badges import FORWARD_ALLOWED, FORWARD_LABEL, NEXT_KIND_LABELS
 from bot.commands.views.common import (
     MAX_OPTIONS,
     ModalMeta,
@@ -266,10 +266,10 @@ def features_modal(
         divider(),
         input_block(
             Block.FORWARD,
-            "Allow call-forward",
+            FORWARD_LABEL,
             toggle(
                 Action.FORWARD_TOGGLE,
-                "Ring members' forwarded phones too",
+                FORWARD_ALLOWED[0].upper() + FORWARD_ALLOWED[1:],
                 bool(draft.get("allow_call_forward")),
             ),
             optional=True,

@@ -1,18 +1,23 @@
 """The Members modal (``/group members``, the Members button) and its reader.
 
-Layout: the people (a multi_users_select, ≤15, dispatching so the handler can add or drop
-rows with ``views.update``), members with no Slack user (kept unless unticked), one row
-per member (a label and Start/End number inputs), the Distribute window and button, the
+Layout: the people (a multi static select of the PBX directory's people, by name, ≤15,
+dispatching so the handler can add or drop rows with ``views.update``), one row per
+member (a label and Start/End number inputs), the Distribute window and button, the
 timeline preview, and optionally the simulator's text timeline.
 
-Row block_ids are ``member_start:<generation>:<key>`` (key: Slack user id, or
-``pbx-<PBX user id>`` for a member with no Slack user), so a rebuild after a selection
-change keeps what was typed in the other rows, and Distribute (a new generation in
-``ModalMeta``) shows its new values instead of the typed ones.
+The select offers only people with a PBX user (a Slack user without one could be picked
+but never saved), so it is a static select over the directory, not Slack's users select:
+up to 100 people as options, more in groups of 100 (Slack's limits; 100 groups at most).
+
+Row block_ids are ``member_start:<generation>:<key>`` (key: ``pbx-<PBX user id>``; a
+Slack user id in a view opened before the select offered the directory), so a rebuild
+after a selection change keeps what was typed in the other rows, and Distribute (a new
+generation in ``ModalMeta``) shows its new values instead of the typed ones.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
@@ -33,9 +38,9 @@ from bot.commands.views.common import (
     modal,
     number_input,
     option,
+    plain,
     section,
 )
-from bot.commands.views.create import members_select
 from bot.commands.views.timeline import TimelineEntry, timeline_text
 from bot.engine.model import (
     DEFAULT_WINDOW,
@@ -47,6 +52,10 @@ from bot.engine.model import (
 from bot.services import GroupView
 
 PBX_KEY = "pbx-"
+# what the select's options hold (a Slack user id in a view opened before it offered the
+# directory); anything else was not sent by Slack's client
+PERSON_KEY = re.compile(rf"{PBX_KEY}[A-Za-z0-9_-]{{1,128}}|{st.USER_ID.pattern}")
+MAX_OPTIONS = 100  # Slack's bound on a static select's options, and on its option groups
 
 
 @dataclass(frozen=True)
@@ -61,12 +70,13 @@ class MemberRow:
 
     @property
     def key(self) -> str:
-        return self.slack_user or f"{PBX_KEY}{self.pbx_user}"
+        return f"{PBX_KEY}{self.pbx_user}" if self.pbx_user else str(self.slack_user)
 
     def label(self) -> str:
+        name = f"*{escape(self.name)}*" if self.name else ""
         if self.slack_user:
-            return f"<@{self.slack_user}>"
-        return f"*{escape(self.name or str(self.pbx_user))}* (no Slack user)"
+            return f"{name} (<@{self.slack_user}>)" if name else f"<@{self.slack_user}>"
+        return name or "*a person no longer in the PBX directory*"
 
 
 def row_from_key(key: str) -> MemberRow:
@@ -121,46 +131,30 @@ def members_modal(
     meta: ModalMeta,
     rows: Sequence[MemberRow],
     *,
+    people: Sequence[tuple[str, str]] = (),
     window: int | str | None = DEFAULT_WINDOW,
     simulation: str | None = None,
     simulation_note: str | None = None,
 ) -> View:
     """The Members modal for ``rows`` (first open: ``member_rows(view, slack_ids)``).
 
-    Each row's ``name`` (the PBX user's) labels its inputs and its bar in the preview;
+    ``people`` are the directory's (PBX user id, name), the ones the select offers; each
+    row's ``name`` (the PBX user's) labels its inputs and its bar in the preview;
     ``simulation`` is the simulator's text timeline of the group as it would be saved,
     shown under the preview, or ``simulation_note`` (mrkdwn) says why there is none.
     """
     rows = list(rows)[: MAX_MEMBERS + 10]  # more than 15 is refused on submit, say so there
-    slack_users = [r.slack_user for r in rows if r.slack_user]
-    outsiders = [r for r in rows if not r.slack_user]
     gen = meta.generation
     blocks: list[BlockDict] = [
         input_block(
             Block.MEMBERS,
             f"Members (up to {MAX_MEMBERS})",
-            members_select(Block.MEMBERS, Action.MEMBERS_SELECT, slack_users),
+            people_select(Action.MEMBERS_SELECT, people, rows),
             optional=True,
             hint="Add or remove people here; their rows below follow.",
             dispatch=True,
         )
     ]
-    if outsiders:
-        choices = [option(f"{r.name or r.pbx_user} (no Slack user)", r.key) for r in outsiders]
-        blocks.append(
-            input_block(
-                Block.KEEP_MEMBERS,
-                "Members with no Slack user",
-                {
-                    "type": "multi_static_select",
-                    "action_id": Action.KEEP_MEMBERS,
-                    "options": choices,
-                    "initial_options": choices,
-                },
-                optional=True,
-                hint="Remove one here to take them out of the group.",
-            )
-        )
     for row in rows:
         first, last = NEW_MEMBER_WINDOW
         start = row.start if row.start is not None else first
@@ -210,6 +204,49 @@ def members_modal(
     return modal(Callback.MEMBERS, title, blocks, meta)
 
 
+def people_select(
+    action_id: str, people: Sequence[tuple[str, str]], rows: Sequence[MemberRow]
+) -> dict[str, Any]:
+    """The directory's people by name; the rows' people chosen. A member missing from the
+    directory is offered too, so that keeping them is the default."""
+    named = dict(people)
+    for row in rows:
+        if row.pbx_user and row.pbx_user not in named:
+            named[row.pbx_user] = row.name or "a person no longer in the PBX directory"
+    options = [option(name, f"{PBX_KEY}{pbx_id}") for pbx_id, name in named.items()]
+    element: dict[str, Any] = {
+        "type": "multi_static_select",
+        "action_id": action_id,
+        "max_selected_items": MAX_MEMBERS,
+        "placeholder": {"type": "plain_text", "text": "Choose up to 15 people"},
+    }
+    if len(options) <= MAX_OPTIONS:
+        element["options"] = options
+    else:
+        element["option_groups"] = [
+            {
+                "label": plain(
+                    clip(f"{chunk[0]['text']['text']} – {chunk[-1]['text']['text']}", 75)
+                ),
+                "options": chunk,
+            }
+            for chunk in (
+                options[i : i + MAX_OPTIONS]
+                for i in range(0, MAX_OPTIONS * MAX_OPTIONS, MAX_OPTIONS)
+            )
+            if chunk
+        ]
+    offered = {o["value"] for o in options[: MAX_OPTIONS * MAX_OPTIONS]}
+    chosen = [o for o in options if o["value"] in {r.key for r in rows} & offered]
+    if chosen:
+        element["initial_options"] = chosen
+    return element
+
+
+def _text(choice: dict[str, Any]) -> str:
+    return str(choice["text"]["text"])
+
+
 @dataclass(frozen=True)
 class MembersForm:
     """What the Members modal holds: the members in order, and the Distribute window.
@@ -241,8 +278,9 @@ class MembersForm:
 def read_members(state: st.StateValues) -> MembersForm:
     starts = {parts[-1]: block for parts, block in st.with_base(state, Block.MEMBER_START)}
     ends = {parts[-1]: block for parts, block in st.with_base(state, Block.MEMBER_END)}
-    keys = list(st.users(state, Block.MEMBERS, Action.MEMBERS_SELECT))
-    keys += st.selected_values(state, Block.KEEP_MEMBERS, Action.KEEP_MEMBERS)
+    keys = st.selected_values(state, Block.MEMBERS, Action.MEMBERS_SELECT)
+    if not all(PERSON_KEY.fullmatch(key) for key in keys):
+        raise st.MalformedState(Block.MEMBERS, "a list of people")
     rows = []
     for key in dict.fromkeys(keys):
         row = row_from_key(key)

@@ -80,7 +80,10 @@ def group_buttons(
     for action in which:
         if action in CHANGING and not can_change:
             continue
-        if action is Action.DELETE:
+        if action is Action.DELETE and view.sent_to_by:
+            # deleting it is refused: pressing says why at once, with no confirmation first
+            elements.append(button("Delete", group_action_id(action, view.id), value))
+        elif action is Action.DELETE:
             elements.append(
                 button(
                     "Delete",
@@ -194,7 +197,11 @@ def delete_prompt(view: GroupView) -> Message:
     return {
         "text": f"Delete {escape_name(group.name)}?",
         "blocks": [
-            section(text + " This removes the group and its callflows from the PBX.", Block.HEADER),
+            section(
+                text + " This removes the group from the PBX: calls to its numbers will "
+                "no longer ring anyone.",
+                Block.HEADER,
+            ),
             actions(group_buttons(view, which=(Action.DELETE,)), Block.GROUP_ACTIONS),
         ],
     }
