@@ -23,7 +23,7 @@ from bot.commands.ids import Action, Callback, base_of
 from bot.commands.shape import Malformed
 from bot.commands.tell import tell
 from bot.commands.views import GroupRef, MemberRow, Message, ModalMeta
-from bot.commands.views.common import escape
+from bot.commands.views.common import escape_name
 from bot.engine.model import DEFAULT_WINDOW
 from bot.errors import Forbidden, UserError
 from bot.services import Actor, GroupView
@@ -118,7 +118,7 @@ def delete(
             client.views_open(trigger_id=body["trigger_id"], view=views.delete_modal(meta, current))
         return
     services.delete_group(who, pressed.ref)
-    done = views.done_message(f"🗑 Deleted {escape(current.group.name)}.")
+    done = views.done_message(f"🗑 Deleted {escape_name(current.group.name)}.")
     if respond is not None and respond.response_url:
         respond(**done, replace_original=True)
     else:

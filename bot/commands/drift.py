@@ -17,7 +17,7 @@ from bot.commands.ids import Action, base_of
 from bot.commands.shape import Malformed
 from bot.commands.tell import tell
 from bot.commands.views import Message
-from bot.commands.views.common import escape
+from bot.commands.views.common import escape_name
 from bot.commands.views.drift import drift_message
 from bot.services import Actor, Services
 
@@ -28,7 +28,9 @@ def report(who: Actor, services: Services) -> Message:
 
 def adopt(who: Actor, services: Services, name: str) -> Message:
     result = services.adopt(who, name)
-    return views.saved_message(result, f"Adopted {escape(result.view.group.name)} from the PBX.")
+    return views.saved_message(
+        result, f"Adopted {escape_name(result.view.group.name)} from the PBX."
+    )
 
 
 def pressed(
@@ -47,11 +49,11 @@ def pressed(
     match base_of(str(action.get("action_id"))):
         case Action.DRIFT_PUSH:
             result = services.push_ours(who, value)
-            name = escape(result.view.group.name)
+            name = escape_name(result.view.group.name)
             message = views.saved_message(result, f"Pushed groupbot's {name} to the PBX.")
         case Action.DRIFT_TAKE:
             result = services.adopt_pbx(who, value)
-            name = escape(result.view.group.name)
+            name = escape_name(result.view.group.name)
             message = views.saved_message(
                 result,
                 f"{name} is now as the PBX has it.",

@@ -19,7 +19,7 @@ from slack_sdk import WebClient
 from bot.commands import people, recording_target, roles, views
 from bot.commands.tell import tell
 from bot.commands.views import Message, ModalMeta
-from bot.commands.views.common import escape
+from bot.commands.views.common import escape_name
 from bot.engine.directory import Directory
 from bot.engine.edits import edit, updated
 from bot.engine.model import Group
@@ -37,7 +37,7 @@ def create(
     pbx_ids = _members_or_errors(wired, client, who, form.slack_users, form.group_data)
     group = parse_group(form.group_data(pbx_ids))
     result = wired.services.create_group(who, group)
-    name = escape(result.view.group.name)
+    name = escape_name(result.view.group.name)
     _after(context, meta, who, views.saved_message(result, f"Created {name}."))
     ack()
 
@@ -101,7 +101,7 @@ def delete(
         raise FieldErrors({"": "Tick the box to confirm the deletion."})
     opened = meta.opened()
     roles.deps(context).services.delete_group(who, opened)
-    _after(context, meta, who, views.done_message(f"🗑 Deleted {escape(opened.name)}."))
+    _after(context, meta, who, views.done_message(f"🗑 Deleted {escape_name(opened.name)}."))
     ack()
 
 
@@ -180,7 +180,7 @@ def _change(
 
 
 def _saved(result: SaveResult, what: str) -> Message:
-    name = escape(result.view.group.name)
+    name = escape_name(result.view.group.name)
     return views.saved_message(
         result,
         f"Saved the {what} of {name}.",

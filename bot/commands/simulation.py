@@ -19,7 +19,7 @@ from bot.commands import chained_call, people, tell, views
 from bot.commands.grammar.commands import UserRef
 from bot.commands.roles import Deps
 from bot.commands.views import Message, call_picture, call_text
-from bot.commands.views.common import escape
+from bot.commands.views.common import escape_name
 from bot.engine import simulator as sim
 from bot.engine.compiler import CompileError, compile_group
 from bot.engine.directory import Directory
@@ -104,6 +104,6 @@ def _endpoints(directory: Directory) -> sim.EndpointDirectory:
 
 def send_picture(client: WebClient, user_id: str, picture: bytes, name: str) -> None:
     """The timeline picture in the user's direct messages with the app."""
-    said = views.done_message(f"🖼 Simulated call to {escape(name)}, as a picture:")
+    said = views.done_message(f"🖼 Simulated call to {escape_name(name)}, as a picture:")
     filename = f"simulation-{name}.png".replace(" ", "-")
     tell.send_picture(client, user_id, said, picture, filename, f"Simulated call to {name}")

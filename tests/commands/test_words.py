@@ -85,6 +85,14 @@ def test_names_with_mrkdwn_characters_show_literally(app: InProcess) -> None:
     assert "Fo｀o＊＿ · ext 203 · 1 member" in listed, listed
 
 
+def test_replies_that_name_a_group_show_its_markup_characters_too(app: InProcess) -> None:
+    created = app.said(f"create *_x_* 204 {who(app, 'bob')}")
+    renamed = app.said("rename 204 _under_")
+
+    assert "Created ＊＿x＿＊." in created, created
+    assert "Renamed ＊＿x＿＊ → ＿under＿." in renamed, renamed
+
+
 def test_callflow_shows_accented_names_as_typed(sales: InProcess) -> None:
     sales.said('rename Sales "Ventes Été"')
 

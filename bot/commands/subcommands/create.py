@@ -14,7 +14,7 @@ from bot.commands.grammar.errors import shown
 from bot.commands.roles import Deps
 from bot.commands.subcommands.base import Opens, Replies, Spec, Subcommand
 from bot.commands.views import Message, ModalMeta
-from bot.commands.views.common import escape
+from bot.commands.views.common import escape_name
 from bot.engine.model import NEW_MEMBER_WINDOW
 from bot.engine.validation import parse_group
 from bot.services import Actor
@@ -65,7 +65,7 @@ def _create(command: QuickCreate, who: Actor, wired: Deps, client: WebClient) ->
     members = [{"user_id": u, "start": start, "end": end} for u in ids]
     new = parse_group({"name": command.name, "extension": command.extension, "members": members})
     created = services.create_group(who, new)
-    return views.saved_message(created, f"Created {escape(created.view.group.name)}.")
+    return views.saved_message(created, f"Created {escape_name(created.view.group.name)}.")
 
 
 def _form(

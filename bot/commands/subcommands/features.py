@@ -24,6 +24,7 @@ from bot.commands.views.badges import (
     target_name,
 )
 from bot.commands.views.common import escape as _e
+from bot.commands.views.common import escape_name as _n
 from bot.engine import edits as e
 from bot.engine.directory import Directory
 from bot.engine.edits import Edit
@@ -220,14 +221,14 @@ def _recorded(rec: SetRecording, who: Actor, wired: Deps, client: WebClient) -> 
         return LineEdit(
             rec.group,
             change,
-            lambda was, g: f"{_e(g.name)} now records calls ({_recording_words(g)}).",
-            lambda g: f"{_e(g.name)} already records calls ({_recording_words(g)}).",
+            lambda was, g: f"{_n(g.name)} now records calls ({_recording_words(g)}).",
+            lambda g: f"{_n(g.name)} already records calls ({_recording_words(g)}).",
         )
     return LineEdit(
         rec.group,
         change,
-        lambda was, g: f"{_e(g.name)} no longer records calls.",
-        lambda g: f"{_e(g.name)} already does not record calls.",
+        lambda was, g: f"{_n(g.name)} no longer records calls.",
+        lambda g: f"{_n(g.name)} already does not record calls.",
     )
 
 
@@ -257,8 +258,8 @@ def _ringback_set(command: SetRingback, who: Actor, wired: Deps, client: WebClie
     return LineEdit(
         command.group,
         e.edit_in(e.set_ringback, command.kind, command.media),
-        lambda was, g: f"Callers to {_e(g.name)} now hear {heard(g)}.",
-        lambda g: f"Callers to {_e(g.name)} already hear {heard(g)}.",
+        lambda was, g: f"Callers to {_n(g.name)} now hear {heard(g)}.",
+        lambda g: f"Callers to {_n(g.name)} already hear {heard(g)}.",
     )
 
 
@@ -289,10 +290,10 @@ def _next_set(nxt: SetNextAction, who: Actor, wired: Deps, client: WebClient) ->
         nxt.group,
         e.edit_in(e.set_next_action, nxt.kind, nxt.target, user_id),
         lambda was, g: (
-            f"Unanswered calls to {_e(g.name)} now go to {_next_words(nxt, g, directory)}."
+            f"Unanswered calls to {_n(g.name)} now go to {_next_words(nxt, g, directory)}."
         ),
         lambda g: (
-            f"Unanswered calls to {_e(g.name)} already go to {_next_words(nxt, g, directory)}."
+            f"Unanswered calls to {_n(g.name)} already go to {_next_words(nxt, g, directory)}."
         ),
     )
 
@@ -303,8 +304,8 @@ def _forward_set(command: SetForward, who: Actor, wired: Deps, client: WebClient
     return LineEdit(
         command.group,
         e.edit(e.set_forward, command.allow),
-        lambda was, g: f"{_e(g.name)} now {verb} call-forward: {means}.",
-        lambda g: f"{_e(g.name)} already {verb} call-forward: {means}.",
+        lambda was, g: f"{_n(g.name)} now {verb} call-forward: {means}.",
+        lambda g: f"{_n(g.name)} already {verb} call-forward: {means}.",
     )
 
 
@@ -325,14 +326,14 @@ def _prepend_set(pre: SetPrepend, who: Actor, wired: Deps, client: WebClient) ->
         return LineEdit(
             pre.group,
             change,
-            lambda was, g: f"{_e(g.name)} now prepends {_prefix_words(g)}.",
-            lambda g: f"{_e(g.name)} already prepends {_prefix_words(g)}.",
+            lambda was, g: f"{_n(g.name)} now prepends {_prefix_words(g)}.",
+            lambda g: f"{_n(g.name)} already prepends {_prefix_words(g)}.",
         )
     return LineEdit(
         pre.group,
         change,
-        lambda was, g: f"{_e(g.name)} no longer prepends to the caller ID.",
-        lambda g: f"{_e(g.name)} already does not prepend to the caller ID.",
+        lambda was, g: f"{_n(g.name)} no longer prepends to the caller ID.",
+        lambda g: f"{_n(g.name)} already does not prepend to the caller ID.",
     )
 
 

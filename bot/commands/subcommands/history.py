@@ -13,7 +13,7 @@ from bot.commands.roles import Deps
 from bot.commands.subcommands.base import Replies, Spec, Subcommand
 from bot.commands.subcommands.readers import group_only
 from bot.commands.views import Message
-from bot.commands.views.common import escape
+from bot.commands.views.common import escape, escape_name
 from bot.services import Actor
 
 
@@ -37,7 +37,7 @@ def _history(command: History, who: Actor, wired: Deps, client: WebClient) -> Me
 
 def _undo(command: Undo, who: Actor, wired: Deps, client: WebClient) -> Message:
     result = wired.services.undo(who, command.group)
-    name = escape(result.view.group.name)
+    name = escape_name(result.view.group.name)
     undone = escape(result.summary.removeprefix("Undid: "))
     return views.saved_message(
         result,

@@ -13,7 +13,7 @@ from bot.commands.grammar.commands import Command, UserRef
 from bot.commands.roles import Deps
 from bot.commands.subcommands.base import Replies, Spec, Subcommand
 from bot.commands.views import Message
-from bot.commands.views.common import escape
+from bot.commands.views.common import escape_name
 from bot.services import Actor
 
 
@@ -50,7 +50,7 @@ def _set_leads(
     leads = shown.leads | named if adding else shown.leads - named
     done = services.set_leads(who, command.group, frozenset(leads))
     return views.done_message(
-        f"Leads of {escape(done.group.name)}: " + people.mentions(sorted(done.leads))
+        f"Leads of {escape_name(done.group.name)}: " + people.mentions(sorted(done.leads))
     )
 
 

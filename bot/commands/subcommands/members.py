@@ -17,7 +17,7 @@ from bot.commands.roles import Deps
 from bot.commands.subcommands.base import Opens, Replies, Spec, Subcommand
 from bot.commands.subcommands.readers import group_only
 from bot.commands.views import ModalMeta
-from bot.commands.views.common import escape as _e
+from bot.commands.views.common import escape_name as _n
 from bot.engine import edits as e
 from bot.engine.model import DEFAULT_WINDOW, MAX_SECONDS
 from bot.services import Actor
@@ -108,8 +108,8 @@ def _added(command: AddMembers, who: Actor, wired: Deps, client: WebClient) -> L
     return LineEdit(
         command.group,
         e.edit(e.add_members, added),
-        lambda was, g: f"Added {who_} to {_e(g.name)}.",
-        lambda g: f"{who_} already in {_e(g.name)}.",
+        lambda was, g: f"Added {who_} to {_n(g.name)}.",
+        lambda g: f"{who_} already in {_n(g.name)}.",
     )
 
 
@@ -119,8 +119,8 @@ def _removed(command: RemoveMembers, who: Actor, wired: Deps, client: WebClient)
     return LineEdit(
         command.group,
         e.edit(e.remove_members, removed),
-        lambda was, g: f"Removed {who_} from {_e(g.name)}.",
-        lambda g: f"{who_} not in {_e(g.name)}.",
+        lambda was, g: f"Removed {who_} from {_n(g.name)}.",
+        lambda g: f"{who_} not in {_n(g.name)}.",
     )
 
 
@@ -130,8 +130,8 @@ def _rung(command: Ring, who: Actor, wired: Deps, client: WebClient) -> LineEdit
     return LineEdit(
         command.group,
         e.edit(e.ring, uid, who_rings, command.start, command.end),
-        lambda was, g: f"{who_rings} now rings {when} in {_e(g.name)}.",
-        lambda g: f"{who_rings} already rings {when} in {_e(g.name)}.",
+        lambda was, g: f"{who_rings} now rings {when} in {_n(g.name)}.",
+        lambda g: f"{who_rings} already rings {when} in {_n(g.name)}.",
     )
 
 
@@ -141,8 +141,8 @@ def _distributed(command: Distribute, who: Actor, wired: Deps, client: WebClient
     return LineEdit(
         command.group,
         e.edit(e.distribute, span),
-        lambda was, g: f"Spread the members of {_e(g.name)} over {span} s.",
-        lambda g: f"The members of {_e(g.name)} are already spread over {span} s.",
+        lambda was, g: f"Spread the members of {_n(g.name)} over {span} s.",
+        lambda g: f"The members of {_n(g.name)} are already spread over {span} s.",
     )
 
 

@@ -21,7 +21,7 @@ from bot.commands.mirror import SlackUserGroups
 from bot.commands.roles import Deps
 from bot.commands.subcommands.base import Replies, Spec, Subcommand
 from bot.commands.views import Message
-from bot.commands.views.common import escape
+from bot.commands.views.common import escape, escape_name
 from bot.errors import UserError
 from bot.services import Actor, MirrorResult, UserGroupUnreadable
 
@@ -109,7 +109,7 @@ def _by_handle(client: WebClient, handle: str) -> str:
 
 def _followed(result: MirrorResult, name: str, usergroup: str) -> Message:
     """``usergroup``: its mention (mrkdwn)."""
-    headline = f"{escape(name)} now follows {usergroup}"
+    headline = f"{escape_name(name)} now follows {usergroup}"
     changes = []
     if result.added:
         changes.append("added " + ", ".join(escape(n) for n in result.added))

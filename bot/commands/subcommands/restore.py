@@ -13,7 +13,7 @@ from bot.commands.roles import Deps
 from bot.commands.subcommands.base import Replies, Spec, Subcommand
 from bot.commands.subcommands.readers import group_only
 from bot.commands.views import Message
-from bot.commands.views.common import escape
+from bot.commands.views.common import escape_name
 from bot.services import Actor
 
 
@@ -25,7 +25,7 @@ class Restore(Command):
 
 def _restore(command: Restore, who: Actor, wired: Deps, client: WebClient) -> Message:
     result = wired.services.restore_group(who, command.group)
-    name = escape(result.view.group.name)
+    name = escape_name(result.view.group.name)
     return views.saved_message(result, f"Restored {name} as it was when it was deleted.")
 
 

@@ -17,6 +17,7 @@ from bot.commands.subcommands.base import Opens, Replies, Spec, Subcommand
 from bot.commands.subcommands.readers import group_only
 from bot.commands.views import ModalMeta
 from bot.commands.views.common import escape as _e
+from bot.commands.views.common import escape_name as _n
 from bot.engine import edits as e
 from bot.engine.model import MAX_NAME, MAX_REPEATS, MIN_REPEATS
 from bot.services import Actor
@@ -100,8 +101,8 @@ def _renamed(command: Rename, who: Actor, wired: Deps, client: WebClient) -> Lin
     return LineEdit(
         command.group,
         e.edit(e.rename, new_name),
-        lambda was, g: f"Renamed {_e(was)} → {_e(g.name)}.",
-        lambda g: f"{_e(g.name)} is already called {_e(new_name)}.",
+        lambda was, g: f"Renamed {_n(was)} → {_n(g.name)}.",
+        lambda g: f"{_n(g.name)} is already called {_e(new_name)}.",
     )
 
 
@@ -114,8 +115,8 @@ def _repeated(command: SetRepeats, who: Actor, wired: Deps, client: WebClient) -
     return LineEdit(
         command.group,
         e.edit(e.set_repeats, repeats),
-        lambda was, g: f"{_e(g.name)} now rings through {_times(repeats)}.",
-        lambda g: f"{_e(g.name)} already rings through {_times(repeats)}.",
+        lambda was, g: f"{_n(g.name)} now rings through {_times(repeats)}.",
+        lambda g: f"{_n(g.name)} already rings through {_times(repeats)}.",
     )
 
 
@@ -124,8 +125,8 @@ def _number_added(command: AddNumber, who: Actor, wired: Deps, client: WebClient
     return LineEdit(
         command.group,
         e.edit(e.add_number, number),
-        lambda was, g: f"{_e(g.name)} now answers {number}.",
-        lambda g: f"{_e(g.name)} already answers {number}.",
+        lambda was, g: f"{_n(g.name)} now answers {number}.",
+        lambda g: f"{_n(g.name)} already answers {number}.",
     )
 
 
@@ -134,8 +135,8 @@ def _number_removed(command: RemoveNumber, who: Actor, wired: Deps, client: WebC
     return LineEdit(
         command.group,
         e.edit(e.remove_number, number),
-        lambda was, g: f"{_e(g.name)} no longer answers {number}.",
-        lambda g: f"{_e(g.name)} does not answer {number}.",
+        lambda was, g: f"{_n(g.name)} no longer answers {number}.",
+        lambda g: f"{_n(g.name)} does not answer {number}.",
     )
 
 

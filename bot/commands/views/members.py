@@ -33,7 +33,7 @@ from bot.commands.views.common import (
     clip,
     code_sections,
     context,
-    escape,
+    escape_name,
     input_block,
     modal,
     number_input,
@@ -73,7 +73,7 @@ class MemberRow:
         return f"{PBX_KEY}{self.pbx_user}" if self.pbx_user else str(self.slack_user)
 
     def label(self) -> str:
-        name = f"*{escape(self.name)}*" if self.name else ""
+        name = f"*{escape_name(self.name)}*" if self.name else ""
         if self.slack_user:
             return f"{name} (<@{self.slack_user}>)" if name else f"<@{self.slack_user}>"
         return name or "*a person no longer in the PBX directory*"

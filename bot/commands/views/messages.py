@@ -137,7 +137,7 @@ def list_message(groups: Sequence[GroupView | GroupSummary]) -> Message:
             )
         )
     return {
-        "text": title + ": " + clip(escape(", ".join(v.name for v in groups)), 3000),
+        "text": title + ": " + clip(", ".join(escape_name(v.name) for v in groups), 3000),
         "blocks": blocks,
     }
 
