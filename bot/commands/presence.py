@@ -25,7 +25,7 @@ from bot.commands.ids import Block
 from bot.commands.roles import Deps
 from bot.commands.tell import tell
 from bot.commands.views import GroupRef, Message
-from bot.commands.views.common import escape
+from bot.commands.views.common import escape, typed_ref
 from bot.commands.views.presence import (
     ConfirmPause,
     MyGroup,
@@ -54,10 +54,17 @@ class PauseRequest:
     member: str | None  # PBX user id; None: whoever presses (only they were asked)
     until: int  # Unix seconds
     versions: dict[str, int] = field(default_factory=dict)  # PBX group id → version asked at
+    slack: str | None = None  # the member's Slack user, as the command named them
 
     def encode(self) -> str:
         return json.dumps(
-            {"ref": self.ref, "member": self.member, "until": self.until, "v": self.versions}
+            {
+                "ref": self.ref,
+                "member": self.member,
+                "until": self.until,
+                "v": self.versions,
+                "slack": self.slack,
+            }
         )
 
     @classmethod
@@ -66,12 +73,13 @@ class PauseRequest:
             data = json.loads(value) if isinstance(value, str) and len(value) <= 2000 else None
             if not isinstance(data, dict):
                 raise ValueError(value)
-            member = data.get("member")
+            member, slack = data.get("member"), data.get("slack")
             return cls(
                 ref=str(data["ref"]),
                 member=str(member) if member else None,
                 until=int(data["until"]),
                 versions={str(k): int(v) for k, v in dict(data.get("v") or {}).items()},
+                slack=str(slack) if slack else None,
             )
         except (ValueError, TypeError, KeyError, RecursionError):
             raise UserError(
@@ -82,6 +90,13 @@ class PauseRequest:
 def me_of(who: Actor, wired: Deps, client: WebClient) -> str:
     """The actor's PBX user, or a NotFound that names them."""
     return people.pbx_user(wired.services, wired.users, client, who.team_id, who.user_id)
+
+
+def known_group(who: Actor, wired: Deps, ref: str) -> None:
+    """A NotFound ("Did you mean 'Sales'?") for a mistyped group, before anything about
+    the person: the typo is what to fix first."""
+    if ref.casefold() != "all":
+        wired.services.get_group(who.team_id, ref)
 
 
 def time_zone(who: Actor, wired: Deps, client: WebClient, user: str | None = None) -> str | None:
@@ -100,6 +115,7 @@ def pause(
     """``/group pause``: written at once, or (the last member who would ring) a warning
     with a Confirm button, and nothing written."""
     now = datetime.now(UTC)
+    known_group(who, wired, ref)
     member, person = _member(who, wired, client, user)
     until = pause_end(words, now, time_zone(who, wired, client, person))
     me = _me_if_any(who, wired, client)
@@ -111,7 +127,7 @@ def pause(
             for v in wired.services.list_groups(who.team_id)
             if v.group.member(paused)
         }
-        request = PauseRequest(ref, member, int(until.timestamp()), versions)
+        request = PauseRequest(ref, member, int(until.timestamp()), versions, person)
         return confirm_pause(ConfirmPause(result.warning, request.encode()))
     return _paused_reply(who, wired, client, result, ref, user, now, confirmed=False)
 
@@ -157,12 +173,14 @@ def confirmed(who: Actor, wired: Deps, client: WebClient, value: object) -> Mess
     result = wired.services.pause(who, request.ref, until, request.member, me=me, confirmed=True)
     user = None
     if request.member is not None:
-        slack = wired.services.linked_slack_user(who.team_id, request.member)
+        # the person as the command named them: a PBX user found by email has no link
+        slack = request.slack or wired.services.linked_slack_user(who.team_id, request.member)
         user = UserRef(slack) if slack else None
     return _paused_reply(who, wired, client, result, request.ref, user, now, confirmed=True)
 
 
 def resume(who: Actor, wired: Deps, client: WebClient, ref: str, user: UserRef | None) -> Message:
+    known_group(who, wired, ref)
     member, _ = _member(who, wired, client, user)
     me = _me_if_any(who, wired, client)
     result = wired.services.resume(who, ref, member, me=me)
@@ -238,10 +256,10 @@ def _paused_reply(
     whom = "you" if subject == "You" else subject
     assert result.until is not None
     when = until_words(result.until, now, time_zone(who, wired, client))
-    # an extension (App Home's buttons) reads better as the group's name
-    typed = result.groups[0] if ref.isdigit() and len(result.groups) == 1 else ref
-    typed = typed if " " not in typed else f'"{typed}"'
-    back = f"/group resume {escape(typed)}" + ("" if whom == "you" else f" {whom}")
+    # the name as stored, so the command works when copied (an extension, from App
+    # Home's buttons, or a name typed in another case would too, but reads worse)
+    typed = typed_ref(result.groups[0]) if len(result.groups) == 1 else escape(ref)
+    back = f"/group resume {typed}" + ("" if whom == "you" else f" {whom}")
     headline = f"Paused {whom} in {names_of(result.groups)} until {when} (your time); "
     if confirmed:
         headline += _where_calls_go(who, wired, result.saved, now)

@@ -70,7 +70,7 @@ def pause_end(words: str | None, now: datetime, time_zone: str | None = None) ->
         raise FieldErrors({_FIELD: _usage(f"'{text}' is not a length of pause")})
     if end - local_now > MAX_PAUSE:
         raise FieldErrors(
-            {_FIELD: "A pause lasts at most 7 days; for longer, ask a lead to remove you."}
+            {_FIELD: _usage(f"'{text}' is longer than a pause lasts (7 days at most)")}
         )
     return end.astimezone(UTC).replace(microsecond=0)
 
@@ -83,10 +83,11 @@ def _at(day: datetime, clock: time) -> datetime:
 def _usage(problem: str) -> str:
     return (
         f"{problem}: say for 45m, for 2h, for 1h30m, until 14:00 or until tomorrow "
-        "(or nothing, for the end of your working day)."
+        "(or nothing: until 18:00 your time; after 18:00: 09:00 tomorrow)."
     )
 
 
 def moment_words(moment: datetime) -> str:
     """ "Mon 30 Nov 14:00 UTC": the history reads the same whoever looks at it."""
-    return f"{moment.astimezone(UTC):%a %d %b %H:%M} UTC"
+    utc = moment.astimezone(UTC)
+    return f"{utc:%a} {utc.day} {utc:%b %H:%M} UTC"  # "Tue 1 Dec", as replies say it

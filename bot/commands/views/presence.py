@@ -89,18 +89,18 @@ def my_groups_blocks(groups: Sequence[MyGroup], room: int) -> list[BlockDict]:
             section(f"{mark}*{escape(group.name)}*: {state}", suffixed(Block.MY_GROUP, group.id))
         )
         value = group.value
-        blocks.append(
-            actions(
-                [
-                    button("Pause 1 h", suffixed(Action.HOME_PAUSE_HOUR, group.id), value),
-                    button(
-                        "Pause until tomorrow 09:00",
-                        suffixed(Action.HOME_PAUSE_TOMORROW, group.id),
-                        value,
-                    ),
-                    button("Resume", suffixed(Action.HOME_RESUME, group.id), value),
-                ],
-                suffixed(Block.MY_GROUP_ACTIONS, group.id),
-            )
+        # only what can be done now: a paused member resumes, a ringing one pauses
+        choices = (
+            [button("Resume", suffixed(Action.HOME_RESUME, group.id), value)]
+            if group.mark
+            else [
+                button("Pause 1 h", suffixed(Action.HOME_PAUSE_HOUR, group.id), value),
+                button(
+                    "Pause until tomorrow 09:00",
+                    suffixed(Action.HOME_PAUSE_TOMORROW, group.id),
+                    value,
+                ),
+            ]
         )
+        blocks.append(actions(choices, suffixed(Block.MY_GROUP_ACTIONS, group.id)))
     return blocks
