@@ -33,9 +33,9 @@ from bot.commands.views.presence import (
     names_of,
     pause_mark,
     plain,
-    until_words,
 )
 from bot.engine.changes import describe_next_action, names_in
+from bot.engine.clock_words import until_words
 from bot.engine.presence import pause_end
 from bot.errors import NotFound, UserError
 from bot.services import Actor, PresenceResult, SaveResult
@@ -119,7 +119,9 @@ def pause(
     member, person = _member(who, wired, client, user)
     until = pause_end(words, now, time_zone(who, wired, client, person))
     me = _me_if_any(who, wired, client)
-    result = wired.services.pause(who, ref, until, member, me=me)
+    result = wired.services.pause(
+        who, ref, until, member, me=me, time_zone=time_zone(who, wired, client)
+    )
     if result.needs_confirmation:
         paused = member or me or ""
         versions = {

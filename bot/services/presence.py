@@ -21,11 +21,11 @@ from datetime import datetime
 
 from bot.engine import edits
 from bot.engine.changes import describe_next_action, names_in
+from bot.engine.clock_words import until_words
 from bot.engine.compiler import compile_group
 from bot.engine.directory import Directory
 from bot.engine.documents import GroupDocuments
 from bot.engine.model import MAX_MEMBERS, Group, Member
-from bot.engine.presence import moment_words
 from bot.errors import Forbidden, NotFound, UserError
 from bot.pbx import PbxError
 from bot.pbx.documents import DocumentReader, ReadGroup
@@ -97,6 +97,7 @@ class PresenceUseCases(DriftUseCases):
         *,
         me: str | None = None,
         confirmed: bool = False,
+        time_zone: str | None = None,  # the reader's, for the warning's moments
     ) -> PresenceResult:
         """Pause ``member`` (a PBX user id; None: the actor) in the group ``ref``, or in
         every group they ring in (``"all"``), until ``until`` (aware; see
@@ -114,7 +115,7 @@ class PresenceUseCases(DriftUseCases):
             # the directory names where calls go: read only when there is a warning to word
             directory = uow.directory.load(account) if emptied else None
             warnings = [
-                _last_ringing(group_of(r), person, now, directory)
+                _last_ringing(group_of(r), person, now, directory, time_zone)
                 for r in emptied
                 if directory is not None
             ]
@@ -459,11 +460,17 @@ def _would_empty(group: Group, pbx_id: str, now: datetime) -> bool:
     return all(m.paused_at(now) for m in group.members if m.user_id != pbx_id)
 
 
-def _last_ringing(group: Group, person: _Person, now: datetime, directory: Directory) -> str:
+def _last_ringing(
+    group: Group, person: _Person, now: datetime, directory: Directory, time_zone: str | None
+) -> str:
     goes = describe_next_action(group.features.next_action, names_in(directory))
     others = [m for m in group.members if m.user_id != person.pbx_id]
     back = min((m.paused_until for m in others if m.paused_until), default=None)
-    when = f" until someone returns ({moment_words(back)})" if back and others else ""
+    when = (
+        f" until someone returns ({until_words(back, now, time_zone)}, your time)"
+        if back and others
+        else ""
+    )
     return (
         f"{person.words} is the last member of {group.name} who would ring: while paused, "
         f"calls to {group.name} go straight to the {goes}{when}."

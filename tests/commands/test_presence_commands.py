@@ -130,7 +130,8 @@ def test_pausing_the_last_member_who_would_ring_warns_and_waits_for_confirm(
     warning = lines(shown(asked))
     assert (
         "⚠ Alice Smith is the last member of Sales who would ring: while paused, calls to "
-        "Sales go straight to the not-available prompt" in warning
+        "Sales go straight to the not-available prompt until someone returns "
+        "(tomorrow 09:00, your time)." in warning
     )
     assert "disable_until" not in ring_group_members(tmp_path)[pbx_id(app, "alice")]
     assert "⏸" not in timeline_line(app, "Alice Smith", alice)
