@@ -467,7 +467,8 @@ def _last_ringing(
     others = [m for m in group.members if m.user_id != person.pbx_id]
     back = min((m.paused_until for m in others if m.paused_until), default=None)
     when = (
-        f" until someone returns ({until_words(back, now, time_zone)}, your time)"
+        f" until someone returns ({until_words(back, now, time_zone)}"
+        f"{', your time' if time_zone else ' UTC'})"
         if back and others
         else ""
     )
