@@ -187,6 +187,12 @@ def resume(who: Actor, wired: Deps, client: WebClient, ref: str, user: UserRef |
     me = _me_if_any(who, wired, client)
     result = wired.services.resume(who, ref, member, me=me)
     subject = _subject(who, user)
+    if user is not None and user.user_id and subject != "You":
+        _tell_them(
+            client,
+            user.user_id,
+            f"<@{who.user_id}> resumed you in {names_of(result.groups)}: your phones ring again.",
+        )
     verb = "ring" if subject == "You" else "rings"
     return _saved(result.saved, f"{subject} {verb} again in {names_of(result.groups)}.")
 
@@ -268,7 +274,22 @@ def _paused_reply(
     else:
         headline += "calls ring the others."
     comes = "to come back." if whom == "you" else "brings them back sooner."
+    if user is not None and user.user_id and whom != "you":
+        # their own clock, and the command without a mention: it is theirs to type
+        theirs = until_words(result.until, now, time_zone(who, wired, client, user.user_id))
+        _tell_them(
+            client,
+            user.user_id,
+            f"<@{who.user_id}> paused you in {names_of(result.groups)} until {theirs} "
+            f"(your time); /group resume {typed} to come back.",
+        )
     return _saved(result.saved, f"{headline} {back} {comes}")
+
+
+def _tell_them(client: WebClient, user_id: str, text: str) -> None:
+    """A direct message to the person paused or resumed by someone else: their phones
+    changed without them typing anything."""
+    tell(client, user_id, plain(text))
 
 
 def _where_calls_go(who: Actor, wired: Deps, saved: Sequence[SaveResult], now: datetime) -> str:

@@ -333,3 +333,18 @@ def test_a_pause_too_long_says_the_limit_and_what_to_type(sales: InProcess) -> N
 def test_help_says_when_a_default_pause_ends(sales: InProcess) -> None:
     said = lines(sales.said("help pause"))
     assert "by default until 18:00 your time; after 18:00: 09:00 tomorrow" in said
+
+
+def test_the_person_paused_or_resumed_by_someone_else_is_told_in_a_direct_message(
+    sales: InProcess,
+) -> None:
+    app, admin = sales, f"@{sales.admin.user_id}"
+    paused = app.command(f"pause sales {who(app, 'bob')} for 1h")
+    dms = [lines(shown_home(p)) for p in paused.posted if p.channel == "D0BOB"]
+    assert (
+        f"{admin} paused you in Sales until 13:00 (your time); /group resume Sales to come back."
+        in dms
+    )
+    resumed = app.command(f"resume sales {who(app, 'bob')}")
+    dms = [lines(shown_home(p)) for p in resumed.posted if p.channel == "D0BOB"]
+    assert f"{admin} resumed you in Sales: your phones ring again." in dms
