@@ -212,7 +212,7 @@ def test_pausing_the_last_member_who_would_ring_asks_first_and_says_where_calls_
     assert asked.saved == ()
     assert asked.warning == (
         "<@UBOB> is the last member of Sales who would ring: while paused, calls to Sales go "
-        "straight to the not-available prompt until someone returns (Mon 30 Nov 15:00 UTC)."
+        "straight to the not-available prompt until someone returns (15:00 UTC)."
     )
     assert services.push_after_save().writes == 0
 

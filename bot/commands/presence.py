@@ -25,7 +25,7 @@ from bot.commands.ids import Block
 from bot.commands.roles import Deps
 from bot.commands.tell import tell
 from bot.commands.views import GroupRef, Message
-from bot.commands.views.common import escape
+from bot.commands.views.common import escape, typed_ref
 from bot.commands.views.presence import (
     ConfirmPause,
     MyGroup,
@@ -33,9 +33,9 @@ from bot.commands.views.presence import (
     names_of,
     pause_mark,
     plain,
-    until_words,
 )
 from bot.engine.changes import describe_next_action, names_in
+from bot.engine.clock_words import until_words
 from bot.engine.presence import pause_end
 from bot.errors import NotFound, UserError
 from bot.services import Actor, PresenceResult, SaveResult
@@ -54,10 +54,17 @@ class PauseRequest:
     member: str | None  # PBX user id; None: whoever presses (only they were asked)
     until: int  # Unix seconds
     versions: dict[str, int] = field(default_factory=dict)  # PBX group id → version asked at
+    slack: str | None = None  # the member's Slack user, as the command named them
 
     def encode(self) -> str:
         return json.dumps(
-            {"ref": self.ref, "member": self.member, "until": self.until, "v": self.versions}
+            {
+                "ref": self.ref,
+                "member": self.member,
+                "until": self.until,
+                "v": self.versions,
+                "slack": self.slack,
+            }
         )
 
     @classmethod
@@ -66,12 +73,13 @@ class PauseRequest:
             data = json.loads(value) if isinstance(value, str) and len(value) <= 2000 else None
             if not isinstance(data, dict):
                 raise ValueError(value)
-            member = data.get("member")
+            member, slack = data.get("member"), data.get("slack")
             return cls(
                 ref=str(data["ref"]),
                 member=str(member) if member else None,
                 until=int(data["until"]),
                 versions={str(k): int(v) for k, v in dict(data.get("v") or {}).items()},
+                slack=str(slack) if slack else None,
             )
         except (ValueError, TypeError, KeyError, RecursionError):
             raise UserError(
@@ -82,6 +90,13 @@ class PauseRequest:
 def me_of(who: Actor, wired: Deps, client: WebClient) -> str:
     """The actor's PBX user, or a NotFound that names them."""
     return people.pbx_user(wired.services, wired.users, client, who.team_id, who.user_id)
+
+
+def known_group(who: Actor, wired: Deps, ref: str) -> None:
+    """A NotFound ("Did you mean 'Sales'?") for a mistyped group, before anything about
+    the person: the typo is what to fix first."""
+    if ref.casefold() != "all":
+        wired.services.get_group(who.team_id, ref)
 
 
 def time_zone(who: Actor, wired: Deps, client: WebClient, user: str | None = None) -> str | None:
@@ -100,10 +115,13 @@ def pause(
     """``/group pause``: written at once, or (the last member who would ring) a warning
     with a Confirm button, and nothing written."""
     now = datetime.now(UTC)
+    known_group(who, wired, ref)
     member, person = _member(who, wired, client, user)
     until = pause_end(words, now, time_zone(who, wired, client, person))
     me = _me_if_any(who, wired, client)
-    result = wired.services.pause(who, ref, until, member, me=me)
+    result = wired.services.pause(
+        who, ref, until, member, me=me, time_zone=time_zone(who, wired, client)
+    )
     if result.needs_confirmation:
         paused = member or me or ""
         versions = {
@@ -111,7 +129,7 @@ def pause(
             for v in wired.services.list_groups(who.team_id)
             if v.group.member(paused)
         }
-        request = PauseRequest(ref, member, int(until.timestamp()), versions)
+        request = PauseRequest(ref, member, int(until.timestamp()), versions, person)
         return confirm_pause(ConfirmPause(result.warning, request.encode()))
     return _paused_reply(who, wired, client, result, ref, user, now, confirmed=False)
 
@@ -157,16 +175,24 @@ def confirmed(who: Actor, wired: Deps, client: WebClient, value: object) -> Mess
     result = wired.services.pause(who, request.ref, until, request.member, me=me, confirmed=True)
     user = None
     if request.member is not None:
-        slack = wired.services.linked_slack_user(who.team_id, request.member)
+        # the person as the command named them: a PBX user found by email has no link
+        slack = request.slack or wired.services.linked_slack_user(who.team_id, request.member)
         user = UserRef(slack) if slack else None
     return _paused_reply(who, wired, client, result, request.ref, user, now, confirmed=True)
 
 
 def resume(who: Actor, wired: Deps, client: WebClient, ref: str, user: UserRef | None) -> Message:
+    known_group(who, wired, ref)
     member, _ = _member(who, wired, client, user)
     me = _me_if_any(who, wired, client)
     result = wired.services.resume(who, ref, member, me=me)
     subject = _subject(who, user)
+    if user is not None and user.user_id and subject != "You":
+        _tell_them(
+            client,
+            user.user_id,
+            f"<@{who.user_id}> resumed you in {names_of(result.groups)}: your phones ring again.",
+        )
     verb = "ring" if subject == "You" else "rings"
     return _saved(result.saved, f"{subject} {verb} again in {names_of(result.groups)}.")
 
@@ -238,17 +264,32 @@ def _paused_reply(
     whom = "you" if subject == "You" else subject
     assert result.until is not None
     when = until_words(result.until, now, time_zone(who, wired, client))
-    # an extension (App Home's buttons) reads better as the group's name
-    typed = result.groups[0] if ref.isdigit() and len(result.groups) == 1 else ref
-    typed = typed if " " not in typed else f'"{typed}"'
-    back = f"/group resume {escape(typed)}" + ("" if whom == "you" else f" {whom}")
+    # the name as stored, so the command works when copied (an extension, from App
+    # Home's buttons, or a name typed in another case would too, but reads worse)
+    typed = typed_ref(result.groups[0]) if len(result.groups) == 1 else escape(ref)
+    back = f"/group resume {typed}" + ("" if whom == "you" else f" {whom}")
     headline = f"Paused {whom} in {names_of(result.groups)} until {when} (your time); "
     if confirmed:
         headline += _where_calls_go(who, wired, result.saved, now)
     else:
         headline += "calls ring the others."
     comes = "to come back." if whom == "you" else "brings them back sooner."
+    if user is not None and user.user_id and whom != "you":
+        # their own clock, and the command without a mention: it is theirs to type
+        theirs = until_words(result.until, now, time_zone(who, wired, client, user.user_id))
+        _tell_them(
+            client,
+            user.user_id,
+            f"<@{who.user_id}> paused you in {names_of(result.groups)} until {theirs} "
+            f"(your time); /group resume {typed} to come back.",
+        )
     return _saved(result.saved, f"{headline} {back} {comes}")
+
+
+def _tell_them(client: WebClient, user_id: str, text: str) -> None:
+    """A direct message to the person paused or resumed by someone else: their phones
+    changed without them typing anything."""
+    tell(client, user_id, plain(text))
 
 
 def _where_calls_go(who: Actor, wired: Deps, saved: Sequence[SaveResult], now: datetime) -> str:

@@ -25,7 +25,6 @@ WORKDAY_START = time(9, 0)
 _FOR = re.compile(r"^for\s+(?:(\d{1,5})\s*h)?\s*(?:(\d{1,5})\s*m(?:in)?)?$", re.IGNORECASE)
 _UNTIL_CLOCK = re.compile(r"^until\s+(\d{1,2}):(\d{2})$", re.IGNORECASE)
 _FIELD = "until"
-_TOO_LONG = "A pause lasts at most 7 days; for longer, ask a lead to remove you."
 
 
 def to_gregorian(moment: datetime) -> int:
@@ -60,7 +59,7 @@ def pause_end(words: str | None, now: datetime, time_zone: str | None = None) ->
         if not (match[1] or match[2]) or hours * 60 + minutes == 0:
             raise FieldErrors({_FIELD: _usage(f"'{text}' gives no length")})
         if timedelta(minutes=hours * 60 + minutes) > MAX_PAUSE:
-            raise FieldErrors({_FIELD: _TOO_LONG})
+            raise FieldErrors({_FIELD: _too_long(text)})
         # a length is real time: across a clock change 2h is still 2h, so add it in UTC
         end = (now.astimezone(UTC) + timedelta(hours=hours, minutes=minutes)).astimezone(tz)
     elif match := _UNTIL_CLOCK.match(text):
@@ -74,7 +73,7 @@ def pause_end(words: str | None, now: datetime, time_zone: str | None = None) ->
         raise FieldErrors({_FIELD: _usage(f"'{text}' is not a length of pause")})
     end_utc = end.astimezone(UTC)
     if end_utc - now.astimezone(UTC) > MAX_PAUSE:  # aware subtraction in UTC: real time
-        raise FieldErrors({_FIELD: _TOO_LONG})
+        raise FieldErrors({_FIELD: _too_long(text)})
     return end_utc.replace(microsecond=0)
 
 
@@ -83,13 +82,18 @@ def _at(day: datetime, clock: time) -> datetime:
     return datetime.combine(day.date(), clock, tzinfo=tz)
 
 
+def _too_long(text: str) -> str:
+    return _usage(f"'{text}' is longer than a pause lasts (7 days at most)")
+
+
 def _usage(problem: str) -> str:
     return (
         f"{problem}: say for 45m, for 2h, for 1h30m, until 14:00 or until tomorrow "
-        "(or nothing, for the end of your working day)."
+        "(or nothing: until 18:00 your time; after 18:00: 09:00 tomorrow)."
     )
 
 
 def moment_words(moment: datetime) -> str:
     """ "Mon 30 Nov 14:00 UTC": the history reads the same whoever looks at it."""
-    return f"{moment.astimezone(UTC):%a %d %b %H:%M} UTC"
+    utc = moment.astimezone(UTC)
+    return f"{utc:%a} {utc.day} {utc:%b %H:%M} UTC"  # "Tue 1 Dec", as replies say it

@@ -21,11 +21,12 @@ from datetime import datetime
 
 from bot.engine import edits
 from bot.engine.changes import describe_next_action, names_in
+from bot.engine.clock_words import until_words
 from bot.engine.compiler import compile_group
 from bot.engine.directory import Directory
 from bot.engine.documents import GroupDocuments
 from bot.engine.model import MAX_MEMBERS, Group, Member
-from bot.engine.presence import MAX_PAUSE, moment_words
+from bot.engine.presence import MAX_PAUSE
 from bot.errors import Forbidden, NotFound, UserError
 from bot.pbx import PbxError
 from bot.pbx.documents import DocumentReader, ReadGroup
@@ -98,6 +99,7 @@ class PresenceUseCases(DriftUseCases):
         *,
         me: str | None = None,
         confirmed: bool = False,
+        time_zone: str | None = None,  # the reader's, for the warning's moments
     ) -> PresenceResult:
         """Pause ``member`` (a PBX user id; None: the actor) in the group ``ref``, or in
         every group they ring in (``"all"``), until ``until`` (aware, at most
@@ -110,7 +112,7 @@ class PresenceUseCases(DriftUseCases):
         if until <= now:
             raise UserError("That moment has passed; a pause ends in the future.")
         if until - now > MAX_PAUSE:
-            raise UserError("A pause lasts at most 7 days; for longer, ask a lead to remove you.")
+            raise UserError("A pause lasts at most 7 days: choose an end within the next 7 days.")
         with self._uow() as uow:
             account = self._account(uow, actor.team_id)
             person = self._person(uow, account, actor, member, me)
@@ -121,7 +123,7 @@ class PresenceUseCases(DriftUseCases):
             # the directory names where calls go: read only when there is a warning to word
             directory = uow.directory.load(account) if emptied else None
             warnings = [
-                _last_ringing(group_of(r), person, now, directory)
+                _last_ringing(group_of(r), person, now, directory, time_zone)
                 for r in emptied
                 if directory is not None
             ]
@@ -468,11 +470,18 @@ def _would_empty(group: Group, pbx_id: str, now: datetime) -> bool:
     return all(m.paused_at(now) for m in group.members if m.user_id != pbx_id)
 
 
-def _last_ringing(group: Group, person: _Person, now: datetime, directory: Directory) -> str:
+def _last_ringing(
+    group: Group, person: _Person, now: datetime, directory: Directory, time_zone: str | None
+) -> str:
     goes = describe_next_action(group.features.next_action, names_in(directory))
     others = [m for m in group.members if m.user_id != person.pbx_id]
     back = min((m.paused_until for m in others if m.paused_until), default=None)
-    when = f" until someone returns ({moment_words(back)})" if back and others else ""
+    when = (
+        f" until someone returns ({until_words(back, now, time_zone)}"
+        f"{', your time' if time_zone else ' UTC'})"
+        if back and others
+        else ""
+    )
     return (
         f"{person.words} is the last member of {group.name} who would ring: while paused, "
         f"calls to {group.name} go straight to the {goes}{when}."

@@ -90,7 +90,7 @@ def test_a_pause_for_two_hours_is_written_as_disable_until_and_ends_by_itself(
     said = lines(app.said("pause sales for 2h", user=alice))
     assert (
         "Paused you in Sales until 14:00 (your time); calls ring the others. "
-        "/group resume sales to come back." in said
+        "/group resume Sales to come back." in said
     )
     written = ring_group_members(tmp_path)
     assert written[pbx_id(app, "alice")]["disable_until"] == to_gregorian(NOW) + 7200
@@ -130,7 +130,8 @@ def test_pausing_the_last_member_who_would_ring_warns_and_waits_for_confirm(
     warning = lines(shown(asked))
     assert (
         "⚠ Alice Smith is the last member of Sales who would ring: while paused, calls to "
-        "Sales go straight to the not-available prompt" in warning
+        "Sales go straight to the not-available prompt until someone returns "
+        "(tomorrow 09:00, your time)." in warning
     )
     assert "disable_until" not in ring_group_members(tmp_path)[pbx_id(app, "alice")]
     assert "⏸" not in timeline_line(app, "Alice Smith", alice)
@@ -163,7 +164,7 @@ def test_only_leads_and_admins_pause_someone_else(sales: InProcess) -> None:
     said = lines(app.said(f"pause sales {who(app, 'bob')} for 1h"))
     bob = f"@{app.person('bob').user_id}"
     assert f"Paused {bob} in Sales until 13:00 (your time)" in said
-    assert f"/group resume sales {bob} brings them back sooner." in said
+    assert f"/group resume Sales {bob} brings them back sooner." in said
     assert "⏸ until 13:00" in timeline_line(app, "Bob Jones", alice)
 
 
@@ -251,3 +252,99 @@ def test_changing_a_paused_members_window_or_the_members_form_keeps_the_pause(
     saved = app.chat.submit(app.admin, Form(opened.view, app.chat.workspace))
     assert saved.closed, saved.failures
     assert timeline_line(app, "Alice Smith", alice).endswith("⏸ until 14:00")
+
+
+def test_a_lead_confirming_someone_elses_pause_names_them_and_how_to_bring_them_back(
+    sales: InProcess,
+) -> None:
+    app, bob = sales, f"@{sales.person('bob').user_id}"
+    app.said("create Solo 203 " + who(app, "bob"))
+    asked = app.command(f"pause solo {who(app, 'bob')} for 45m")
+    assert "is the last member of Solo who would ring" in lines(shown(asked))
+    said = lines(press(app, app.admin, asked.posted[0], "Confirm pause"))
+    assert f"Paused {bob} in Solo until 12:45 (your time)" in said
+    assert f"/group resume Solo {bob} brings them back sooner." in said
+    assert "Paused you" not in said
+
+
+def test_the_resume_a_pause_suggests_works_when_copied_for_a_name_with_markup(
+    sales: InProcess,
+) -> None:
+    app, bob = sales, sales.person("bob")
+    app.said(f'create "Bob\'s *Team*" 204 {who(app, "bob")} {who(app, "alice")}')
+    reply = app.command('pause "bob\'s *team*" for 1h', user=bob)
+    raw = reply.posted[0].message["text"]
+    assert '/group resume `"Bob\'s *Team*"` to come back.' in raw
+    suggested = 'resume "Bob\'s *Team*"'
+    assert "You ring again in Bob" in lines(app.said(suggested, user=bob))
+
+
+def test_pausing_two_people_at_once_says_one_at_a_time_and_a_repeat_counts_once(
+    sales: InProcess,
+) -> None:
+    app = sales
+    alice, bob = who(app, "alice"), who(app, "bob")
+    refused = lines(app.said(f"pause sales {alice} {bob} for 1h"))
+    alice_id, bob_id = app.person("alice").user_id, app.person("bob").user_id
+    assert (
+        f"name one person at a time: /group pause sales @{alice_id} for 1h, "
+        f"then /group pause sales @{bob_id} for 1h" in refused
+    )
+    assert "not a length of pause" not in refused
+    said = lines(app.said(f"pause sales {bob} {bob} for 1h"))
+    assert f"Paused @{bob_id} in Sales until 13:00 (your time)" in said
+
+
+def test_simulate_says_until_when_a_member_is_paused(sales: InProcess) -> None:
+    app, alice = sales, sales.person("alice")
+    app.said("pause sales for 2h", user=alice)
+    simulated = lines(app.said("simulate sales", user=alice))
+    assert "Not rung: Alice Smith (paused until Mon 30 Nov 19:00 UTC)" in simulated
+    assert "logged out" not in simulated
+
+
+def test_a_mistyped_group_is_named_before_a_missing_pbx_user(sales: InProcess) -> None:
+    app = sales  # the admin has no PBX user
+    assert "has no PBX user" in lines(app.said("pause sales"))
+    for command in ("pause slaes", "join slaes", "resume slaes", "leave slaes"):
+        said = lines(app.said(command))
+        assert "Did you mean 'Sales'?" in said, command
+        assert "has no PBX user" not in said, command
+
+
+def test_app_home_offers_pause_when_ringing_and_resume_when_paused(sales: InProcess) -> None:
+    app, alice = sales, sales.person("alice")
+    home = app.chat.home(alice).posted[-1]
+    labels = [c.label for c in render_message(home.message).choices]
+    assert "Pause 1 h" in labels
+    assert "Resume" not in labels
+    press(app, alice, home, "Pause 1 h")
+    labels = [c.label for c in render_message(republished(app, alice).message).choices]
+    assert "Resume" in labels
+    assert "Pause 1 h" not in labels
+
+
+def test_a_pause_too_long_says_the_limit_and_what_to_type(sales: InProcess) -> None:
+    said = lines(sales.said(f"pause sales {who(sales, 'alice')} for 500h"))
+    assert "'for 500h' is longer than a pause lasts (7 days at most): say for 45m" in said
+    assert "ask a lead" not in said
+
+
+def test_help_says_when_a_default_pause_ends(sales: InProcess) -> None:
+    said = lines(sales.said("help pause"))
+    assert "by default until 18:00 your time; after 18:00: 09:00 tomorrow" in said
+
+
+def test_the_person_paused_or_resumed_by_someone_else_is_told_in_a_direct_message(
+    sales: InProcess,
+) -> None:
+    app, admin = sales, f"@{sales.admin.user_id}"
+    paused = app.command(f"pause sales {who(app, 'bob')} for 1h")
+    dms = [lines(shown_home(p)) for p in paused.posted if p.channel == "D0BOB"]
+    assert (
+        f"{admin} paused you in Sales until 13:00 (your time); /group resume Sales to come back."
+        in dms
+    )
+    resumed = app.command(f"resume sales {who(app, 'bob')}")
+    dms = [lines(shown_home(p)) for p in resumed.posted if p.channel == "D0BOB"]
+    assert f"{admin} resumed you in Sales: your phones ring again." in dms

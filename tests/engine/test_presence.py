@@ -163,7 +163,7 @@ def test_the_working_day_ends_at_18_00_in_the_persons_time_zone_then_tomorrow_9_
     ("words", "says"),
     [
         ("for 8d", "'for 8d' is not a length of pause: say for 45m, for 2h"),
-        ("for 200h", "A pause lasts at most 7 days"),
+        ("for 200h", "is longer than a pause lasts (7 days at most)"),
         ("until 25:00", "25:00 is not a time of day"),
         ("for 0m", "'for 0m' gives no length"),
         ("for 99999999h", "'for 99999999h' is not a length of pause: say for 45m"),

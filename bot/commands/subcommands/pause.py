@@ -37,14 +37,32 @@ class Resume(Command):
 # ---------------------------------------------------------------- readers
 
 
-def _someone(args: Args) -> UserRef | None:
-    token = args.peek()
-    return args.user() if token is not None and to_user(token) is not None else None
+def _people(args: Args) -> list[UserRef]:
+    """The mentions after the group, each person once (named twice is meant once)."""
+    people: dict[str, UserRef] = {}
+    while (token := args.peek()) is not None and to_user(token) is not None:
+        user = args.user()
+        people.setdefault(user.user_id or f"@{user.label}", user)
+    return list(people.values())
+
+
+def _one(people: list[UserRef], example: str) -> UserRef | None:
+    """The person a command names; more than one: what to type instead, one a line."""
+    if len(people) > 1:
+        commands = ", then ".join(example.format(person=_named(p)) for p in people[:2])
+        raise ArgError(f"name one person at a time: {commands}")
+    return people[0] if people else None
+
+
+def _named(user: UserRef) -> str:
+    return f"<@{user.user_id}>" if user.user_id else f"@{user.label}"
 
 
 def _pause(args: Args) -> Pause:
-    group, user = args.group("the group (or all)"), _someone(args)
+    group, people = args.group("the group (or all)"), _people(args)
     words = " ".join(t.text for t in args.take_all()).strip() or None
+    typed = f'"{group}"' if any(c.isspace() for c in group) else group
+    user = _one(people, f"/group pause {typed} {{person}}" + (f" {words}" if words else ""))
     try:  # said wrong, it is refused here; the moment itself is worked out when it runs
         pause_end(words, datetime.now(UTC))
     except FieldErrors as error:
@@ -53,8 +71,10 @@ def _pause(args: Args) -> Pause:
 
 
 def _resume(args: Args) -> Resume:
-    group, user = args.group("the group (or all)"), _someone(args)
+    group, people = args.group("the group (or all)"), _people(args)
     args.done()
+    typed = f'"{group}"' if any(c.isspace() for c in group) else group
+    user = _one(people, f"/group resume {typed} {{person}}")
     return Resume(group, user)
 
 
@@ -74,8 +94,9 @@ SUBCOMMANDS = (
         Spec(
             "pause",
             "pause <group>|all [@user] [for 45m|for 2h|until 14:00|until tomorrow]",
-            "stops your phones ringing in a group for a while (by default until the end of "
-            "your working day); leads may pause anyone in their group",
+            "stops your phones ringing in a group for a while (by default until 18:00 "
+            "your time; after 18:00: 09:00 tomorrow); leads may pause anyone in their group, "
+            "one person at a time",
             (
                 "pause sales for 1h",
                 "pause all until tomorrow",

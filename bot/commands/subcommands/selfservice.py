@@ -15,7 +15,7 @@ from bot.commands.roles import Deps
 from bot.commands.subcommands.base import Replies, Spec, Subcommand
 from bot.commands.subcommands.readers import group_only
 from bot.commands.views import Message
-from bot.commands.views.common import escape
+from bot.commands.views.common import escape, typed_ref
 from bot.commands.views.presence import plain
 from bot.services import Actor
 
@@ -47,6 +47,7 @@ def _selfservice(args: Args) -> SelfService:
 
 
 def _joined(command: Join, who: Actor, wired: Deps, client: WebClient) -> Message:
+    presence.known_group(who, wired, command.group)
     me = presence.me_of(who, wired, client)
     result = wired.services.join(who, command.group, me=me)
     group = result.view.group
@@ -56,11 +57,12 @@ def _joined(command: Join, who: Actor, wired: Deps, client: WebClient) -> Messag
     return views.saved_message(
         result,
         f"You joined {name}: your phones ring {window} after a call arrives. "
-        f"/group leave {escape(command.group)} to leave.",
+        f"/group leave {typed_ref(group.name)} to leave.",
     )
 
 
 def _left(command: Leave, who: Actor, wired: Deps, client: WebClient) -> Message:
+    presence.known_group(who, wired, command.group)
     me = presence.me_of(who, wired, client)
     result = wired.services.leave(who, command.group, me=me)
     name = escape(result.view.group.name)
@@ -69,8 +71,8 @@ def _left(command: Leave, who: Actor, wired: Deps, client: WebClient) -> Message
 
 def _switched(command: SelfService, who: Actor, wired: Deps, client: WebClient) -> Message:
     wired.services.set_selfservice(who, command.group, command.on)
-    name = escape(wired.services.get_group(who.team_id, command.group).name)
-    ref = escape(command.group)
+    stored = wired.services.get_group(who.team_id, command.group).name
+    name, ref = escape(stored), typed_ref(stored)
     if command.on:
         return plain(
             f"✅ {name} is open to self-service: anyone with a PBX user can "

@@ -189,6 +189,14 @@ def escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+def typed_ref(name: str) -> str:
+    """A group's name as a command to copy needs it: exactly as stored, quoted when it
+    holds a space, in a code span so no character of it is taken as markup (a name with a
+    backtick cannot sit in one: it is left bare)."""
+    typed = f'"{name}"' if any(c.isspace() for c in name) else name
+    return escape(typed) if "`" in typed else f"`{escape(typed)}`"
+
+
 # mrkdwn has no escape for its formatting characters: a name shows each as the full-width
 # character that looks like it, so `*Sales*_` is not read as markup and shows as typed.
 _LOOKALIKES = str.maketrans({"*": "＊", "_": "＿", "~": "～", "`": "｀"})

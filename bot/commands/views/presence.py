@@ -11,23 +11,10 @@ from datetime import datetime
 from bot.commands.ids import Action, Block, suffixed
 from bot.commands.views.common import Block as BlockDict
 from bot.commands.views.common import Message, actions, button, clip, escape, header, section
+from bot.engine.clock_words import until_words
 from bot.engine.model import Group
-from bot.engine.presence import zone
 
 PAUSED = "⏸"
-
-
-def until_words(until: datetime, now: datetime, time_zone: str | None) -> str:
-    """``14:00`` today, ``tomorrow 09:00``, else ``Tue 1 Dec 09:00``, on the reader's clock."""
-    tz = zone(time_zone)
-    local, today = until.astimezone(tz), now.astimezone(tz).date()
-    days = (local.date() - today).days
-    clock = f"{local:%H:%M}"
-    if days == 0:
-        return clock
-    if days == 1:
-        return f"tomorrow {clock}"
-    return f"{local:%a} {local.day} {local:%b} {clock}"
 
 
 def pause_mark(group: Group, user_id: str, now: datetime, time_zone: str | None) -> str:
@@ -89,18 +76,18 @@ def my_groups_blocks(groups: Sequence[MyGroup], room: int) -> list[BlockDict]:
             section(f"{mark}*{escape(group.name)}*: {state}", suffixed(Block.MY_GROUP, group.id))
         )
         value = group.value
-        blocks.append(
-            actions(
-                [
-                    button("Pause 1 h", suffixed(Action.HOME_PAUSE_HOUR, group.id), value),
-                    button(
-                        "Pause until tomorrow 09:00",
-                        suffixed(Action.HOME_PAUSE_TOMORROW, group.id),
-                        value,
-                    ),
-                    button("Resume", suffixed(Action.HOME_RESUME, group.id), value),
-                ],
-                suffixed(Block.MY_GROUP_ACTIONS, group.id),
-            )
+        # only what can be done now: a paused member resumes, a ringing one pauses
+        choices = (
+            [button("Resume", suffixed(Action.HOME_RESUME, group.id), value)]
+            if group.mark
+            else [
+                button("Pause 1 h", suffixed(Action.HOME_PAUSE_HOUR, group.id), value),
+                button(
+                    "Pause until tomorrow 09:00",
+                    suffixed(Action.HOME_PAUSE_TOMORROW, group.id),
+                    value,
+                ),
+            ]
         )
+        blocks.append(actions(choices, suffixed(Block.MY_GROUP_ACTIONS, group.id)))
     return blocks

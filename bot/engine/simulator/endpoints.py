@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from bot.engine.presence import from_gregorian, moment_words
 from bot.engine.simulator.inputs import (
     DirectoryDevice,
     DirectoryUser,
@@ -96,7 +97,7 @@ class _Expander:
             return [], "is not a valid member entry"
         now, until = self.scenario.now, seconds(member.get("disable_until"), 0)
         if now is not None and until > now:
-            return [], "is logged out of the group"
+            return [], _paused(until)
         member_id, kind = str(member["id"]), member.get("endpoint_type", "device")
         delay = max(0, seconds(member.get("delay"), 0))
         timeout = max(0, seconds(member.get("timeout"), DEFAULT_LEG_TIMEOUT))
@@ -166,3 +167,11 @@ class _Expander:
             found, _ = self.member(index, sub, depth + 1)
             targets.extend(found)
         return targets, "" if targets else "is a group with nobody reachable"
+
+
+def _paused(until: int) -> str:
+    """Why a member is not rung: the simulation knows no reader's time zone, so UTC, said so."""
+    try:
+        return f"paused until {moment_words(from_gregorian(until))}"
+    except (ValueError, OverflowError, OSError):  # a disable_until before year 1 or past 9999
+        return "paused"
