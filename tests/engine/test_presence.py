@@ -168,8 +168,8 @@ def test_the_working_day_ends_at_18_00_in_the_persons_time_zone_then_tomorrow_9_
         ("for 0m", "'for 0m' gives no length"),
         ("for 99999999h", "'for 99999999h' is not a length of pause: say for 45m"),
         ("for " + "9" * 5000 + "m", "is not a length of pause: say for 45m"),
-        ("for 99999h", "A pause lasts at most 7 days"),
-        ("for 167h61m", "A pause lasts at most 7 days"),
+        ("for 99999h", "is longer than a pause lasts (7 days at most)"),
+        ("for 167h61m", "is longer than a pause lasts (7 days at most)"),
     ],
 )
 def test_pause_lengths_that_cannot_be_refused_saying_what_to_type(words: str, says: str) -> None:
@@ -194,4 +194,4 @@ def test_seven_days_across_a_clock_change_are_seven_days_and_no_more() -> None:
     assert pause_end("for 168h", now, "Europe/London") == now + timedelta(days=7)
     with pytest.raises(FieldErrors) as refused:
         pause_end("for 168h1m", now, "Europe/London")
-    assert "A pause lasts at most 7 days" in refused.value.message
+    assert "is longer than a pause lasts (7 days at most)" in refused.value.message
