@@ -115,7 +115,8 @@ class GroupUseCases(OutboxUseCases):
             directory = uow.directory.around(account, [group])
             warnings = _lint(group, directory, view.pbx.group_id, _next_groups(uow, account, group))
             senders = tuple(uow.groups.sending_to(account, view.pbx.group_id))
-            return replace(view, warnings=tuple(warnings), sent_to_by=senders)
+            mirrors = uow.settings.of(record.id).mirror_usergroup
+            return replace(view, warnings=tuple(warnings), sent_to_by=senders, mirrors=mirrors)
 
     def group_by_pbx_id(self, team_id: str, pbx_group_id: str) -> GroupView:
         """By its PBX group id, which stays with a group through renames and renumbering

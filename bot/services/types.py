@@ -52,6 +52,8 @@ class GroupView:
     # the groups whose unanswered calls go to this one, by name: deleting it is refused
     # while any do, so its Delete button says so instead of asking to confirm
     sent_to_by: tuple[str, ...] = ()
+    # the Slack user group its members follow (`/group mirror`), filled for `/group show`
+    mirrors: str | None = None
 
     @property
     def name(self) -> str:

@@ -3,6 +3,7 @@ user groups, their ``subteam_members_changed`` events and the ``usergroup-mirror
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -155,3 +156,18 @@ def test_the_job_says_which_user_group_could_not_be_read(slack: Slack) -> None:
     with pytest.raises(Exception, match="Sales: Slack has no such user group any more"):
         run_job("usergroup-mirror", slack.services, datetime.now(UTC))
     assert members(slack) == ["Carol"]
+
+
+def test_show_says_whose_members_a_mirrored_group_follows(slack: Slack) -> None:
+    sales_led_by_bob(slack)
+    group = oncall(slack, MEMBER, DANA)
+    mirror(slack, group)
+
+    following = json.dumps(slack.reply("show Sales"))
+    slack.reply("mirror Sales off", user=LEAD)
+    after = json.dumps(slack.reply("show Sales"))
+
+    assert "Members follow" in following
+    assert f"<!subteam^{group}>" in following
+    assert "/group mirror `Sales` off stops it" in following
+    assert "Members follow" not in after

@@ -28,6 +28,7 @@ from bot.commands.views.common import (
     section,
     slack_date,
     text_sections,
+    typed_ref,
     warnings_block,
 )
 from bot.commands.views.common import (
@@ -166,6 +167,9 @@ def show_message(
         ("Leads", leads),
         ("Last change", f"<@{view.updated_by}>, {slack_date(view.updated_at)}"),
     ]
+    if view.mirrors:  # members changed here are put back as the user group has them
+        stop = f"/group mirror {typed_ref(group.name)} off stops it"
+        details.insert(3, ("Members follow", f"<!subteam^{view.mirrors}> ({stop})"))
     rounds = "1 round" if group.repeats == 1 else f"{group.repeats} rounds"
     blocks: list[BlockDict] = [
         header(group.name, Block.HEADER),
