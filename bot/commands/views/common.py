@@ -210,9 +210,9 @@ def escape_name(text: str) -> str:
 
 # Slack's own markup a plain-text message may carry on purpose: a user or channel mention,
 # or a date (``<!date^…|…>``). Never a broadcast (``<!here>``, ``<!channel>``, a user
-# group), a link, or a mention with a label: a name someone typed may hold one.
+# group) or a link: a name someone typed may hold one.
 _SLACK_MARKUP = re.compile(
-    r"<@[UW][A-Z0-9]{1,63}>"  # a user, no label: a typed label could say anything
+    r"<@[UW][A-Z0-9]{1,63}(?:\|[^<>|]{0,80})?>"  # a user (Slack shows their own name)
     r"|<#[CG][A-Z0-9]{1,63}>"  # a channel
     r"|<!date\^\d{1,12}\^[^<>|^]{1,80}\|[^<>|]{1,80}>"  # a date, never with a link
 )
