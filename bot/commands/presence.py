@@ -175,8 +175,11 @@ def confirmed(who: Actor, wired: Deps, client: WebClient, value: object) -> Mess
     result = wired.services.pause(who, request.ref, until, request.member, me=me, confirmed=True)
     user = None
     if request.member is not None:
-        # the person as the command named them: a PBX user found by email has no link
-        slack = request.slack or wired.services.linked_slack_user(who.team_id, request.member)
+        # the person as the command named them (a PBX user found by email has no link),
+        # believed only when that Slack user is this PBX user: the button's value is the
+        # presser's to forge, and a DM goes to whoever it names
+        slack = request.slack if _is_them(who, wired, client, request) else None
+        slack = slack or wired.services.linked_slack_user(who.team_id, request.member)
         user = UserRef(slack) if slack else None
     return _paused_reply(who, wired, client, result, request.ref, user, now, confirmed=True)
 
@@ -187,7 +190,7 @@ def resume(who: Actor, wired: Deps, client: WebClient, ref: str, user: UserRef |
     me = _me_if_any(who, wired, client)
     result = wired.services.resume(who, ref, member, me=me)
     subject = _subject(who, user)
-    if user is not None and user.user_id and subject != "You":
+    if user is not None and user.user_id and subject != "You" and _changed(result.saved):
         _tell_them(
             client,
             user.user_id,
@@ -234,6 +237,20 @@ def _member(
     return member, user.user_id
 
 
+def _is_them(who: Actor, wired: Deps, client: WebClient, request: PauseRequest) -> bool:
+    if not request.slack:
+        return False
+    try:
+        return _member(who, wired, client, UserRef(request.slack))[0] == request.member
+    except UserError:
+        return False
+
+
+def _changed(saved: Sequence[SaveResult]) -> bool:
+    """Whether anything was written: a DM says what changed, never a no-op."""
+    return any(result.summary != "no change" for result in saved)
+
+
 def _me_if_any(who: Actor, wired: Deps, client: WebClient) -> str | None:
     """The actor's PBX user; None lets a lead with none pause someone else (the services
     then say who has no PBX user when they pause themselves)."""
@@ -274,7 +291,7 @@ def _paused_reply(
     else:
         headline += "calls ring the others."
     comes = "to come back." if whom == "you" else "brings them back sooner."
-    if user is not None and user.user_id and whom != "you":
+    if user is not None and user.user_id and whom != "you" and _changed(result.saved):
         # their own clock, and the command without a mention: it is theirs to type
         theirs = until_words(result.until, now, time_zone(who, wired, client, user.user_id))
         _tell_them(
