@@ -15,11 +15,23 @@ import logging
 from collections.abc import Collection, Mapping, Sequence
 from typing import Protocol
 
+from bot.engine.model import MAX_MEMBERS
 from bot.errors import UserError
 from bot.services.presence import SLACKBOT, MirrorResult, PresenceUseCases
 from bot.services.storage import Sent
 
 log = logging.getLogger(__name__)
+
+
+# the most people a mirrored user group may have (see follow_usergroup)
+MAX_USERGROUP = 100
+
+
+def too_big(people: int) -> str:
+    return (
+        f"That user group has {people} people; a ring group rings at most {MAX_MEMBERS}: "
+        f"follow a user group of at most {MAX_USERGROUP} people."
+    )
 
 
 class UserGroupUnreadable(Exception):
@@ -76,6 +88,10 @@ class MirrorUseCases(PresenceUseCases):
             name = self.get_group(team_id, ref).name
             raise UserError(f"{name} does not follow a Slack user group.")
         members = list(slack.members(team_id, usergroup))
+        if len(members) > MAX_USERGROUP:
+            # each member is a users.info for their email (Slack allows ~100 a minute), for
+            # a group that rings 15 at most: a user group this big is not a ring group's
+            raise UserError(too_big(len(members)))
         result = self.reconcile_mirror(team_id, ref, members, slack.emails(team_id, members), by=by)
         if result.lead_note:
             leads = self.get_group(team_id, ref).leads - {by}

@@ -443,7 +443,15 @@ class PresenceUseCases(DriftUseCases):
             account = self._account(uow, actor.team_id)
             record = self._find(uow, account, ref)
             person = self._person(uow, account, actor, None, me)
-            if not uow.settings.of(record.id).selfservice and not self._is_lead(actor, record):
+            settings = uow.settings.of(record.id)
+            if settings.mirror_usergroup is not None:
+                # the user group's next change (or the 15-minute job) would undo it unseen
+                raise UserError(
+                    f"{record.name}'s members follow a Slack user group, so you cannot {what} "
+                    f"it here: ask to be {'added to' if what == 'join' else 'removed from'} "
+                    "that user group in Slack."
+                )
+            if not settings.selfservice and not self._is_lead(actor, record):
                 leads = ", ".join(f"<@{u}>" for u in sorted(_leads(record)))
                 raise Forbidden(
                     f"{record.name} is not open to self-service, so you cannot {what} it "

@@ -84,9 +84,29 @@ def test_a_plain_handle_is_looked_up_and_a_wrong_one_refused(slack: Slack) -> No
 def test_only_leads_and_admins_set_a_mirror(slack: Slack) -> None:
     sales_led_by_bob(slack)
     group = oncall(slack, MEMBER)
+    read_before = slack.count("usergroups.users.list")
     refused = slack.reply(f"mirror Sales <!subteam^{group}|@oncall>", user=DANA)
     assert error_text(refused)
     assert members(slack) == ["Alice", "Bob"]
+    # refused before anything of Slack's is read: a non-lead learns nothing of it
+    assert slack.count("usergroups.users.list") == read_before
+
+
+def test_a_user_group_too_big_for_a_ring_group_is_refused_before_any_lookup(
+    slack: Slack,
+) -> None:
+    sales_led_by_bob(slack)
+    crowd = [f"U0X{i:04d}" for i in range(101)]
+    for user in crowd:
+        slack.emu.add_user(user, user.lower(), f"{user.lower()}@example.com")
+    group = slack.emu.add_usergroup("everyone", crowd, name="Everyone")
+    looked_up = slack.count("users.info")
+
+    refused = slack.reply(f"mirror Sales <!subteam^{group}|@everyone>", user=LEAD)
+
+    assert "That user group has 101 people" in (error_text(refused) or "")
+    assert slack.count("users.info") - looked_up < 5  # no lookup per member
+    assert "Members follow" not in json.dumps(slack.reply("show Sales"))
 
 
 def test_a_user_with_no_pbx_user_is_reported_to_the_leads_once(slack: Slack) -> None:
@@ -171,3 +191,16 @@ def test_show_says_whose_members_a_mirrored_group_follows(slack: Slack) -> None:
     assert f"<!subteam^{group}>" in following
     assert "/group mirror `Sales` off stops it" in following
     assert "Members follow" not in after
+
+
+def test_join_and_leave_are_refused_where_a_user_group_keeps_the_members(slack: Slack) -> None:
+    sales_led_by_bob(slack)
+    slack.reply("selfservice Sales on", user=LEAD)
+    mirror(slack, oncall(slack, MEMBER, DANA))
+
+    joined = error_text(slack.reply("join Sales", user=ERIN)) or ""
+    left = error_text(slack.reply("leave Sales", user=DANA)) or ""
+
+    assert "Sales's members follow a Slack user group, so you cannot join it here" in joined
+    assert "ask to be removed from that user group in Slack" in left
+    assert members(slack) == ["Carol", "Dana"]

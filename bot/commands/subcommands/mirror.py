@@ -13,7 +13,7 @@ from typing import ClassVar
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.commands import views
+from bot.commands import roles, views
 from bot.commands.grammar.args import MENTION, PLAIN_MENTION, ArgError, Args
 from bot.commands.grammar.commands import Command
 from bot.commands.grammar.errors import shown
@@ -24,6 +24,7 @@ from bot.commands.views import Message
 from bot.commands.views.common import escape, escape_name
 from bot.errors import UserError
 from bot.services import Actor, MirrorResult, UserGroupUnreadable
+from bot.services.mirror import MAX_USERGROUP, too_big
 
 # How Slack escapes a user group mentioned in a command: <!subteam^S0123|@oncall>
 SUBTEAM = re.compile(r"^<!subteam\^([A-Z0-9]+)(?:\|@?([^>]*))?>$")
@@ -71,12 +72,16 @@ def _mirror(command: Mirror | StopMirror, who: Actor, wired: Deps, client: WebCl
         return views.done_message(
             f"{name} no longer follows <!subteam^{before}>; its members stay as they are."
         )
+    # rights first: nothing of Slack's is read for someone who may not change the group
+    roles.require_change(services, who, services.get_group(who.team_id, command.group), "mirror it")
     usergroup = command.usergroup or _by_handle(client, command.handle)
     source = SlackUserGroups(lambda _team: client, wired.users)
     try:
-        source.members(who.team_id, usergroup)  # refused before anything is set
+        people = source.members(who.team_id, usergroup)  # refused before anything is set
     except UserGroupUnreadable as error:
         raise UserError(f"groupbot cannot read @{command.handle}: {error}.") from None
+    if len(people) > MAX_USERGROUP:
+        raise UserError(too_big(len(people)))
     services.set_mirror(who, command.group, usergroup)
     try:
         result = services.follow_usergroup(
