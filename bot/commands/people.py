@@ -7,7 +7,6 @@ bring the email. A Slack user with no PBX user is an error that names them.
 
 from __future__ import annotations
 
-import re
 import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -18,12 +17,11 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.commands.grammar.commands import UserRef
+from bot.commands.shape import SLACK_USER
 from bot.engine.directory import Directory
 from bot.engine.model import Group
 from bot.errors import FieldErrors, NotFound, UserError
 from bot.services import Services
-
-_SLACK_USER_ID = re.compile(r"[UW][A-Z0-9]{1,63}")
 
 # users.info is Tier 4 (100+/min per workspace). Every request builds a fresh Actor, but
 # the facts behind it may be a minute old: a demoted admin keeps rights for at most that long.
@@ -205,7 +203,7 @@ def mention(user: UserRef | str | None) -> str:
     if user is None:
         return ""
     if isinstance(user, str):
-        if _SLACK_USER_ID.fullmatch(user):
+        if SLACK_USER.fullmatch(user):
             return f"<@{user}>"
         # a stored lead that is no user id (an old import) shows as text, never as markup
         return user.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -56,7 +56,7 @@ TEXTS = (
 )
 OBJECTS = ("team", "enterprise", "channel", "container", "message", "state")
 _ID = re.compile(r"[A-Z0-9]{1,64}")
-_USER = re.compile(r"[UW][A-Z0-9]{1,63}")  # Slack's user ids (W: Enterprise Grid)
+SLACK_USER = re.compile(r"[UW][A-Z0-9]{1,63}")  # Slack's user ids (W: Enterprise Grid)
 _URL = re.compile(r"https?://\S{1,2000}")
 
 
@@ -222,7 +222,7 @@ def user_of(body: object) -> str | None:
         return None
     user = body.get("user")
     found = user.get("id") if isinstance(user, Mapping) else body.get("user_id")
-    return found if isinstance(found, str) and _USER.fullmatch(found) else None
+    return found if isinstance(found, str) and SLACK_USER.fullmatch(found) else None
 
 
 def _is_url(value: object) -> bool:

@@ -107,10 +107,16 @@ class GroupUseCases(OutboxUseCases):
         """By name (case-insensitive) or any of its extensions; ``NotFound`` says
         "No group 'x'. Did you mean 'Sales'?"."""
         with self._uow() as uow:
+            return self._view_of(uow, self._find(uow, self._account(uow, team_id), ref))
+
+    def show_group(self, team_id: str, ref: str) -> GroupView:
+        """``get_group`` with what only `/group show` tells: every warning of the group
+        (said once after its save), who sends calls to it (its Delete button), the user
+        group its members follow. Their queries are spent on that page alone."""
+        with self._uow() as uow:
             account = self._account(uow, team_id)
             record = self._find(uow, account, ref)
             view = self._view_of(uow, record)
-            # `/group show` repeats every warning of the group, said once after its save
             group = view.group
             directory = uow.directory.around(account, [group])
             warnings = _lint(group, directory, view.pbx.group_id, _next_groups(uow, account, group))

@@ -34,7 +34,7 @@ def _list(command: ListGroups, who: Actor, wired: Deps, client: WebClient) -> Me
 
 def _show(command: Show, who: Actor, wired: Deps, client: WebClient) -> Message:
     services = wired.services
-    shown = services.get_group(who.team_id, command.group)
+    shown = services.show_group(who.team_id, command.group)
     # the directory (the whole account) only when a feature names something in it
     needed = _names_targets(shown.group)
     return views.show_message(
