@@ -29,7 +29,7 @@ def error_handler(witness: Callable[[Exception], None] | None = None) -> ErrorHa
 
 def register(app: App, on_error: ErrorHandler) -> None:
     # Imported here: ``bot.commands.parser`` and the views stay importable without Bolt.
-    from bot.commands.ids import FEATURE_DISPATCH, Action, Callback, Command, matcher
+    from bot.commands.ids import FEATURE_DISPATCH, Action, Callback, Command
 
     from . import (
         actions,
@@ -39,6 +39,7 @@ def register(app: App, on_error: ErrorHandler) -> None:
         modals,
         presence,
         retries,
+        routes,
         secret,
         shape,
         slash,
@@ -62,6 +63,7 @@ def register(app: App, on_error: ErrorHandler) -> None:
 
     app.command(Command.GROUP)(steps(slash.acknowledge, slash.group))
 
+    forms = routes.Routes(routes.callback_id)
     for callback, submit in (
         (Callback.CREATE, modals.create),
         (Callback.SETTINGS, modals.settings),
@@ -70,26 +72,27 @@ def register(app: App, on_error: ErrorHandler) -> None:
         (Callback.DELETE, modals.delete),
         (Callback.SETUP, modals.setup),
     ):
-        app.view(callback)(steps(submit, modals.notify))
+        forms.add(callback, steps(submit, modals.notify), exact=True)
+    app.view(forms.pattern())(forms.listener())
 
-    app.action(matcher(Action.SHOW))(steps(ok, actions.show))
-    app.action(matcher(Action.EDIT))(steps(actions.open_form, actions.fill_form))
-    app.action(matcher(Action.MEMBERS))(steps(actions.open_form, actions.fill_form))
-    app.action(matcher(Action.FEATURES))(steps(actions.open_form, actions.fill_form))
-    app.action(Action.CREATE)(steps(actions.open_form, actions.fill_form))
-    app.action(matcher(Action.SIMULATE))(steps(ok, actions.simulate))
-    app.action(matcher(Action.DELETE))(steps(ok, actions.delete))
-    app.action(Action.MEMBERS_SELECT)(steps(ok, actions.members_changed))
-    app.action(Action.DISTRIBUTE)(steps(ok, actions.distribute))
+    buttons = routes.Routes(routes.action_id)
+    buttons.add(Action.SHOW, steps(ok, actions.show))
+    for form in (Action.EDIT, Action.MEMBERS, Action.FEATURES):
+        buttons.add(form, steps(actions.open_form, actions.fill_form))
+    buttons.add(Action.CREATE, steps(actions.open_form, actions.fill_form), exact=True)
+    buttons.add(Action.SIMULATE, steps(ok, actions.simulate))
+    buttons.add(Action.DELETE, steps(ok, actions.delete))
+    buttons.add(Action.MEMBERS_SELECT, steps(ok, actions.members_changed), exact=True)
+    buttons.add(Action.DISTRIBUTE, steps(ok, actions.distribute), exact=True)
     for pressed in (Action.DRIFT_PUSH, Action.DRIFT_TAKE, Action.DRIFT_ADOPT):
-        app.action(matcher(pressed))(steps(ok, drift.pressed))
-    app.action(Action.ROTATE_SECRET)(steps(ok, secret.rotate))
+        buttons.add(pressed, steps(ok, drift.pressed))
+    buttons.add(Action.ROTATE_SECRET, steps(ok, secret.rotate), exact=True)
     for toggle in FEATURE_DISPATCH:
-        app.action(toggle)(steps(ok, actions.feature_changed))
-
-    app.action(Action.PAUSE_CONFIRM)(steps(ok, presence.confirm_pressed))
+        buttons.add(toggle, steps(ok, actions.feature_changed), exact=True)
+    buttons.add(Action.PAUSE_CONFIRM, steps(ok, presence.confirm_pressed), exact=True)
     for pressed in (Action.HOME_PAUSE_HOUR, Action.HOME_PAUSE_TOMORROW, Action.HOME_RESUME):
-        app.action(matcher(pressed))(steps(ok, home.pressed))
+        buttons.add(pressed, steps(ok, home.pressed))
+    app.action(buttons.pattern())(buttons.listener())
 
     app.event("app_home_opened")(steps(ok, home.opened))
     app.event("subteam_members_changed")(steps(ok, mirror.members_changed))

@@ -4,8 +4,8 @@ all take them from here, so a renamed id cannot leave a listener behind.
 
 Buttons that act on one group repeat once per group in a list (``/group list``, App
 Home), and Slack wants action_ids unique within a message or view. Those buttons carry
-``<action>:<group id>`` (see ``group_action_id``); register their listeners with
-``matcher(Action.SHOW)``, which accepts the bare id and every suffixed one.
+``<action>:<group id>`` (see ``group_action_id``); ``routes.Routes`` sends the bare id
+and every suffixed one to the same listener.
 
 Inputs whose block_id must change to reset what Slack keeps typed (member rows after
 Distribute, the next-action target after its kind changes) carry a suffix as well
@@ -15,7 +15,6 @@ stays the bare constant.
 
 from __future__ import annotations
 
-import re
 from enum import StrEnum
 
 SEPARATOR = ":"
@@ -199,8 +198,3 @@ def group_action_id(action: Action, group_id: int) -> str:
 def base_of(identifier: str) -> str:
     """The constant part of a suffixed id: ``group_show:12`` → ``group_show``."""
     return identifier.split(SEPARATOR, 1)[0]
-
-
-def matcher(base: str) -> re.Pattern[str]:
-    """For ``app.action(...)``/``app.view(...)``: the bare id and every suffixed one."""
-    return re.compile(rf"^{re.escape(base)}(?:{SEPARATOR}.*)?$")

@@ -14,8 +14,9 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+from slack_bolt import BoltRequest
 
-from bot.commands import ids, views
+from bot.commands import ids, routes, views
 from bot.commands.ids import Action, Block, Callback
 from bot.commands.views.timeline import TimelineEntry, bar, timeline_lines
 from bot.engine.directory import Directory, GroupFact, MenuFact, UserFact
@@ -227,11 +228,23 @@ def test_ids_are_unique_within_each_kind() -> None:
         assert len(values) == len(set(values)), kind
 
 
-def test_matcher_accepts_bare_and_per_group_action_ids() -> None:
-    pattern = ids.matcher(Action.SHOW)
+def test_routes_send_bare_and_per_group_ids_to_their_listener_and_exact_ids_only_as_is() -> None:
+    heard: list[str] = []
+    table = routes.Routes(routes.action_id)
+    table.add(Action.SHOW, lambda request: heard.append("show"))
+    table.add(Action.CREATE, lambda request: heard.append("create"), exact=True)
+    pattern, route = table.pattern(), table.listener()
+
     assert pattern.match("group_show")
     assert pattern.match(ids.group_action_id(Action.SHOW, 12))
+    assert pattern.match(Action.CREATE)
     assert not pattern.match("group_show_more")
+    assert not pattern.match(ids.group_action_id(Action.CREATE, 12))
+    for pressed in (ids.group_action_id(Action.SHOW, 12), Action.CREATE):
+        route(BoltRequest(body=json.dumps({"actions": [{"action_id": pressed}]})))
+    assert heard == ["show", "create"]
+    with pytest.raises(ValueError, match="has a listener already"):
+        table.add(Action.SHOW, lambda request: None, exact=True)
     assert ids.base_of("member_end:2:U0ALICE") == Block.MEMBER_END
 
 
