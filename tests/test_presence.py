@@ -163,11 +163,29 @@ def test_a_member_pauses_only_themselves_a_lead_anyone_in_the_group(
 def test_a_member_found_by_email_pauses_themselves(services: Services, pbx: CountingPbx) -> None:
     # Slack gave no link to the directory; the server found Bob by his email instead
     make_sales(services, pbx)
-    unlinked = Actor(TEAM, "UBOBNEW", is_admin=False)
+    unlinked = Actor(TEAM, "UBOBNEW", is_admin=False, email="BOB@example.com")
 
-    services.pause(unlinked, "Sales", NOW + timedelta(hours=1), me=pbx_id(services, "bob"))
+    services.pause(unlinked, "Sales", NOW + timedelta(hours=1))
 
     assert services.history(TEAM, "Sales")[0].summary.startswith("paused Bob until")
+    assert [m.name for m in services.my_groups(unlinked)] == ["Sales"]
+
+
+def test_someone_with_no_pbx_user_is_told_so_and_nothing_is_written(
+    services: Services, pbx: CountingPbx
+) -> None:
+    make_sales(services, pbx)
+    stranger = Actor(TEAM, "UZED", is_admin=False, email="zed@example.com")
+    writes = len(pbx.writes)
+
+    with pytest.raises(UserError) as refused:
+        services.pause(stranger, "Sales", NOW + timedelta(hours=1))
+
+    assert refused.value.message.startswith("<@UZED> has no PBX user"), refused.value.message
+    assert "zed@example.com" in refused.value.message
+    services.push_pending()
+    assert len(pbx.writes) == writes
+    assert services.my_groups(stranger) == []
 
 
 def test_a_pause_longer_than_7_days_is_refused_whoever_asks(

@@ -37,13 +37,8 @@ from bot.commands.views.presence import (
 from bot.engine.changes import describe_next_action, names_in
 from bot.engine.clock_words import until_words
 from bot.engine.presence import pause_end
-from bot.errors import NotFound, UserError
+from bot.errors import UserError
 from bot.services import Actor, PresenceResult, SaveResult
-
-STALE_CONFIRM = (
-    "This warning is out of date: {names} changed since it was shown. "
-    "Run /group pause again to see where calls would go now."
-)
 
 
 @dataclass(frozen=True)
@@ -87,14 +82,9 @@ class PauseRequest:
             ) from None
 
 
-def me_of(who: Actor, wired: Deps, client: WebClient) -> str:
-    """The actor's PBX user, or a NotFound that names them."""
-    return people.pbx_user(wired.services, wired.users, client, who.team_id, who.user_id)
-
-
 def known_group(who: Actor, wired: Deps, ref: str) -> None:
     """A NotFound ("Did you mean 'Sales'?") for a mistyped group, before anything about
-    the person: the typo is what to fix first."""
+    a person the command names: the typo is what to fix first."""
     if ref.casefold() != "all":
         wired.services.get_group(who.team_id, ref)
 
@@ -115,20 +105,13 @@ def pause(
     """``/group pause``: written at once, or (the last member who would ring) a warning
     with a Confirm button, and nothing written."""
     now = datetime.now(UTC)
-    known_group(who, wired, ref)
+    if user is not None:
+        known_group(who, wired, ref)
     member, person = _member(who, wired, client, user)
     until = pause_end(words, now, time_zone(who, wired, client, person))
-    me = _me_if_any(who, wired, client)
-    result = wired.services.pause(
-        who, ref, until, member, me=me, time_zone=time_zone(who, wired, client)
-    )
+    result = wired.services.pause(who, ref, until, member, time_zone=time_zone(who, wired, client))
     if result.needs_confirmation:
-        paused = member or me or ""
-        versions = {
-            v.pbx.group_id: v.version
-            for v in wired.services.list_groups(who.team_id)
-            if v.group.member(paused)
-        }
+        versions = dict(result.versions)
         request = PauseRequest(ref, member, int(until.timestamp()), versions, person)
         return confirm_pause(ConfirmPause(result.warning, request.encode()))
     return _paused_reply(who, wired, client, result, ref, user, now, confirmed=False)
@@ -162,17 +145,10 @@ def confirmed(who: Actor, wired: Deps, client: WebClient, value: object) -> Mess
     """The Confirm button: the same pause, if nothing changed since the warning."""
     request = PauseRequest.decode(value)
     now = datetime.now(UTC)
-    current = {v.pbx.group_id: v for v in wired.services.list_groups(who.team_id)}
-    changed = [
-        current[g].name if g in current else "a group"
-        for g, version in request.versions.items()
-        if g not in current or current[g].version != version
-    ]
-    if changed:
-        raise UserError(STALE_CONFIRM.format(names=names_of(changed)))
     until = datetime.fromtimestamp(request.until, UTC)
-    me = _me_if_any(who, wired, client)
-    result = wired.services.pause(who, request.ref, until, request.member, me=me, confirmed=True)
+    result = wired.services.pause(
+        who, request.ref, until, request.member, confirmed=True, warned=request.versions
+    )
     user = None
     if request.member is not None:
         # the person as the command named them (a PBX user found by email has no link),
@@ -185,10 +161,10 @@ def confirmed(who: Actor, wired: Deps, client: WebClient, value: object) -> Mess
 
 
 def resume(who: Actor, wired: Deps, client: WebClient, ref: str, user: UserRef | None) -> Message:
-    known_group(who, wired, ref)
+    if user is not None:
+        known_group(who, wired, ref)
     member, _ = _member(who, wired, client, user)
-    me = _me_if_any(who, wired, client)
-    result = wired.services.resume(who, ref, member, me=me)
+    result = wired.services.resume(who, ref, member)
     subject = _subject(who, user)
     if user is not None and user.user_id and subject != "You" and _changed(result.saved):
         _tell_them(
@@ -212,15 +188,15 @@ def home_resume(who: Actor, wired: Deps, client: WebClient, ref: str) -> Message
 
 def my_groups(who: Actor, wired: Deps, client: WebClient) -> list[MyGroup]:
     """The groups the viewer rings in (none when they have no PBX user), for App Home."""
-    try:
-        me = me_of(who, wired, client)
-    except NotFound:
-        return []
     now, tz = datetime.now(UTC), time_zone(who, wired, client)
     return [
-        MyGroup(view.id, view.name, pause_mark(view.group, me, now, tz), GroupRef.of(view).encode())
-        for view in wired.services.list_groups(who.team_id)
-        if view.group.member(me)
+        MyGroup(
+            group.id,
+            group.name,
+            pause_mark(group.paused_until, now, tz),
+            GroupRef(group.id, group.version, group.extension).encode(),
+        )
+        for group in wired.services.my_groups(who)
     ]
 
 
@@ -249,15 +225,6 @@ def _is_them(who: Actor, wired: Deps, client: WebClient, request: PauseRequest) 
 def _changed(saved: Sequence[SaveResult]) -> bool:
     """Whether anything was written: a DM says what changed, never a no-op."""
     return any(result.summary != "no change" for result in saved)
-
-
-def _me_if_any(who: Actor, wired: Deps, client: WebClient) -> str | None:
-    """The actor's PBX user; None lets a lead with none pause someone else (the services
-    then say who has no PBX user when they pause themselves)."""
-    try:
-        return me_of(who, wired, client)
-    except NotFound:
-        return None
 
 
 def _subject(who: Actor, user: UserRef | None) -> str:

@@ -107,9 +107,11 @@ def actor(context: BoltContext, client: WebClient, body: Mapping[str, Any]) -> A
     # users.info too: a slash command does not always say whose team its user is of
     person = wired.users.get(client, team_id, user_id)
     if person.team_id and person.team_id not in ours:
-        return Actor(team_id=team_id, user_id=user_id, is_admin=False, outsider=True)
+        return Actor(
+            team_id=team_id, user_id=user_id, is_admin=False, outsider=True, email=person.email
+        )
     is_admin = person.is_admin or user_id in wired.settings.groupbot_admins
-    return Actor(team_id=team_id, user_id=user_id, is_admin=is_admin)
+    return Actor(team_id=team_id, user_id=user_id, is_admin=is_admin, email=person.email)
 
 
 def require_admin(who: Actor, what: str) -> None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Collection, Mapping, Sequence
+from dataclasses import replace
 from typing import Protocol
 
 from bot.engine.model import MAX_MEMBERS
@@ -95,8 +96,13 @@ class MirrorUseCases(PresenceUseCases):
         result = self.reconcile_mirror(team_id, ref, members, slack.emails(team_id, members), by=by)
         if result.lead_note:
             leads = self.get_group(team_id, ref).leads - {by}
-            if leads:
-                slack.tell(team_id, sorted(leads), result.lead_note)
+            try:
+                if leads:
+                    slack.tell(team_id, sorted(leads), result.lead_note)
+            except UserGroupUnreadable as error:
+                # the members changed all the same; who could not be added is told next time
+                self._forget_reported(team_id, ref, {*result.unmappable, *result.beyond_limit})
+                return replace(result, untold=str(error))
         return result
 
     def follow_usergroups(
@@ -150,6 +156,8 @@ def _followed(name: str, result: MirrorResult) -> str:
         if result.removed:
             changes.append("removed " + ", ".join(result.removed))
         line = f"{name}: " + ("; ".join(changes) or "members reordered")
-    if result.lead_note:
+    if result.untold:
+        line += f" (the leads could not be told who could not be added: {result.untold})"
+    elif result.lead_note:
         line += " (leads told who could not be added)"
     return line

@@ -34,9 +34,9 @@ from bot.services.base import with_creator
 from bot.services.drift import DriftUseCases, _read_back, _read_in
 from bot.services.groups import TYPED_EDIT_ATTEMPTS, _StaleVersion
 from bot.services.outbox import digest
-from bot.services.types import Actor, SaveResult
+from bot.services.types import Actor, Membership, SaveResult
 from bot.storage.mapping import StoredGroup, group_of, stored_of
-from bot.storage.repositories import GroupRecord
+from bot.storage.repositories import GroupRecord, PbxUser
 from bot.storage.unit_of_work import UnitOfWork
 
 ALL = "all"
@@ -53,6 +53,10 @@ class PresenceResult:
     needs_confirmation: bool = False
     warning: str = ""  # what the confirmation asks, naming the group and where calls go
     until: datetime | None = None
+    # what the warning was about, for its Confirm button: the PBX user paused, and each
+    # group's version when warned (``pause(warned=…)`` refuses a group changed since)
+    member: str = ""
+    versions: Mapping[str, int] = field(default_factory=dict)
 
     @property
     def groups(self) -> tuple[str, ...]:
@@ -70,6 +74,9 @@ class MirrorResult:
     unmappable: tuple[str, ...] = ()  # Slack user ids with no PBX user, newly found
     beyond_limit: tuple[str, ...] = ()  # Slack user ids left out by the 15-member limit
     lead_note: str = ""  # what to tell the leads, "" when nothing new
+    # why the leads could not be told it by direct message ("" when they were, or needed
+    # not be): then it is not counted as reported, and they are told on the next change
+    untold: str = ""
 
     @property
     def to_report(self) -> bool:
@@ -82,10 +89,10 @@ class _Person:
     words: str  # how messages name them: a Slack mention when linked, else their name
 
 
-@dataclass
-class _Plan:
-    records: list[GroupRecord] = field(default_factory=list)
-    last_ringing: list[str] = field(default_factory=list)  # warnings, one per group
+_MemberChange = Callable[[Group, _Person], Group]
+"""What a pause, resume, join or leave does to the group, for the person it is about."""
+_Ask = Callable[[UnitOfWork, str, Sequence[Group], _Person], str]
+"""(unit of work, account, the groups, the person) → the warning to confirm first, or ""."""
 
 
 class PresenceUseCases(DriftUseCases):
@@ -97,66 +104,65 @@ class PresenceUseCases(DriftUseCases):
         until: datetime,
         member: str | None = None,
         *,
-        me: str | None = None,
         confirmed: bool = False,
+        warned: Mapping[str, int] | None = None,
         time_zone: str | None = None,  # the reader's, for the warning's moments
     ) -> PresenceResult:
-        """Pause ``member`` (a PBX user id; None: the actor) in the group ``ref``, or in
-        every group they ring in (``"all"``), until ``until`` (aware, at most
-        ``MAX_PAUSE`` ahead; see ``bot.engine.presence.pause_end``).
+        """Pause ``member`` (a PBX user id; None: the actor, as ``Actor.email`` and their
+        link find them) in the group ``ref``, or in every group they ring in (``"all"``),
+        until ``until`` (aware, at most ``MAX_PAUSE`` ahead; see
+        ``bot.engine.presence.pause_end``).
 
-        ``me`` is the actor's own PBX user as the server found it from the requesting Slack
-        user (linked, else by their Slack email), never a value taken from what they
-        typed: it is what lets a member pause themselves."""
+        ``warned`` is what the last-member warning was shown for (PBX group id → version,
+        ``PresenceResult.versions``): with it, a group changed since is refused by name,
+        so that a yes is never taken for a question that was not asked."""
         now = self._clock()
         if until <= now:
             raise UserError("That moment has passed; a pause ends in the future.")
         if until - now > MAX_PAUSE:
             raise UserError("A pause lasts at most 7 days: choose an end within the next 7 days.")
-        with self._uow() as uow:
-            account = self._account(uow, actor.team_id)
-            person = self._person(uow, account, actor, member, me)
-            records = self._groups_of(uow, account, ref, person)
-            for record in records:
-                self._may_change_member(actor, record, person, uow, account, me)
-            emptied = [r for r in records if _would_empty(group_of(r), person.pbx_id, now)]
-            # the directory names where calls go: read only when there is a warning to word
-            directory = uow.directory.load(account) if emptied else None
-            warnings = [
-                _last_ringing(group_of(r), person, now, directory, time_zone)
-                for r in emptied
-                if directory is not None
-            ]
-            targets = [r.pbx_group_id for r in records]
-        if warnings and not confirmed:
-            return PresenceResult(needs_confirmation=True, warning=" ".join(warnings), until=until)
-        saved = tuple(
-            self._apply(actor, t, lambda g: edits.pause(g, person.pbx_id, person.words, until))
-            for t in targets
-        )
-        return PresenceResult(saved=saved, until=until)
 
-    def resume(
-        self, actor: Actor, ref: str, member: str | None = None, *, me: str | None = None
-    ) -> PresenceResult:
+        def ask(uow: UnitOfWork, account: str, groups: Sequence[Group], person: _Person) -> str:
+            emptied = [g for g in groups if _would_empty(g, person.pbx_id, now)]
+            if not emptied:
+                return ""
+            # the directory names where calls go: read only when there is a warning to word
+            directory = uow.directory.load(account)
+            return " ".join(_last_ringing(g, person, now, directory, time_zone) for g in emptied)
+
+        return self._change_member(
+            actor,
+            ref,
+            member,
+            lambda group, person: edits.pause(group, person.pbx_id, person.words, until),
+            until=until,
+            ask=None if confirmed else ask,
+            warned=warned,
+        )
+
+    def resume(self, actor: Actor, ref: str, member: str | None = None) -> PresenceResult:
         """``member`` (None: the actor) rings again in ``ref`` or in every group where they
         are paused (``"all"``)."""
+        return self._change_member(
+            actor,
+            ref,
+            member,
+            lambda group, person: edits.resume(group, person.pbx_id, person.words),
+            paused_only=True,
+        )
+
+    def my_groups(self, actor: Actor) -> list[Membership]:
+        """The groups the actor rings in, by name (none when they have no PBX user): App
+        Home's "My groups", one query for the groups however many the workspace has."""
         with self._uow() as uow:
             account = self._account(uow, actor.team_id)
-            person = self._person(uow, account, actor, member, me)
-            records = self._groups_of(uow, account, ref, person)
-            if ref.strip().casefold() == ALL:
-                records = [r for r in records if _paused(group_of(r), person.pbx_id)]
-                if not records:
-                    raise UserError(f"{person.words} is not paused in any group.")
-            for record in records:
-                self._may_change_member(actor, record, person, uow, account, me)
-            targets = [r.pbx_group_id for r in records]
-        saved = tuple(
-            self._apply(actor, t, lambda g: edits.resume(g, person.pbx_id, person.words))
-            for t in targets
-        )
-        return PresenceResult(saved=saved)
+            me = self._me(uow, account, actor)
+            if me is None:
+                return []
+            return [
+                Membership(row.id, row.name, row.extension, row.version, row.paused_until)
+                for row in uow.groups.memberships(account, me.pbx_id)
+            ]
 
     # -- self-service ---------------------------------------------------------------------
     def set_selfservice(self, actor: Actor, ref: str, on: bool) -> bool:
@@ -174,18 +180,19 @@ class PresenceUseCases(DriftUseCases):
             record = self._find(uow, self._account(uow, team_id), ref)
             return uow.settings.of(record.id).selfservice
 
-    def join(self, actor: Actor, ref: str, *, me: str | None = None) -> SaveResult:
+    def join(self, actor: Actor, ref: str) -> SaveResult:
         """The actor joins with the group's usual window (``edits.usual_window``)."""
-        person, target = self._self_service(actor, ref, me, "join")
-        return self._apply(
+        return self._self_service(
             actor,
-            target,
-            lambda g: edits.join(g, person.pbx_id, person.words, edits.usual_window(g)),
+            ref,
+            "join",
+            lambda g, person: edits.join(g, person.pbx_id, person.words, edits.usual_window(g)),
         )
 
-    def leave(self, actor: Actor, ref: str, *, me: str | None = None) -> SaveResult:
-        person, target = self._self_service(actor, ref, me, "leave")
-        return self._apply(actor, target, lambda g: edits.leave(g, person.pbx_id, person.words))
+    def leave(self, actor: Actor, ref: str) -> SaveResult:
+        return self._self_service(
+            actor, ref, "leave", lambda g, person: edits.leave(g, person.pbx_id, person.words)
+        )
 
     # -- a Slack user group keeps the members ---------------------------------------------
     def set_mirror(self, actor: Actor, ref: str, usergroup: str | None) -> str | None:
@@ -272,6 +279,15 @@ class PresenceUseCases(DriftUseCases):
             )
         return MirrorResult(saved, added, removed, new_unmappable, new_beyond, note)
 
+    def _forget_reported(self, team_id: str, ref: str, users: Collection[str]) -> None:
+        """``users`` were not told of after all (a direct message failed): the next
+        reconcile reports them again."""
+        with self._uow() as uow:
+            record = self._find(uow, self._account(uow, team_id), ref)
+            reported = uow.settings.of(record.id).reported
+            uow.settings.set_reported(record.id, reported - frozenset(users))
+            uow.commit()
+
     # -- pauses made on the phone ---------------------------------------------------------
     def take_pbx_pauses(self, team_id: str | None = None) -> list[str]:
         """Read the PBX's ring groups and keep, as pauses, the ``disable_until`` the
@@ -354,6 +370,64 @@ class PresenceUseCases(DriftUseCases):
                 return False
         return True
 
+    def _change_member(
+        self,
+        actor: Actor,
+        ref: str,
+        member: str | None,
+        change: _MemberChange,
+        *,
+        until: datetime | None = None,
+        ask: _Ask | None = None,
+        warned: Mapping[str, int] | None = None,
+        paused_only: bool = False,
+    ) -> PresenceResult:
+        """A pause or resume: the group, the person, their rights, the warning and the
+        write in one unit of work (as any single-field edit), tried again on the version
+        that won when someone saves the group first. With ``"all"``, the groups after the
+        first are written each in their own unit of work once it is."""
+        every = ref.strip().casefold() == ALL
+        for _ in range(TYPED_EDIT_ATTEMPTS):
+            with self._uow() as uow:
+                account = self._account(uow, actor.team_id)
+                # a mistyped group is the thing to fix first, before anything about the person
+                named = None if every else self._find(uow, account, ref)
+                mine = self._me(uow, account, actor)
+                person = self._person(uow, account, actor, member, mine)
+                if named is not None:
+                    records = [named]
+                else:
+                    records = self._groups_of(uow, account, person, paused_only)
+                for record in records:
+                    self._may_change_member(actor, record, person, mine)
+                if warned:
+                    _still_as_warned(records, warned)
+                groups = [group_of(record) for record in records]
+                if ask is not None and (warning := ask(uow, account, groups, person)):
+                    return PresenceResult(
+                        needs_confirmation=True,
+                        warning=warning,
+                        until=until,
+                        member=person.pbx_id,
+                        versions={r.pbx_group_id: r.version for r in records},
+                    )
+                first, before = records[0], groups[0]
+                try:
+                    saved = self._write_group(
+                        uow, actor, account, first, change(before, person), before=before
+                    )
+                except _StaleVersion:
+                    continue  # nothing written: everything is checked again on their version
+            break
+        else:
+            raise UserError(f"{ref} kept changing while this was being saved; try again.")
+        rest = tuple(
+            # rights checked above; each read again, as a commit may have come between
+            self._apply(actor, r.pbx_group_id, lambda g: change(g, person))
+            for r in records[1:]
+        )
+        return PresenceResult(saved=(saved, *rest), until=until)
+
     def _apply(
         self, actor: Actor, pbx_group_id: str, change: Callable[[Group], Group]
     ) -> SaveResult:
@@ -373,46 +447,39 @@ class PresenceUseCases(DriftUseCases):
             name = self._pinned(uow, self._account(uow, actor.team_id), pbx_group_id).name
         raise UserError(f"{name} kept changing while this was being saved; try again.")
 
+    def _me(self, uow: UnitOfWork, account: str, actor: Actor) -> PbxUser | None:
+        """The actor's PBX user: the one linked to their Slack user, else the one with the
+        email Slack gave for them on this request (``Actor.email``, never a typed value)."""
+        user = uow.directory.user_for_slack(account, actor.user_id)
+        if user is None and actor.email:
+            user = uow.directory.user_for_email(account, actor.email)
+        return user
+
     def _person(
-        self, uow: UnitOfWork, account: str, actor: Actor, member: str | None, me: str | None
-    ) -> _Person:
-        pbx_id = member or me
-        if pbx_id is None:
-            user = uow.directory.user_for_slack(account, actor.user_id)
-            if user is None:
-                raise NotFound(
-                    f"<@{actor.user_id}> has no PBX user: no user of the PBX directory is "
-                    "linked to you; ask an admin to link you in the directory."
-                )
-            pbx_id = user.pbx_id
-        return _Person(pbx_id, self._words(uow, account, pbx_id))
-
-    def _words(self, uow: UnitOfWork, account: str, pbx_id: str) -> str:
-        for user in uow.directory.users(account):
-            if user.pbx_id == pbx_id:
-                return f"<@{user.slack_user}>" if user.slack_user else user.name
-        raise NotFound("That person is not a user of the PBX directory.")
-
-    def _is_me(
-        self, uow: UnitOfWork, account: str, actor: Actor, person: _Person, me: str | None
-    ) -> bool:
-        """Whether ``person`` is the actor: their linked PBX user, or ``me``, the one the
-        server found for them by email (as ``_person`` takes it)."""
-        if me is not None and me == person.pbx_id:
-            return True
-        linked = uow.directory.user_for_slack(account, actor.user_id)
-        return linked is not None and linked.pbx_id == person.pbx_id
-
-    def _may_change_member(
         self,
-        actor: Actor,
-        record: GroupRecord,
-        person: _Person,
         uow: UnitOfWork,
         account: str,
-        me: str | None = None,
+        actor: Actor,
+        member: str | None,
+        mine: PbxUser | None,
+    ) -> _Person:
+        """``member`` (a PBX user id), or the actor (``mine``: ``_me``) when None."""
+        user = mine if member is None else uow.directory.user(account, member)
+        if user is None and member is not None:
+            raise NotFound("That person is not a user of the PBX directory.")
+        if user is None:
+            email = f" or has your Slack email ({actor.email})" if actor.email else ""
+            raise NotFound(
+                f"<@{actor.user_id}> has no PBX user: none is linked to you{email}; ask an "
+                "admin to add you in SmartPBX with your Slack email or to link you in the "
+                "PBX directory, then try again."
+            )
+        return _Person(user.pbx_id, f"<@{user.slack_user}>" if user.slack_user else user.name)
+
+    def _may_change_member(
+        self, actor: Actor, record: GroupRecord, person: _Person, mine: PbxUser | None
     ) -> None:
-        if self._is_me(uow, account, actor, person, me) or self._is_lead(actor, record):
+        if (mine is not None and mine.pbx_id == person.pbx_id) or self._is_lead(actor, record):
             return
         leads = ", ".join(f"<@{u}>" for u in sorted(_leads(record)))
         raise Forbidden(
@@ -424,45 +491,68 @@ class PresenceUseCases(DriftUseCases):
         return actor.is_admin or actor.leads(_leads(record))
 
     def _groups_of(
-        self, uow: UnitOfWork, account: str, ref: str, person: _Person
+        self, uow: UnitOfWork, account: str, person: _Person, paused_only: bool
     ) -> list[GroupRecord]:
-        if ref.strip().casefold() != ALL:
-            return [self._find(uow, account, ref)]
-        ringing = [
-            s.ids.group_id for s in uow.groups.stored(account) if s.group.member(person.pbx_id)
-        ]
-        if not ringing:
+        """``"all"``: the groups ``person`` rings in (``paused_only``: is paused in)."""
+        records = uow.groups.of_member(account, person.pbx_id)
+        if not records:
             raise UserError(f"{person.words} is in no group.")
-        return [self._pinned(uow, account, group_id) for group_id in ringing]
+        if paused_only:
+            records = [r for r in records if _paused(group_of(r), person.pbx_id)]
+            if not records:
+                raise UserError(f"{person.words} is not paused in any group.")
+        return records
 
-    def _self_service(
-        self, actor: Actor, ref: str, me: str | None, what: str
-    ) -> tuple[_Person, str]:
-        """The actor, and the PBX group id of ``ref`` when they may join or leave it."""
-        with self._uow() as uow:
-            account = self._account(uow, actor.team_id)
-            record = self._find(uow, account, ref)
-            person = self._person(uow, account, actor, None, me)
-            settings = uow.settings.of(record.id)
-            if settings.mirror_usergroup is not None:
-                # the user group's next change (or the 15-minute job) would undo it unseen
-                raise UserError(
-                    f"{record.name}'s members follow a Slack user group, so you cannot {what} "
-                    f"it here: ask to be {'added to' if what == 'join' else 'removed from'} "
-                    "that user group in Slack."
-                )
-            if not settings.selfservice and not self._is_lead(actor, record):
-                leads = ", ".join(f"<@{u}>" for u in sorted(_leads(record)))
-                raise Forbidden(
-                    f"{record.name} is not open to self-service, so you cannot {what} it "
-                    f"yourself; ask a lead of {record.name} ({leads}) to run "
-                    f"/group selfservice {record.name} on."
-                )
-            return person, record.pbx_group_id
+    def _self_service(self, actor: Actor, ref: str, what: str, change: _MemberChange) -> SaveResult:
+        """The actor joins or leaves ``ref`` when they may: the checks and the write in one
+        unit of work, tried again on the version that won when someone saves first."""
+        for _ in range(TYPED_EDIT_ATTEMPTS):
+            with self._uow() as uow:
+                account = self._account(uow, actor.team_id)
+                record = self._find(uow, account, ref)
+                person = self._person(uow, account, actor, None, self._me(uow, account, actor))
+                settings = uow.settings.of(record.id)
+                if settings.mirror_usergroup is not None:
+                    # the user group's next change (or the 15-minute job) would undo it unseen
+                    raise UserError(
+                        f"{record.name}'s members follow a Slack user group, so you cannot "
+                        f"{what} it here: ask to be "
+                        f"{'added to' if what == 'join' else 'removed from'} that user group "
+                        "in Slack."
+                    )
+                if not settings.selfservice and not self._is_lead(actor, record):
+                    leads = ", ".join(f"<@{u}>" for u in sorted(_leads(record)))
+                    raise Forbidden(
+                        f"{record.name} is not open to self-service, so you cannot {what} it "
+                        f"yourself; ask a lead of {record.name} ({leads}) to run "
+                        f"/group selfservice {record.name} on."
+                    )
+                before = group_of(record)
+                try:
+                    return self._write_group(
+                        uow, actor, account, record, change(before, person), before=before
+                    )
+                except _StaleVersion:
+                    continue
+        raise UserError(f"{ref} kept changing while this was being saved; try again.")
 
 
 def _leads(record: GroupRecord) -> set[str]:
     return set(with_creator((lead.slack_user for lead in record.leads), record.created_by))
+
+
+def _still_as_warned(records: Sequence[GroupRecord], warned: Mapping[str, int]) -> None:
+    """A Confirm pressed after its groups changed (saved since, or others to pause in):
+    refused, naming them, and nothing is written."""
+    now = {r.pbx_group_id: r for r in records}
+    changed = [r.name for g, r in now.items() if warned.get(g) != r.version]
+    changed += ["a group"] * sum(g not in now for g in warned)
+    if changed:
+        names = ", ".join(changed[:-1]) + f" and {changed[-1]}" if len(changed) > 1 else changed[0]
+        raise UserError(
+            f"This warning is out of date: {names} changed since it was shown. "
+            "Run /group pause again to see where calls would go now."
+        )
 
 
 def _paused(group: Group, pbx_id: str) -> bool:

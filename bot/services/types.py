@@ -25,6 +25,9 @@ class Actor:
     # from another Slack organisation (a shared channel): everyone else's rights, never
     # an admin's or a lead's, whatever list their id is on
     outsider: bool = False
+    # their Slack profile's email as Slack said it on this request (users.info), never a
+    # value they typed: how a person with no link is found in the PBX directory
+    email: str | None = None
 
     def leads(self, leads: Collection[str]) -> bool:
         """Whether this actor is one of ``leads`` (an outsider never is)."""
@@ -111,6 +114,17 @@ class GroupSummary:
     pbx_pending: bool
     pbx_reason: str | None = None  # why the PBX has not taken it, once tried
     sent_to_by: tuple[str, ...] = ()  # as GroupView's
+
+
+@dataclass(frozen=True)
+class Membership:
+    """A group someone rings in, as App Home's "My groups" lists it."""
+
+    id: int  # our database id
+    name: str
+    extension: str
+    version: int
+    paused_until: datetime | None  # their pause in this group, if any (maybe passed)
 
 
 @dataclass(frozen=True)

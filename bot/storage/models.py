@@ -173,7 +173,11 @@ class GroupRecord(Base):
 
 class GroupMember(Base):
     __tablename__ = "group_members"
-    __table_args__ = (UniqueConstraint("group_id", "position"),)
+    __table_args__ = (
+        UniqueConstraint("group_id", "position"),
+        # "the groups this person rings in": App Home's My groups, `/group pause all`
+        Index("ix_group_members_user_id", "user_id"),
+    )
 
     id: Mapped[intpk]
     group_id: Mapped[int] = mapped_column(ForeignKey("groups.id", ondelete="CASCADE"))

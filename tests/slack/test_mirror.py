@@ -125,6 +125,22 @@ def test_a_user_with_no_pbx_user_is_reported_to_the_leads_once(slack: Slack) -> 
     assert len(dms_to(slack, ADMIN)) == 1  # zed was reported already
 
 
+def test_a_lead_slack_could_not_message_is_told_on_the_next_change(slack: Slack) -> None:
+    sales_led_by_bob(slack)
+    group = oncall(slack, MEMBER, OUTSIDER)
+    slack.emu.fail_next("chat.postMessage", "restricted_action")
+
+    said = mirror(slack, group)  # alice's direct message is refused by Slack
+
+    assert "Sales now follows" in said and members(slack) == ["Carol"]
+    assert "could not be told this by direct message" in said
+    assert dms_to(slack, ADMIN) == []
+    slack.send(slack.driver.change_usergroup(group, [MEMBER, OUTSIDER, DANA]))
+    until(lambda: members(slack) == ["Carol", "Dana"])
+    until(lambda: len(dms_to(slack, ADMIN)) == 1)
+    assert "@U0ZED is in the user group but has no PBX user" in dms_to(slack, ADMIN)[0]
+
+
 def test_the_group_stops_at_fifteen_and_says_who_was_left_out(slack: Slack) -> None:
     sales_led_by_bob(slack)
     sixteen = list(EXTRA)

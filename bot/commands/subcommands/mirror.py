@@ -128,6 +128,11 @@ def _followed(result: MirrorResult, name: str, usergroup: str) -> Message:
         headline += "."
     if result.lead_note:
         headline += "\n⚠ " + result.lead_note
+    if result.untold:
+        headline += (
+            f"\nThe other leads could not be told this by direct message ({result.untold}); "
+            "groupbot tells them on the user group's next change, or within 15 minutes."
+        )
     if result.saved is not None:
         return views.saved_message(result.saved, headline)
     return views.done_message(headline)

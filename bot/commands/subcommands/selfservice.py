@@ -8,7 +8,7 @@ from typing import ClassVar
 
 from slack_sdk import WebClient
 
-from bot.commands import presence, views
+from bot.commands import views
 from bot.commands.grammar.args import Args
 from bot.commands.grammar.commands import Command
 from bot.commands.roles import Deps
@@ -47,24 +47,19 @@ def _selfservice(args: Args) -> SelfService:
 
 
 def _joined(command: Join, who: Actor, wired: Deps, client: WebClient) -> Message:
-    presence.known_group(who, wired, command.group)
-    me = presence.me_of(who, wired, client)
-    result = wired.services.join(who, command.group, me=me)
+    result = wired.services.join(who, command.group)
     group = result.view.group
-    mine = group.member(me)
-    window = f"{mine.start}–{mine.end} s" if mine else ""
+    mine = group.members[-1]  # a member joins at the end (``edits.join``)
     name = escape(group.name)
     return views.saved_message(
         result,
-        f"You joined {name}: your phones ring {window} after a call arrives. "
-        f"/group leave {typed_ref(group.name)} to leave.",
+        f"You joined {name}: your phones ring {mine.start}–{mine.end} s after a call "
+        f"arrives. /group leave {typed_ref(group.name)} to leave.",
     )
 
 
 def _left(command: Leave, who: Actor, wired: Deps, client: WebClient) -> Message:
-    presence.known_group(who, wired, command.group)
-    me = presence.me_of(who, wired, client)
-    result = wired.services.leave(who, command.group, me=me)
+    result = wired.services.leave(who, command.group)
     name = escape(result.view.group.name)
     return views.saved_message(result, f"You left {name}; your phones no longer ring for it.")
 

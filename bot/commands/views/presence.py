@@ -12,17 +12,15 @@ from bot.commands.ids import Action, Block, suffixed
 from bot.commands.views.common import Block as BlockDict
 from bot.commands.views.common import Message, actions, button, clip, escape, header, section
 from bot.engine.clock_words import until_words
-from bot.engine.model import Group
 
 PAUSED = "⏸"
 
 
-def pause_mark(group: Group, user_id: str, now: datetime, time_zone: str | None) -> str:
-    """``⏸ until 14:00`` for a member paused now, else ""."""
-    member = group.member(user_id)
-    if member is None or member.paused_until is None or not member.paused_at(now):
+def pause_mark(paused_until: datetime | None, now: datetime, time_zone: str | None) -> str:
+    """``⏸ until 14:00`` for a member paused now (their ``paused_until``), else ""."""
+    if paused_until is None or paused_until <= now:
         return ""
-    return f"{PAUSED} until {until_words(member.paused_until, now, time_zone)}"
+    return f"{PAUSED} until {until_words(paused_until, now, time_zone)}"
 
 
 def names_of(groups: Sequence[str]) -> str:

@@ -36,7 +36,7 @@ def member_entries(
             names.get(m.user_id, m.user_id),
             m.start,
             m.end,
-            pause_mark(group, m.user_id, now, time_zone) if now else "",
+            pause_mark(m.paused_until, now, time_zone) if now else "",
         )
         for m in group.members
     ]

@@ -1,11 +1,12 @@
 """One small class per aggregate over a ``Session``; queries in ``select()`` style.
 
 Repositories add and change rows but never commit: the unit of work does. The rows they
-hand out (``GroupRecord``, ``GroupRevisionRecord``, ``OutboxEntry``, ``Workspace``) are
-exported here, so that the services name them without reaching into the ORM.
+hand out (``GroupRecord``, ``GroupRevisionRecord``, ``OutboxEntry``, ``PbxUser``,
+``Workspace``) are exported here, so that the services name them without reaching into
+the ORM.
 """
 
-from bot.storage.models import GroupRecord, GroupRevisionRecord, OutboxEntry, Workspace
+from bot.storage.models import GroupRecord, GroupRevisionRecord, OutboxEntry, PbxUser, Workspace
 from bot.storage.repositories.directories import Directories
 from bot.storage.repositories.groups import Groups, NumberHolder
 from bot.storage.repositories.outbox import Outbox
@@ -21,6 +22,7 @@ __all__ = [
     "NumberHolder",
     "Outbox",
     "OutboxEntry",
+    "PbxUser",
     "PresenceSettings",
     "Revisions",
     "Settings",

@@ -220,6 +220,11 @@ class Directories:
         )
         return not count
 
+    def user(self, account_id: str, pbx_id: str) -> PbxUser | None:
+        return self.session.scalars(
+            select(PbxUser).where(PbxUser.account_id == account_id, PbxUser.pbx_id == pbx_id)
+        ).first()
+
     def user_for_slack(self, account_id: str, slack_user: str) -> PbxUser | None:
         return self.session.scalars(
             select(PbxUser).where(

@@ -53,6 +53,18 @@ class SummaryRow:
 
 
 @dataclass(frozen=True)
+class MembershipRow:
+    """A group someone rings in, as App Home's "My groups" lists it: one row of one query."""
+
+    id: int
+    pbx_group_id: str
+    name: str
+    version: int
+    extension: str
+    paused_until: datetime | None  # theirs, in this group
+
+
+@dataclass(frozen=True)
 class NumberHolder:
     number: str
     group_name: str | None
@@ -192,6 +204,45 @@ class Groups:
         ):
             leads[group_id].add(slack_user)
         return leads
+
+    def memberships(self, account_id: str, user_id: str) -> builtins.list[MembershipRow]:
+        """The groups the PBX user ``user_id`` is a member of, by name: one query, however
+        many groups the account has."""
+        extension = (
+            select(AccountNumber.number)
+            .where(
+                AccountNumber.group_id == GroupRecord.id,
+                AccountNumber.kind == NumberKind.EXTENSION,
+            )
+            .order_by(AccountNumber.position)
+            .limit(1)
+            .scalar_subquery()
+        )
+        rows = self.session.execute(
+            select(
+                GroupRecord.id,
+                GroupRecord.pbx_group_id,
+                GroupRecord.name,
+                GroupRecord.version,
+                extension,
+                GroupMember.paused_until,
+            )
+            .join(GroupMember, GroupMember.group_id == GroupRecord.id)
+            .where(GroupRecord.account_id == account_id, GroupMember.user_id == user_id)
+            .order_by(GroupRecord.name_key)
+        )
+        return [MembershipRow(*row) for row in rows]
+
+    def of_member(self, account_id: str, user_id: str) -> builtins.list[GroupRecord]:
+        """The groups (rows) the PBX user ``user_id`` is a member of, by name."""
+        return builtins.list(
+            self.session.scalars(
+                select(GroupRecord)
+                .join(GroupMember, GroupMember.group_id == GroupRecord.id)
+                .where(GroupRecord.account_id == account_id, GroupMember.user_id == user_id)
+                .order_by(GroupRecord.name_key)
+            )
+        )
 
     def sending_to(self, account_id: str, pbx_group_id: str) -> builtins.list[str]:
         """The names of the other groups whose next action is the group ``pbx_group_id``."""
