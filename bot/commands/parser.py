@@ -50,7 +50,8 @@ def parse(text: str) -> Parsed:
         _one_line_words(tokens)
         return REGISTERED[spec.name].read(Args(tokens))
     except ArgError as err:
-        raise UsageError(str(err) + _quotes_hint(spec.name, tokens), spec.usage_line) from None
+        hint = _quotes_hint(spec.name, tokens) if err.about_names else ""
+        raise UsageError(str(err) + hint, spec.usage_line) from None
 
 
 def _quotes_hint(subcommand: str, tokens: list[Token]) -> str:

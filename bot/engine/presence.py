@@ -3,8 +3,9 @@
 Kazoo counts seconds from 0000-01-01 (Gregorian seconds); a ring_group member whose
 ``disable_until`` lies ahead is skipped until then (kazoo-smartpbx.md §c.2).
 
-``pause_end(words, now, time_zone)`` reads ``for 45m``, ``for 2h``, ``for 1h30m``,
-``until 14:00``, ``until tomorrow`` (09:00 the next day) or nothing: the end of the
+``pause_end(words, now, time_zone)`` reads ``for 45m``, ``for 2h``, ``for 1h30m`` (also
+``for 1 hour``, ``90 min``: the "for" may be left out), ``until 14:00``, ``until 5pm``,
+``until tomorrow`` (09:00 the next day) or nothing: the end of the
 working day (18:00) in the person's time zone, or 09:00 the next day once that has passed.
 A pause ends at most ``MAX_PAUSE`` ahead.
 """
@@ -22,8 +23,13 @@ MAX_PAUSE = timedelta(days=7)
 WORKDAY_END = time(18, 0)
 WORKDAY_START = time(9, 0)
 
-_FOR = re.compile(r"^for\s+(?:(\d{1,5})\s*h)?\s*(?:(\d{1,5})\s*m(?:in)?)?$", re.IGNORECASE)
-_UNTIL_CLOCK = re.compile(r"^until\s+(\d{1,2}):(\d{2})$", re.IGNORECASE)
+# "for 2h", "for 1h30m", "for 1 hour 30 minutes", "90 min", "2 hours": "for" may be left out
+_FOR = re.compile(
+    r"^(?:for\s+)?(?:(\d{1,5})\s*h(?:(?:ou)?rs?)?)?\s*(?:(\d{1,5})\s*m(?:in(?:ute)?s?)?)?$",
+    re.IGNORECASE,
+)
+# "until 14:00", "until 9am", "until 5:30 pm", "until 17"
+_UNTIL_CLOCK = re.compile(r"^until\s+(\d{1,2})(?::(\d{2}))?\s*([ap]\.?m\.?)?$", re.IGNORECASE)
 _FIELD = "until"
 
 
@@ -54,18 +60,19 @@ def pause_end(words: str | None, now: datetime, time_zone: str | None = None) ->
             end = _at(local_now + timedelta(days=1), WORKDAY_START)
     elif text.casefold() == "until tomorrow":
         end = _at(local_now + timedelta(days=1), WORKDAY_START)
-    elif match := _FOR.match(text):
+    elif (match := _FOR.match(text)) and (match[1] or match[2]):
         hours, minutes = int(match[1] or 0), int(match[2] or 0)
-        if not (match[1] or match[2]) or hours * 60 + minutes == 0:
-            raise FieldErrors({_FIELD: _usage(f"'{text}' gives no length")})
+        if hours * 60 + minutes == 0:
+            raise FieldErrors({_FIELD: _usage(f"'{text}' is no time at all")})
         if timedelta(minutes=hours * 60 + minutes) > MAX_PAUSE:
             raise FieldErrors({_FIELD: _too_long(text)})
         # a length is real time: across a clock change 2h is still 2h, so add it in UTC
         end = (now.astimezone(UTC) + timedelta(hours=hours, minutes=minutes)).astimezone(tz)
     elif match := _UNTIL_CLOCK.match(text):
-        hour, minute = int(match[1]), int(match[2])
+        hour, minute = _clock(match[1], match[2], match[3])
         if hour > 23 or minute > 59:
-            raise FieldErrors({_FIELD: _usage(f"{match[1]}:{match[2]} is not a time of day")})
+            said = text.split(maxsplit=1)[1]
+            raise FieldErrors({_FIELD: _usage(f"{said} is not a time of day")})
         end = _at(local_now, time(hour, minute))
         if end <= local_now:  # 14:00 said at 15:00 means tomorrow's
             end = _at(local_now + timedelta(days=1), time(hour, minute))
@@ -75,6 +82,17 @@ def pause_end(words: str | None, now: datetime, time_zone: str | None = None) ->
     if end_utc - now.astimezone(UTC) > MAX_PAUSE:  # aware subtraction in UTC: real time
         raise FieldErrors({_FIELD: _too_long(text)})
     return end_utc.replace(microsecond=0)
+
+
+def _clock(hour: str, minute: str | None, half: str | None) -> tuple[int, int]:
+    """(hour, minute) of "14:00", "9", "5pm", "12am"; (99, 99) for no time of day."""
+    h, m = int(hour), int(minute or 0)
+    if half is None:
+        return h, m
+    if not 1 <= h <= 12:
+        return 99, 99  # "13pm"
+    pm = half.lower().startswith("p")
+    return (h % 12) + (12 if pm else 0), m
 
 
 def _at(day: datetime, clock: time) -> datetime:
@@ -88,7 +106,7 @@ def _too_long(text: str) -> str:
 
 def _usage(problem: str) -> str:
     return (
-        f"{problem}: say for 45m, for 2h, for 1h30m, until 14:00 or until tomorrow "
+        f"{problem}: say for 45m, for 2h, for 1h30m, until 14:00, until 5pm or until tomorrow "
         "(or nothing: until 18:00 your time; after 18:00: 09:00 tomorrow)."
     )
 

@@ -172,6 +172,13 @@ def test_a_pause_said_wrong_is_refused_with_what_to_say(sales: InProcess) -> Non
     said = lines(sales.said("pause sales for ever", user=sales.person("alice")))
     assert "'for ever' is not a length of pause: say for 45m, for 2h" in said
     assert "Usage: /group pause <group>|all" in said
+    # the words after the group are what is wrong: no advice to quote a name
+    assert "put it in quotes" not in said
+
+
+def test_a_pause_typed_as_people_say_it_is_understood(sales: InProcess) -> None:
+    said = lines(sales.said("pause sales 1 hour", user=sales.person("alice")))
+    assert "Paused you in Sales until 13:00 (your time)" in said
 
 
 def test_join_and_leave_need_the_group_open_to_self_service(sales: InProcess) -> None:

@@ -146,6 +146,18 @@ def test_join_refuses_beyond_15_members_and_leave_the_only_member() -> None:
         ("until 11:00", datetime(2026, 12, 1, 11, 0, tzinfo=UTC)),  # passed: tomorrow's
         ("until tomorrow", datetime(2026, 12, 1, 9, 0, tzinfo=UTC)),
         ("", datetime(2026, 11, 30, 18, 0, tzinfo=UTC)),  # the end of the working day
+        # as people type them in chat
+        ("for 1 hour", datetime(2026, 11, 30, 13, 0, tzinfo=UTC)),
+        ("2 hours", datetime(2026, 11, 30, 14, 0, tzinfo=UTC)),
+        ("1h", datetime(2026, 11, 30, 13, 0, tzinfo=UTC)),
+        ("90 min", datetime(2026, 11, 30, 13, 30, tzinfo=UTC)),
+        ("for 1 hr 15 mins", datetime(2026, 11, 30, 13, 15, tzinfo=UTC)),
+        ("until 5pm", datetime(2026, 11, 30, 17, 0, tzinfo=UTC)),
+        ("until 5:30 PM", datetime(2026, 11, 30, 17, 30, tzinfo=UTC)),
+        ("until 9am", datetime(2026, 12, 1, 9, 0, tzinfo=UTC)),  # passed: tomorrow's
+        ("until 12pm", datetime(2026, 12, 1, 12, 0, tzinfo=UTC)),  # noon, passed
+        ("until 12am", datetime(2026, 12, 1, 0, 0, tzinfo=UTC)),  # midnight
+        ("until 17", datetime(2026, 11, 30, 17, 0, tzinfo=UTC)),
     ],
 )
 def test_pause_lengths(words: str, ends: datetime) -> None:
@@ -165,7 +177,10 @@ def test_the_working_day_ends_at_18_00_in_the_persons_time_zone_then_tomorrow_9_
         ("for 8d", "'for 8d' is not a length of pause: say for 45m, for 2h"),
         ("for 200h", "is longer than a pause lasts (7 days at most)"),
         ("until 25:00", "25:00 is not a time of day"),
-        ("for 0m", "'for 0m' gives no length"),
+        ("for 0m", "'for 0m' is no time at all: say for 45m"),
+        ("until 13pm", "13pm is not a time of day"),
+        ("until 0am", "0am is not a time of day"),
+        ("for ever", "'for ever' is not a length of pause"),
         ("for 99999999h", "'for 99999999h' is not a length of pause: say for 45m"),
         ("for " + "9" * 5000 + "m", "is not a length of pause: say for 45m"),
         ("for 99999h", "is longer than a pause lasts (7 days at most)"),

@@ -38,7 +38,13 @@ MAX_MENTIONS = 15  # people one command may name (a group's largest membership)
 
 
 class ArgError(Exception):
-    """Why an argument is wrong, in words for the user."""
+    """Why an argument is wrong, in words for the user. ``about_names``: whether a group
+    name typed without quotes could be the cause (the parser then shows the line with
+    quotes, when that line reads); False when the error names its cause exactly."""
+
+    def __init__(self, message: str, *, about_names: bool = True) -> None:
+        super().__init__(message)
+        self.about_names = about_names
 
 
 @dataclass(frozen=True)

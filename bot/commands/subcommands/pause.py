@@ -66,7 +66,8 @@ def _pause(args: Args) -> Pause:
     try:  # said wrong, it is refused here; the moment itself is worked out when it runs
         pause_end(words, datetime.now(UTC))
     except FieldErrors as error:
-        raise ArgError(" ".join(error.errors.values()).rstrip(".")) from None
+        # the words after the group say what is wrong; the group's name is not the cause
+        raise ArgError(" ".join(error.errors.values()).rstrip("."), about_names=False) from None
     return Pause(group, user, words)
 
 
