@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 from freezegun import freeze_time
@@ -16,7 +17,7 @@ from bot.engine.documents import JsonDoc
 from bot.engine.model import Group, Member
 from bot.engine.presence import GREGORIAN_OFFSET
 from bot.errors import Forbidden, UserError
-from bot.services import Actor, ServiceOptions, Services
+from bot.services import Actor, ServiceOptions, Services, UserGroupUnreadable
 from bot.storage.unit_of_work import UnitOfWorkFactory
 from tests.db import *  # noqa: F403  (fixtures)
 from tests.kazoo_schemas import validate_callflow
@@ -161,14 +162,57 @@ def test_a_member_pauses_only_themselves_a_lead_anyone_in_the_group(
 
 
 def test_a_member_found_by_email_pauses_themselves(services: Services, pbx: CountingPbx) -> None:
-    # Slack gave no link to the directory; the server found Bob by his email instead
+    # the directory links Bob to no Slack user; Slack gives his email on the request
     make_sales(services, pbx)
+    services.import_directory(TEAM, directory_yaml().replace("    slack_user: UBOB\n", ""))
     unlinked = Actor(TEAM, "UBOBNEW", is_admin=False, email="BOB@example.com")
 
     services.pause(unlinked, "Sales", NOW + timedelta(hours=1))
 
     assert services.history(TEAM, "Sales")[0].summary.startswith("paused Bob until")
     assert [m.name for m in services.my_groups(unlinked)] == ["Sales"]
+
+
+def test_an_email_never_takes_a_pbx_user_linked_to_someone_else(
+    services: Services, pbx: CountingPbx
+) -> None:
+    make_sales(services, pbx)  # Bob's PBX user is linked to UBOB
+    mallory = Actor(TEAM, "UMALLORY", is_admin=False, email="bob@example.com")
+    outsider = Actor(TEAM, "UEXT", is_admin=False, outsider=True, email="bob@example.com")
+    services.pause(BOB, "Sales", NOW + timedelta(hours=1))
+
+    for someone in (mallory, outsider):
+        with pytest.raises(UserError, match="You have no PBX user"):
+            services.pause(someone, "Sales", NOW + timedelta(hours=2))
+        with pytest.raises(UserError, match="You have no PBX user"):
+            services.resume(someone, "Sales")
+        assert services.my_groups(someone) == []
+    assert services.history(TEAM, "Sales")[0].summary.startswith("paused Bob until")
+
+
+def test_pausing_all_leaves_a_group_changed_meanwhile_as_it_was_and_says_so(
+    services: Services, pbx: CountingPbx, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    make_sales(services, pbx, "alice", "bob")
+    bob_id = pbx_id(services, "bob")
+    support = (Member(user_id=pbx_id(services, "carol")), Member(user_id=bob_id))
+    services.create_group(ADMIN, Group(name="Support", extension="301", members=support))
+    apply = services._apply
+
+    def someone_removes_bob_first(actor: Actor, group_id: str, change: Any, **kw: Any) -> Any:
+        services.change_group(
+            ADMIN, "Support", lambda g, d: g.model_copy(update={"members": support[:1]})
+        )
+        return apply(actor, group_id, change, **kw)
+
+    monkeypatch.setattr(services, "_apply", someone_removes_bob_first)
+    result = services.pause(BOB, "all", NOW + timedelta(hours=1))
+
+    assert result.groups == ("Sales",)
+    ((name, why),) = result.skipped
+    assert name == "Support"
+    assert "is not in Support" in why
+    assert services.history(TEAM, "Sales")[0].summary.startswith("paused Bob until")
 
 
 def test_someone_with_no_pbx_user_is_told_so_and_nothing_is_written(
@@ -181,7 +225,8 @@ def test_someone_with_no_pbx_user_is_told_so_and_nothing_is_written(
     with pytest.raises(UserError) as refused:
         services.pause(stranger, "Sales", NOW + timedelta(hours=1))
 
-    assert refused.value.message.startswith("<@UZED> has no PBX user"), refused.value.message
+    assert refused.value.message.startswith("You have no PBX user"), refused.value.message
+    assert "ask an admin to add you in SmartPBX" in refused.value.message
     assert "zed@example.com" in refused.value.message
     services.push_pending()
     assert len(pbx.writes) == writes
@@ -341,3 +386,52 @@ def test_only_leads_set_the_mirror_and_a_group_not_mirroring_is_not_reconciled(
     assert services.mirrored_groups(TEAM, "S0SALES") == [sales_id]
     services.set_mirror(DANA, "Sales", None)
     assert services.mirrored_groups(TEAM) == []
+
+
+class RefusingSlack:
+    """A user group source whose direct messages to ``refused`` fail, as Slack's do for a
+    deactivated account."""
+
+    def __init__(self, members: list[str], refused: str) -> None:
+        self._members, self._refused = members, refused
+        self.told: list[str] = []
+
+    def members(self, team_id: str, usergroup: str) -> list[str]:
+        return self._members
+
+    def emails(self, team_id: str, users: Any) -> dict[str, str]:
+        return {}
+
+    def tell(self, team_id: str, users: Any, text: str) -> None:
+        for user in users:
+            if user == self._refused:
+                raise UserGroupUnreadable(f"<@{user}> could not be told: account_inactive")
+            self.told.append(user)
+
+
+def test_a_lead_slack_will_not_message_keeps_no_other_lead_uninformed(
+    services: Services, pbx: CountingPbx
+) -> None:
+    make_sales(services, pbx, "alice")
+    services.set_mirror(DANA, "Sales", "S0SALES")
+    slack = RefusingSlack(["UBOB", "UGHOST"], refused="UADMIN")  # the creator has left
+
+    first = services.follow_usergroup(TEAM, "Sales", source=slack)
+
+    assert slack.told == ["UDANA"]
+    assert "account_inactive" in first.untold
+    again = services.follow_usergroup(TEAM, "Sales", source=slack)
+    assert slack.told == ["UDANA"]  # told once: not again on every change
+    assert not again.to_report
+
+
+def test_when_no_lead_could_be_told_they_are_told_on_the_next_change(
+    services: Services, pbx: CountingPbx
+) -> None:
+    make_sales(services, pbx, "alice")
+    services.set_mirror(ADMIN, "Sales", "S0SALES")  # the admin created Sales and leads it
+    services.set_leads(ADMIN, "Sales", frozenset())
+    slack = RefusingSlack(["UBOB", "UGHOST"], refused="UADMIN")
+
+    assert services.follow_usergroup(TEAM, "Sales", source=slack).untold
+    assert services.follow_usergroup(TEAM, "Sales", source=slack).untold  # asked again

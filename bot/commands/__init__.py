@@ -92,7 +92,8 @@ def register(app: App, on_error: ErrorHandler) -> None:
     buttons.add(Action.PAUSE_CONFIRM, steps(ok, presence.confirm_pressed), exact=True)
     for pressed in (Action.HOME_PAUSE_HOUR, Action.HOME_PAUSE_TOMORROW, Action.HOME_RESUME):
         buttons.add(pressed, steps(ok, home.pressed))
-    app.action(buttons.pattern())(buttons.listener())
+    # block actions only: Bolt's action() also matches legacy payloads by callback_id
+    app.action({"type": "block_actions", "action_id": buttons.pattern()})(buttons.listener())
 
     app.event("app_home_opened")(steps(ok, home.opened))
     app.event("subteam_members_changed")(steps(ok, mirror.members_changed))

@@ -25,7 +25,7 @@ from bot.commands.ids import Block
 from bot.commands.roles import Deps
 from bot.commands.tell import tell
 from bot.commands.views import GroupRef, Message
-from bot.commands.views.common import escape, typed_ref
+from bot.commands.views.common import escape, escape_keeping_mentions, typed_ref
 from bot.commands.views.presence import (
     ConfirmPause,
     MyGroup,
@@ -173,7 +173,8 @@ def resume(who: Actor, wired: Deps, client: WebClient, ref: str, user: UserRef |
             f"<@{who.user_id}> resumed you in {names_of(result.groups)}: your phones ring again.",
         )
     verb = "ring" if subject == "You" else "rings"
-    return _saved(result.saved, f"{subject} {verb} again in {names_of(result.groups)}.")
+    said = f"{subject} {verb} again in {names_of(result.groups)}.{_left_alone(result)}"
+    return _saved(result.saved, said)
 
 
 def home_pause(who: Actor, wired: Deps, client: WebClient, ref: str, hour: bool) -> Message:
@@ -252,6 +253,13 @@ def _paused_reply(
     # Home's buttons, or a name typed in another case would too, but reads worse)
     typed = typed_ref(result.groups[0]) if len(result.groups) == 1 else escape(ref)
     back = f"/group resume {typed}" + ("" if whom == "you" else f" {whom}")
+    if not _changed(result.saved):
+        # the same end as before: nothing to write, and nothing to tell them
+        already = "You are" if whom == "you" else f"{whom} is"
+        return plain(
+            f"{already} already paused in {names_of(result.groups)} until {when} (your "
+            f"time). {back} {'to come back' if whom == 'you' else 'brings them back sooner'}."
+        )
     headline = f"Paused {whom} in {names_of(result.groups)} until {when} (your time); "
     if confirmed:
         headline += _where_calls_go(who, wired, result.saved, now)
@@ -267,7 +275,15 @@ def _paused_reply(
             f"<@{who.user_id}> paused you in {names_of(result.groups)} until {theirs} "
             f"(your time); /group resume {typed} to come back.",
         )
-    return _saved(result.saved, f"{headline} {back} {comes}")
+    return _saved(result.saved, f"{headline} {back} {comes}{_left_alone(result)}")
+
+
+def _left_alone(result: PresenceResult) -> str:
+    """``all``: the groups that changed meanwhile and were left as they were, and why."""
+    return "".join(
+        f"\n⚠ {escape(name)} was left as it was: {escape_keeping_mentions(why)}"
+        for name, why in result.skipped
+    )
 
 
 def _tell_them(client: WebClient, user_id: str, text: str) -> None:

@@ -107,9 +107,7 @@ def actor(context: BoltContext, client: WebClient, body: Mapping[str, Any]) -> A
     # users.info too: a slash command does not always say whose team its user is of
     person = wired.users.get(client, team_id, user_id)
     if person.team_id and person.team_id not in ours:
-        return Actor(
-            team_id=team_id, user_id=user_id, is_admin=False, outsider=True, email=person.email
-        )
+        return Actor(team_id=team_id, user_id=user_id, is_admin=False, outsider=True)
     is_admin = person.is_admin or user_id in wired.settings.groupbot_admins
     return Actor(team_id=team_id, user_id=user_id, is_admin=is_admin, email=person.email)
 
@@ -128,7 +126,8 @@ def require_change(services: Services, who: Actor, view: GroupView, what: str) -
             f"You are from another Slack organisation: you can look at {view.group.name} "
             f"but not {what}."
         )
+    leads = ", ".join(f"<@{lead}>" for lead in sorted(view.leads))  # the creator among them
     raise Forbidden(
         f"Only an admin or a lead of {view.group.name} can {what}. "
-        f"Ask <@{view.created_by}> or a workspace admin."
+        f"Ask {leads or 'a workspace admin'}{' or a workspace admin' if leads else ''}."
     )

@@ -17,8 +17,10 @@ from typing import Any
 from slack_bolt import BoltRequest
 
 from bot.commands.ids import SEPARATOR, base_of
+from bot.errors import UserError
 
 Listener = Callable[[BoltRequest], None]
+OLDER_BUTTON = "This button or form is from an older groupbot, or damaged: open it again."
 
 
 class Routes:
@@ -39,12 +41,15 @@ class Routes:
         """What Bolt matches for the one listener: exactly the ids this table answers."""
         forms = [re.escape(i) for i in self._exact]
         forms += [rf"{re.escape(i)}(?:{re.escape(SEPARATOR)}.*)?" for i in self._suffixed]
-        return re.compile(rf"^(?:{'|'.join(forms)})$")
+        # \Z, not $: "$" also matches before a final line break ("group_create\n")
+        return re.compile(rf"^(?:{'|'.join(forms)})\Z")
 
     def listener(self) -> Listener:
         def route(request: BoltRequest) -> None:
             identifier = self._id_of(request.body)
-            found = self._exact.get(identifier) or self._suffixed[base_of(identifier)]
+            found = self._exact.get(identifier) or self._suffixed.get(base_of(identifier))
+            if found is None:  # Bolt matched ``pattern``: only a forged id gets here
+                raise UserError(OLDER_BUTTON)
             found(request)
 
         return route

@@ -26,7 +26,7 @@ from bot.engine.validation import (
     check_new_numbers,
     checked,
 )
-from bot.errors import Conflict, Forbidden, NotFound, UserError
+from bot.errors import Conflict, FieldErrors, Forbidden, NotFound, UserError
 from bot.services.base import conflict, view_of, with_creator
 from bot.services.outbox import OutboxUseCases, digest
 from bot.services.types import (
@@ -220,6 +220,7 @@ class GroupUseCases(OutboxUseCases):
                     # checks read only what the group refers to.
                     before = group_of(record)
                     after = checked(change(before, uow.directory.load(account)))
+                    _refuse_if_mirrored(record, before, after, uow)
                 except UserError as refused:
                     if attempt == 1:
                         raise
@@ -551,6 +552,23 @@ class GroupUseCases(OutboxUseCases):
                     f"<@{record.updated_by}> at {_when(record.updated_at)}); try again."
                 )
             return conflict(record)
+
+
+def _refuse_if_mirrored(record: GroupRecord, before: Group, after: Group, uow: UnitOfWork) -> None:
+    """Who is in a group that follows a Slack user group is that user group's to say: a
+    person added or removed here would be undone, unseen, by its next change or the
+    15-minute job. Their ring windows stay the leads' to set."""
+    if {m.user_id for m in before.members} == {m.user_id for m in after.members}:
+        return
+    usergroup = uow.settings.of(record.id).mirror_usergroup
+    if usergroup is not None:
+        raise FieldErrors(
+            {
+                "members": f"{record.name}'s members follow the Slack user group "
+                f"<!subteam^{usergroup}>: add or remove people there, or stop following "
+                f"it first (/group mirror {record.name} off)."
+            }
+        )
 
 
 class _StaleVersion(Exception):

@@ -95,14 +95,19 @@ class MirrorUseCases(PresenceUseCases):
             raise UserError(too_big(len(members)))
         result = self.reconcile_mirror(team_id, ref, members, slack.emails(team_id, members), by=by)
         if result.lead_note:
-            leads = self.get_group(team_id, ref).leads - {by}
-            try:
-                if leads:
-                    slack.tell(team_id, sorted(leads), result.lead_note)
-            except UserGroupUnreadable as error:
-                # the members changed all the same; who could not be added is told next time
+            leads = sorted(self.get_group(team_id, ref).leads - {by})
+            failures = []
+            for lead in leads:  # one at a time: a lead Slack refuses keeps no one else uninformed
+                try:
+                    slack.tell(team_id, [lead], result.lead_note)
+                except UserGroupUnreadable as error:
+                    failures.append(str(error))
+            if failures and len(failures) == len(leads):
+                # the members changed all the same; nobody heard who could not be added, so
+                # they are told on the next change (or the 15-minute job) instead
                 self._forget_reported(team_id, ref, {*result.unmappable, *result.beyond_limit})
-                return replace(result, untold=str(error))
+            if failures:
+                return replace(result, untold="; ".join(failures))
         return result
 
     def follow_usergroups(

@@ -41,6 +41,7 @@ from bot.storage.unit_of_work import UnitOfWork
 
 ALL = "all"
 SLACKBOT = "USLACKBOT"  # who the history names for what a job or the PBX itself changed
+MIRRORED = "followed its Slack user group"  # the history's words for a mirror's change
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,8 @@ class PresenceResult:
     # group's version when warned (``pause(warned=…)`` refuses a group changed since)
     member: str = ""
     versions: Mapping[str, int] = field(default_factory=dict)
+    # "all": the groups left as they were, changed meanwhile: (name, why), beside those saved
+    skipped: tuple[tuple[str, str], ...] = ()
 
     @property
     def groups(self) -> tuple[str, ...]:
@@ -74,8 +77,8 @@ class MirrorResult:
     unmappable: tuple[str, ...] = ()  # Slack user ids with no PBX user, newly found
     beyond_limit: tuple[str, ...] = ()  # Slack user ids left out by the 15-member limit
     lead_note: str = ""  # what to tell the leads, "" when nothing new
-    # why the leads could not be told it by direct message ("" when they were, or needed
-    # not be): then it is not counted as reported, and they are told on the next change
+    # why leads could not be told it by direct message ("" when all were, or none needed
+    # be); when none was, it is not counted as reported: they are told on the next change
     untold: str = ""
 
     @property
@@ -93,6 +96,8 @@ _MemberChange = Callable[[Group, _Person], Group]
 """What a pause, resume, join or leave does to the group, for the person it is about."""
 _Ask = Callable[[UnitOfWork, str, Sequence[Group], _Person], str]
 """(unit of work, account, the groups, the person) → the warning to confirm first, or ""."""
+_Guard = Callable[[UnitOfWork, str, GroupRecord, Group], None]
+"""(unit of work, account, the row, its group) → None, or a ``UserError`` refusing it."""
 
 
 class PresenceUseCases(DriftUseCases):
@@ -275,7 +280,10 @@ class PresenceUseCases(DriftUseCases):
         saved = None
         if [m.user_id for m in members] != [m.user_id for m in group.members]:
             saved = self._apply(
-                actor, pbx_group_id, lambda g: edits.updated(g, members=_as_dicts(members))
+                actor,
+                pbx_group_id,
+                lambda g: edits.updated(g, members=_as_dicts(members)),
+                label=MIRRORED,
             )
         return MirrorResult(saved, added, removed, new_unmappable, new_beyond, note)
 
@@ -421,26 +429,56 @@ class PresenceUseCases(DriftUseCases):
             break
         else:
             raise UserError(f"{ref} kept changing while this was being saved; try again.")
-        rest = tuple(
-            # rights checked above; each read again, as a commit may have come between
-            self._apply(actor, r.pbx_group_id, lambda g: change(g, person))
-            for r in records[1:]
-        )
-        return PresenceResult(saved=(saved, *rest), until=until)
+
+        def still_allowed(uow: UnitOfWork, account: str, record: GroupRecord, group: Group) -> None:
+            """The checks above, again, on a later group as it is when written."""
+            self._may_change_member(actor, record, person, mine)
+            if warned:
+                shown = warned.get(record.pbx_group_id, -1)
+                _still_as_warned([record], {record.pbx_group_id: shown})
+            if ask is not None and (warning := ask(uow, account, [group], person)):
+                raise UserError(f"{warning} Run /group pause {record.name} to be asked.")
+
+        rest: list[SaveResult] = []
+        skipped: list[tuple[str, str]] = []
+        for record in records[1:]:
+            try:
+                rest.append(
+                    self._apply(
+                        actor,
+                        record.pbx_group_id,
+                        lambda g: change(g, person),
+                        guard=still_allowed,
+                    )
+                )
+            except UserError as refused:  # what was written stays written, and is said
+                skipped.append((record.name, refused.message))
+        return PresenceResult(saved=(saved, *rest), until=until, skipped=tuple(skipped))
 
     def _apply(
-        self, actor: Actor, pbx_group_id: str, change: Callable[[Group], Group]
+        self,
+        actor: Actor,
+        pbx_group_id: str,
+        change: Callable[[Group], Group],
+        *,
+        label: str | None = None,
+        guard: _Guard | None = None,
     ) -> SaveResult:
         """``change`` applied to the latest version of the group (tried again if someone
-        saves first), written as one revision; its rights were checked by the caller."""
+        saves first), written as one revision; its rights are checked by the caller, or
+        by ``guard`` on the version written (raising refuses it)."""
         for _ in range(TYPED_EDIT_ATTEMPTS):
             with self._uow() as uow:
                 account = self._account(uow, actor.team_id)
                 record = self._pinned(uow, account, pbx_group_id)
                 before = group_of(record)
+                if guard is not None:
+                    guard(uow, account, record, before)
                 after = change(before)
                 try:
-                    return self._write_group(uow, actor, account, record, after, before=before)
+                    return self._write_group(
+                        uow, actor, account, record, after, before=before, label=label
+                    )
                 except _StaleVersion:
                     continue
         with self._uow() as uow:
@@ -448,11 +486,16 @@ class PresenceUseCases(DriftUseCases):
         raise UserError(f"{name} kept changing while this was being saved; try again.")
 
     def _me(self, uow: UnitOfWork, account: str, actor: Actor) -> PbxUser | None:
-        """The actor's PBX user: the one linked to their Slack user, else the one with the
-        email Slack gave for them on this request (``Actor.email``, never a typed value)."""
+        """The actor's PBX user: the one linked to their Slack user, else the unlinked one
+        with the email Slack gave for them on this request (``Actor.email``, never a typed
+        value). Never by email for a user of another Slack organisation: their profile's
+        email is their organisation's to set."""
         user = uow.directory.user_for_slack(account, actor.user_id)
-        if user is None and actor.email:
-            user = uow.directory.user_for_email(account, actor.email)
+        if user is None and actor.email and not actor.outsider:
+            by_email = uow.directory.user_for_email(account, actor.email)
+            # a PBX user linked to someone else is theirs, whatever email this one shows
+            if by_email is not None and by_email.slack_user in (None, actor.user_id):
+                user = by_email
         return user
 
     def _person(
@@ -469,10 +512,17 @@ class PresenceUseCases(DriftUseCases):
             raise NotFound("That person is not a user of the PBX directory.")
         if user is None:
             email = f" or has your Slack email ({actor.email})" if actor.email else ""
+            fix = (
+                "add yourself in SmartPBX with your Slack email, or link yourself in the PBX "
+                "directory"
+                if actor.is_admin
+                else "ask an admin to add you in SmartPBX with your Slack email, or to link "
+                "you in the PBX directory"
+            )
             raise NotFound(
-                f"<@{actor.user_id}> has no PBX user: none is linked to you{email}; ask an "
-                "admin to add you in SmartPBX with your Slack email or to link you in the "
-                "PBX directory, then try again."
+                f"You have no PBX user: none is linked to your Slack account{email}, so "
+                f"groupbot cannot tell which phones are yours. To fix it, {fix}; then try "
+                "again."
             )
         return _Person(user.pbx_id, f"<@{user.slack_user}>" if user.slack_user else user.name)
 
@@ -511,14 +561,16 @@ class PresenceUseCases(DriftUseCases):
                 account = self._account(uow, actor.team_id)
                 record = self._find(uow, account, ref)
                 person = self._person(uow, account, actor, None, self._me(uow, account, actor))
+                before = group_of(record)
+                after = change(before, person)  # "already in", "not in": said first
                 settings = uow.settings.of(record.id)
                 if settings.mirror_usergroup is not None:
                     # the user group's next change (or the 15-minute job) would undo it unseen
                     raise UserError(
-                        f"{record.name}'s members follow a Slack user group, so you cannot "
-                        f"{what} it here: ask to be "
-                        f"{'added to' if what == 'join' else 'removed from'} that user group "
-                        "in Slack."
+                        f"{record.name}'s members follow the Slack user group "
+                        f"<!subteam^{settings.mirror_usergroup}>, so you cannot {what} it "
+                        f"here: ask to be {'added to' if what == 'join' else 'removed from'} "
+                        "that user group in Slack."
                     )
                 if not settings.selfservice and not self._is_lead(actor, record):
                     leads = ", ".join(f"<@{u}>" for u in sorted(_leads(record)))
@@ -527,11 +579,8 @@ class PresenceUseCases(DriftUseCases):
                         f"yourself; ask a lead of {record.name} ({leads}) to run "
                         f"/group selfservice {record.name} on."
                     )
-                before = group_of(record)
                 try:
-                    return self._write_group(
-                        uow, actor, account, record, change(before, person), before=before
-                    )
+                    return self._write_group(uow, actor, account, record, after, before=before)
                 except _StaleVersion:
                     continue
         raise UserError(f"{ref} kept changing while this was being saved; try again.")
@@ -546,7 +595,8 @@ def _still_as_warned(records: Sequence[GroupRecord], warned: Mapping[str, int]) 
     refused, naming them, and nothing is written."""
     now = {r.pbx_group_id: r for r in records}
     changed = [r.name for g, r in now.items() if warned.get(g) != r.version]
-    changed += ["a group"] * sum(g not in now for g in warned)
+    if any(g not in now for g in warned):
+        changed.append("a group")  # once, however many ids the button carries
     if changed:
         names = ", ".join(changed[:-1]) + f" and {changed[-1]}" if len(changed) > 1 else changed[0]
         raise UserError(

@@ -147,7 +147,15 @@ class EmulatedChat:
             )
             if where.ephemeral:
                 payload["container"]["is_ephemeral"] = True
-        return self._exchange(user, self.signer.sign(interaction_body(payload)))
+        shown_before = self.emulator.home_view(user.user_id)
+        reply = self._exchange(user, self.signer.sign(interaction_body(payload)))
+        if not isinstance(where, Form) and where.channel == HOME:
+            # a Home button that redraws the tab: show it as Slack would, without a /home
+            redrawn = self.emulator.home_view(user.user_id)
+            if redrawn is not None and redrawn != shown_before:
+                shown = {"blocks": redrawn.get("blocks") or []}
+                reply.posted.append(Posted(shown, channel=HOME))
+        return reply
 
     def view_action(self, user: Person, form: Form, question: Question) -> Reply:
         value = {k: v for k, v in form.current(question).items() if k != "type"}

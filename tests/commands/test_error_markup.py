@@ -31,3 +31,10 @@ def test_the_bots_own_dates_stay_dates() -> None:
     when = slack_date(datetime(2026, 11, 29, 14, 0, tzinfo=UTC))
 
     assert escape_keeping_mentions(f"changed at {when}") == f"changed at {when}"
+
+
+def test_a_user_group_named_by_its_id_stays_a_mention_but_never_with_a_label() -> None:
+    said = escape_keeping_mentions("follow <!subteam^S0ONCALL> and <!subteam^S0X|@everyone>")
+
+    assert "<!subteam^S0ONCALL>" in said
+    assert "&lt;!subteam^S0X|@everyone&gt;" in said

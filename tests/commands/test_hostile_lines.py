@@ -83,21 +83,21 @@ def test_a_line_over_the_bound_is_refused_before_it_is_read(
 @pytest.mark.parametrize(
     ("text", "refusal"),
     [
-        ("repeats Sales " + "9" * 3000, "repeats must be a whole number from 1 to 20, not '999"),
+        ("repeats Sales " + "9" * 3000, "Repeats must be a whole number from 1 to 20, not '999"),
         ("repeats Sales " + "9" * 5000, "That command is 5,014 characters long"),
-        ("repeats Sales 21", "repeats must be a whole number from 1 to 20, not '21'"),
-        ("repeats Sales ²", "repeats must be a whole number from 1 to 20, not '²'"),
-        ("repeats Sales ٣", "repeats must be a whole number from 1 to 20, not '٣'"),
-        ("distribute Sales " + "9" * 3000, "the window must be a number of seconds from 0 to 999"),
-        ("ring Sales @alice 0-" + "9" * 3000, "start and end must be seconds from 0 to 999"),
+        ("repeats Sales 21", "Repeats must be a whole number from 1 to 20, not '21'"),
+        ("repeats Sales ²", "Repeats must be a whole number from 1 to 20, not '²'"),
+        ("repeats Sales ٣", "Repeats must be a whole number from 1 to 20, not '٣'"),
+        ("distribute Sales " + "9" * 3000, "The window must be a number of seconds from 0 to 999"),
+        ("ring Sales @alice 0-" + "9" * 3000, "Start and end must be seconds from 0 to 999"),
         ("ring Sales @alice 0-" + "9" * 5000, "/group reads at most 4,000"),
         (
             "record Sales on limit=" + "9" * 3000,
-            "limit must be a number of seconds from 5 to 10800",
+            "Limit must be a number of seconds from 5 to 10800",
         ),
         (
             "simulate Sales answer=@alice@" + "9" * 3000,
-            "the answer time must be a number of seconds from 0 to 19980",
+            "The answer time must be a number of seconds from 0 to 19980",
         ),
         ("number Sales add " + "1" * 3000, "is too long for an extension or a phone number"),
     ],
@@ -123,7 +123,7 @@ def test_huge_numbers_are_refused_by_their_range(
         ("rename Sales New\x00Name", "A /group command cannot contain a NUL character"),
         ("rename Sales \x1b[31mRed", "A /group command cannot contain an escape character"),
         ("rename Sales Evil\u202eexe.txt", "cannot contain U+202E (right-to-left override)"),
-        ('rename Sales "New\tName"', "a word in quotes cannot contain a tab: a name or a prefix"),
+        ('rename Sales "New\tName"', "A word in quotes cannot contain a tab: a name or a prefix"),
         ('rename Sales "Two\nLines"', "cannot contain a line break"),
         ("prepend Sales name=\x07", "cannot contain U+0007"),
         ("next Sales voicemail Sales\x00voicemail", "cannot contain a NUL character"),
@@ -198,5 +198,5 @@ def test_a_line_naming_hundreds_of_people_is_refused_before_anyone_is_looked_up(
     for who in (carol, sales.admin):
         before = len(sales.chat.emulator.calls("users.info"))
         words = sales.said(f"add Sales {mentions}", user=who)
-        assert "name at most 15 people in one command, not 300" in words
+        assert "Name at most 15 people in one command, not 300" in words
         assert len(sales.chat.emulator.calls("users.info")) == before

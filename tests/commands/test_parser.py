@@ -204,7 +204,8 @@ def test_usage_error_carries_the_exact_usage_line_and_reason() -> None:
     usage = "Usage: /group ring <group> @user <start>-<end>   e.g. /group ring sales @dana 0-20"
     assert caught.value.usage == usage
     assert caught.value.reason == "start-end must look like 0-20, not '20'"
-    assert str(caught.value) == f"{caught.value.reason}\n{usage}"
+    # the user reads the reason as a sentence
+    assert str(caught.value) == f"Start-end must look like 0-20, not '20'\n{usage}"
     assert isinstance(caught.value, UserError)
 
 

@@ -196,6 +196,21 @@ def test_join_and_leave_need_the_group_open_to_self_service(sales: InProcess) ->
     assert "Carol" not in lines(app.said("show sales", user=carol))
 
 
+def test_leaving_a_group_you_are_not_in_says_so_before_self_service(sales: InProcess) -> None:
+    app, carol = sales, sales.person("carol")
+    refused = lines(app.said("leave sales", user=carol))
+    assert "is not in Sales" in refused
+    assert "self-service" not in refused
+
+
+def test_pausing_again_to_the_same_moment_says_you_are_already_paused(sales: InProcess) -> None:
+    app, alice = sales, sales.person("alice")
+    app.said("pause sales for 2h", user=alice)
+    again = lines(app.said("pause sales until 14:00", user=alice))
+    assert "You are already paused in Sales until 14:00 (your time)." in again
+    assert "Nothing changed" not in again
+
+
 def test_app_home_lists_my_groups_with_pause_and_resume(sales: InProcess) -> None:
     app, alice = sales, sales.person("alice")
     app.said("create Support 202 " + who(app, "bob"))
@@ -294,7 +309,7 @@ def test_pausing_two_people_at_once_says_one_at_a_time_and_a_repeat_counts_once(
     refused = lines(app.said(f"pause sales {alice} {bob} for 1h"))
     alice_id, bob_id = app.person("alice").user_id, app.person("bob").user_id
     assert (
-        f"name one person at a time: /group pause sales @{alice_id} for 1h, "
+        f"Name one person at a time: /group pause sales @{alice_id} for 1h, "
         f"then /group pause sales @{bob_id} for 1h" in refused
     )
     assert "not a length of pause" not in refused
@@ -312,11 +327,13 @@ def test_simulate_says_until_when_a_member_is_paused(sales: InProcess) -> None:
 
 def test_a_mistyped_group_is_named_before_a_missing_pbx_user(sales: InProcess) -> None:
     app = sales  # the admin has no PBX user
-    assert "has no PBX user" in lines(app.said("pause sales"))
+    said = lines(app.said("pause sales"))
+    assert "You have no PBX user: none is linked to your Slack account" in said
+    assert "add yourself in SmartPBX" in said  # an admin is not told to ask an admin
     for command in ("pause slaes", "join slaes", "resume slaes", "leave slaes"):
         said = lines(app.said(command))
         assert "Did you mean 'Sales'?" in said, command
-        assert "has no PBX user" not in said, command
+        assert "no PBX user" not in said, command
 
 
 def test_app_home_offers_pause_when_ringing_and_resume_when_paused(sales: InProcess) -> None:

@@ -240,6 +240,7 @@ def test_routes_send_bare_and_per_group_ids_to_their_listener_and_exact_ids_only
     assert pattern.match(Action.CREATE)
     assert not pattern.match("group_show_more")
     assert not pattern.match(ids.group_action_id(Action.CREATE, 12))
+    assert not pattern.search(f"{Action.CREATE}\n")  # Bolt searches: "$" would match
     for pressed in (ids.group_action_id(Action.SHOW, 12), Action.CREATE):
         route(BoltRequest(body=json.dumps({"actions": [{"action_id": pressed}]})))
     assert heard == ["show", "create"]

@@ -105,4 +105,4 @@ def test_callflow_shows_accented_names_as_typed(sales: InProcess) -> None:
 def test_an_unclosed_quote_is_named(app: InProcess) -> None:
     said = app.said('create "Front desk 204 ' + who(app, "bob"))
 
-    assert 'a quote (") is not closed' in said, said
+    assert 'A quote (") is not closed' in said, said

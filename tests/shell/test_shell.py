@@ -180,6 +180,16 @@ def test_the_home_tab_and_its_buttons(shell: Shell) -> None:
     assert "Extension: 201" in home.split("groupbot> #2\n")[1]
 
 
+def test_a_home_button_that_changes_the_home_tab_shows_it_redrawn(shell: Shell) -> None:
+    result = shell("/group create Sales 201 @alice @bob", "/as @alice", "/home", "#1")
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    pressed = result.stdout.split("groupbot> #1\n")[1]
+    assert pressed.startswith("── groupbot (Home tab)\n"), pressed
+    assert "⏸ Sales: paused until" in pressed
+    assert "[1] Resume" in pressed
+
+
 def test_modals_that_the_app_rebuilds_as_they_are_filled(shell: Shell, tmp_path: Path) -> None:
     result = shell(
         "/group create Sales 201 @alice @bob",

@@ -230,7 +230,7 @@ def test_malformed_argument_gets_the_usage_line(slack: Slack) -> None:
     assert usage == SPECS["ring"].usage_line
     said = error_text(answer)  # what Slack shows, in the section marked as an error
     assert said is not None
-    assert said.splitlines() == ["start-end must look like 0-20, not 'soon'", usage]
+    assert said.splitlines() == ["Start-end must look like 0-20, not 'soon'", usage]
     assert usage in shown({"text": answer["text"]})  # the notification's fallback too
 
 

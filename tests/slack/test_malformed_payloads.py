@@ -361,3 +361,39 @@ def test_a_refused_submission_of_a_modal_without_inputs_shows_why(
     assert outcome.view is not None
     assert "opened by" in (error_text(outcome.view) or "")
     assert bug_traces(slack, caplog_warnings.records) == []
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"actions": [{"action_id": f"{Action.CREATE}\n", "type": "button"}]},
+        {"actions": [{"action_id": f"{Action.SHOW}\n", "type": "button"}]},
+        # a legacy kind whose callback_id reads as one of our action ids
+        {"type": "dialog_submission", "callback_id": Action.SHOW, "submission": {}},
+        {"type": "interactive_message", "callback_id": Action.CREATE, "actions": []},
+    ],
+)
+def test_an_id_that_only_looks_like_ours_never_reaches_the_bug_path(
+    slack: Slack, caplog_warnings: pytest.LogCaptureFixture, change: dict[str, Any]
+) -> None:
+    create_sales(slack)
+    payload = {**press_payload(slack), **change}
+
+    answer = send_payload(slack, payload)
+
+    assert answer.status in (200, 400, 404), answer.text
+    assert "Reference" not in answer.text
+    assert bug_traces(slack, caplog_warnings.records) == []
+
+
+def test_a_form_whose_callback_id_ends_in_a_line_break_never_reaches_the_bug_path(
+    slack: Slack, caplog_warnings: pytest.LogCaptureFixture
+) -> None:
+    create_sales(slack)
+    _opened, payload = submitted(slack, "members Sales")
+    view = {**payload["view"], "callback_id": f"{Callback.MEMBERS}\n"}
+
+    answer = send_payload(slack, {**payload, "view": view})
+
+    assert "Reference" not in answer.text
+    assert bug_traces(slack, caplog_warnings.records) == []

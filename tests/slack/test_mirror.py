@@ -67,6 +67,23 @@ def test_mirror_takes_the_user_groups_members_then_follows_its_events(slack: Sla
     assert "Erin" in history
 
 
+def test_people_come_and_go_through_the_user_group_not_by_hand(slack: Slack) -> None:
+    sales_led_by_bob(slack)
+    group = oncall(slack, MEMBER, DANA)
+    mirror(slack, group)
+
+    refused = error_text(slack.reply(f"add Sales {mention(ERIN)}", user=LEAD)) or ""
+    assert "members follow the Slack user group" in refused, refused
+    assert "/group mirror Sales off" in refused
+    assert members(slack) == ["Carol", "Dana"]
+    # their ring windows stay the leads' to set
+    assert "Sales" in shown(slack.reply(f"ring Sales {mention(DANA)} 5-25", user=LEAD))
+    joining = error_text(slack.reply("join Sales", user=ERIN)) or ""
+    assert "follow the Slack user group @" in joining, joining  # the user group named
+    history = shown(slack.reply("history Sales"))
+    assert "followed its Slack user group: added Carol" in history, history
+
+
 def test_a_plain_handle_is_looked_up_and_a_wrong_one_refused(slack: Slack) -> None:
     sales_led_by_bob(slack)
     oncall(slack, MEMBER)
@@ -86,7 +103,8 @@ def test_only_leads_and_admins_set_a_mirror(slack: Slack) -> None:
     group = oncall(slack, MEMBER)
     read_before = slack.count("usergroups.users.list")
     refused = slack.reply(f"mirror Sales <!subteam^{group}|@oncall>", user=DANA)
-    assert error_text(refused)
+    said = error_text(refused) or ""
+    assert f"Ask @{ADMIN}, @{LEAD} or a workspace admin" in said, said  # every lead named
     assert members(slack) == ["Alice", "Bob"]
     # refused before anything of Slack's is read: a non-lead learns nothing of it
     assert slack.count("usergroups.users.list") == read_before
@@ -132,8 +150,9 @@ def test_a_lead_slack_could_not_message_is_told_on_the_next_change(slack: Slack)
 
     said = mirror(slack, group)  # alice's direct message is refused by Slack
 
-    assert "Sales now follows" in said and members(slack) == ["Carol"]
-    assert "could not be told this by direct message" in said
+    assert "Sales now follows" in said
+    assert members(slack) == ["Carol"]
+    assert "could be told this by direct message" in said
     assert dms_to(slack, ADMIN) == []
     slack.send(slack.driver.change_usergroup(group, [MEMBER, OUTSIDER, DANA]))
     until(lambda: members(slack) == ["Carol", "Dana"])
@@ -217,6 +236,7 @@ def test_join_and_leave_are_refused_where_a_user_group_keeps_the_members(slack: 
     joined = error_text(slack.reply("join Sales", user=ERIN)) or ""
     left = error_text(slack.reply("leave Sales", user=DANA)) or ""
 
-    assert "Sales's members follow a Slack user group, so you cannot join it here" in joined
+    assert "Sales's members follow the Slack user group @" in joined
+    assert "so you cannot join it here" in joined
     assert "ask to be removed from that user group in Slack" in left
     assert members(slack) == ["Carol", "Dana"]

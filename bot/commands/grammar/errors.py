@@ -16,7 +16,9 @@ class UsageError(UserError):
     def __init__(self, reason: str, usage: str) -> None:
         self.reason = reason
         self.usage = usage
-        super().__init__(f"{reason}\n{usage}" if reason else usage)
+        # a sentence as the user reads it; ``reason`` stays as the grammar words it
+        shown = reason[:1].upper() + reason[1:] if reason[:1].islower() else reason
+        super().__init__(f"{shown}\n{usage}" if reason else usage)
 
 
 class UnknownCommand(UsageError):

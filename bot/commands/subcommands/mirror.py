@@ -130,8 +130,9 @@ def _followed(result: MirrorResult, name: str, usergroup: str) -> Message:
         headline += "\n⚠ " + result.lead_note
     if result.untold:
         headline += (
-            f"\nThe other leads could not be told this by direct message ({result.untold}); "
-            "groupbot tells them on the user group's next change, or within 15 minutes."
+            f"\nNot every other lead could be told this by direct message ({result.untold}); "
+            "when nobody could, groupbot tries again on the user group's next change, or "
+            "within 15 minutes."
         )
     if result.saved is not None:
         return views.saved_message(result.saved, headline)

@@ -102,6 +102,8 @@ SUBCOMMANDS = (
                 "pause sales for 1h",
                 "pause all until tomorrow",
                 "pause sales @bob until 14:00",
+                "pause sales 90 min",
+                "pause sales until 5pm",
             ),
             "The pause ends by itself, on the PBX, even if groupbot is down. Pausing the "
             "last member who would ring asks first, saying where calls would go.",
