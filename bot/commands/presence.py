@@ -248,7 +248,8 @@ def _paused_reply(
     subject = _subject(who, user)
     whom = "you" if subject == "You" else subject
     assert result.until is not None
-    when = until_words(result.until, now, time_zone(who, wired, client))
+    tz = time_zone(who, wired, client)
+    when = until_words(result.until, now, tz)
     # the name as stored, so the command works when copied (an extension, from App
     # Home's buttons, or a name typed in another case would too, but reads worse)
     typed = typed_ref(result.groups[0]) if len(result.groups) == 1 else escape(ref)
@@ -260,7 +261,11 @@ def _paused_reply(
             f"{already} already paused in {names_of(result.groups)} until {when} (your "
             f"time). {back} {'to come back' if whom == 'you' else 'brings them back sooner'}."
         )
-    headline = f"Paused {whom} in {names_of(result.groups)} until {when} (your time); "
+    instead = ""
+    if result.was is not None and result.was != result.until:
+        # a pause already running is replaced, not added to: say which one it was
+        instead = f", in place of the pause until {until_words(result.was, now, tz)}"
+    headline = f"Paused {whom} in {names_of(result.groups)} until {when} (your time{instead}); "
     if confirmed:
         headline += _where_calls_go(who, wired, result.saved, now)
     else:
@@ -268,12 +273,18 @@ def _paused_reply(
     comes = "to come back." if whom == "you" else "brings them back sooner."
     if user is not None and user.user_id and whom != "you" and _changed(result.saved):
         # their own clock, and the command without a mention: it is theirs to type
-        theirs = until_words(result.until, now, time_zone(who, wired, client, user.user_id))
+        their_tz = time_zone(who, wired, client, user.user_id)
+        theirs = until_words(result.until, now, their_tz)
+        replaced = (
+            f", in place of your pause until {until_words(result.was, now, their_tz)}"
+            if result.was is not None and result.was != result.until
+            else ""
+        )
         _tell_them(
             client,
             user.user_id,
             f"<@{who.user_id}> paused you in {names_of(result.groups)} until {theirs} "
-            f"(your time); /group resume {typed} to come back.",
+            f"(your time{replaced}); /group resume {typed} to come back.",
         )
     return _saved(result.saved, f"{headline} {back} {comes}{_left_alone(result)}")
 

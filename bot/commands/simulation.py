@@ -57,7 +57,8 @@ def simulation(
     first = chained_call.group_call(shown.group.name, shown.pbx, documents)
     # members paused at the moment of the call drop out, as on the PBX
     now = to_gregorian(datetime.now(UTC))
-    scenario = sim.Scenario(busy=frozenset(busy), answers=answers, now=now)
+    tz = wired.users.get(client, team, who.user_id).tz  # users.info, cached
+    scenario = sim.Scenario(busy=frozenset(busy), answers=answers, now=now, time_zone=tz)
     call = chained_call.simulate_stored(services, team, first, directory, scenario)
     destination = call.outcome.destination
     slack = chained_call.slack_user_of(

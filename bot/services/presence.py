@@ -60,6 +60,8 @@ class PresenceResult:
     versions: Mapping[str, int] = field(default_factory=dict)
     # "all": the groups left as they were, changed meanwhile: (name, why), beside those saved
     skipped: tuple[tuple[str, str], ...] = ()
+    # the pause this one replaced (in the first group), when one was running
+    was: datetime | None = None
 
     @property
     def groups(self) -> tuple[str, ...]:
@@ -420,6 +422,7 @@ class PresenceUseCases(DriftUseCases):
                         versions={r.pbx_group_id: r.version for r in records},
                     )
                 first, before = records[0], groups[0]
+                was = _running_pause(before, person.pbx_id, self._clock())
                 try:
                     saved = self._write_group(
                         uow, actor, account, first, change(before, person), before=before
@@ -453,7 +456,7 @@ class PresenceUseCases(DriftUseCases):
                 )
             except UserError as refused:  # what was written stays written, and is said
                 skipped.append((record.name, refused.message))
-        return PresenceResult(saved=(saved, *rest), until=until, skipped=tuple(skipped))
+        return PresenceResult(saved=(saved, *rest), until=until, skipped=tuple(skipped), was=was)
 
     def _apply(
         self,
@@ -603,6 +606,11 @@ def _still_as_warned(records: Sequence[GroupRecord], warned: Mapping[str, int]) 
             f"This warning is out of date: {names} changed since it was shown. "
             "Run /group pause again to see where calls would go now."
         )
+
+
+def _running_pause(group: Group, pbx_id: str, now: datetime) -> datetime | None:
+    member = group.member(pbx_id)
+    return member.paused_until if member is not None and member.paused_at(now) else None
 
 
 def _paused(group: Group, pbx_id: str) -> bool:

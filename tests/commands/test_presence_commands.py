@@ -211,6 +211,15 @@ def test_pausing_again_to_the_same_moment_says_you_are_already_paused(sales: InP
     assert "Nothing changed" not in again
 
 
+def test_a_lead_replacing_a_running_pause_says_which_it_replaced(sales: InProcess) -> None:
+    app, alice = sales, sales.person("alice")
+    app.said("pause sales for 2h", user=alice)
+
+    said = lines(app.said(f"pause sales {who(app, 'alice')} for 1h"))
+
+    assert "until 13:00 (your time, in place of the pause until 14:00)" in said, said
+
+
 def test_app_home_lists_my_groups_with_pause_and_resume(sales: InProcess) -> None:
     app, alice = sales, sales.person("alice")
     app.said("create Support 202 " + who(app, "bob"))
@@ -321,7 +330,7 @@ def test_simulate_says_until_when_a_member_is_paused(sales: InProcess) -> None:
     app, alice = sales, sales.person("alice")
     app.said("pause sales for 2h", user=alice)
     simulated = lines(app.said("simulate sales", user=alice))
-    assert "Not rung: Alice Smith (paused until Mon 30 Nov 19:00 UTC)" in simulated
+    assert "Not rung: Alice Smith (paused until 14:00 your time)" in simulated
     assert "logged out" not in simulated
 
 

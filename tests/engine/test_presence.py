@@ -18,7 +18,7 @@ from bot.engine.directory import Directory, UserFact
 from bot.engine.documents import PbxIds
 from bot.engine.errors import FieldErrors
 from bot.engine.model import Group, Member, distributed
-from bot.engine.presence import GREGORIAN_OFFSET, pause_end
+from bot.engine.presence import GREGORIAN_OFFSET, pause_end, to_gregorian
 from tests.kazoo_schemas import validate_callflow
 
 ALICE, BOB = "a" * 32, "b" * 32
@@ -210,3 +210,25 @@ def test_seven_days_across_a_clock_change_are_seven_days_and_no_more() -> None:
     with pytest.raises(FieldErrors) as refused:
         pause_end("for 168h1m", now, "Europe/London")
     assert "is longer than a pause lasts (7 days at most)" in refused.value.message
+
+
+def test_the_simulator_says_until_when_on_the_readers_clock_when_it_knows_it() -> None:
+    paused = edits.pause(sales(), BOB, "@bob", NOW + timedelta(hours=2))
+    documents = compile_group(paused, IDS, directory())
+    endpoints = sim.EndpointDirectory.of(
+        [sim.DirectoryUser(BOB, "Bob Jones", (sim.DirectoryDevice("db", "bob-desk"),))]
+    )
+
+    def reason(time_zone: str | None) -> str:
+        scenario = sim.Scenario(now=to_gregorian(NOW), time_zone=time_zone)
+        trace = sim.simulate(
+            documents.user_callflow,
+            {IDS.base_callflow_id: documents.base_callflow},
+            endpoints,
+            scenario,
+        )
+        (skipped,) = [s for s in trace.skipped if s.who == "Bob Jones"]
+        return skipped.reason
+
+    assert reason("Europe/Paris") == "paused until 15:00 your time"  # 14:00 UTC
+    assert reason(None) == "paused until Mon 30 Nov 14:00 UTC"

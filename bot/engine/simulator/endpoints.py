@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from bot.engine.clock_words import until_words
 from bot.engine.presence import from_gregorian, moment_words
 from bot.engine.simulator.inputs import (
     DirectoryDevice,
@@ -97,7 +98,7 @@ class _Expander:
             return [], "is not a valid member entry"
         now, until = self.scenario.now, seconds(member.get("disable_until"), 0)
         if now is not None and until > now:
-            return [], _paused(until)
+            return [], _paused(until, now, self.scenario.time_zone)
         member_id, kind = str(member["id"]), member.get("endpoint_type", "device")
         delay = max(0, seconds(member.get("delay"), 0))
         timeout = max(0, seconds(member.get("timeout"), DEFAULT_LEG_TIMEOUT))
@@ -169,9 +170,13 @@ class _Expander:
         return targets, "" if targets else "is a group with nobody reachable"
 
 
-def _paused(until: int) -> str:
-    """Why a member is not rung: the simulation knows no reader's time zone, so UTC, said so."""
+def _paused(until: int, now: int, time_zone: str | None) -> str:
+    """Why a member is not rung: until when, on the reader's clock when the scenario
+    knows it, else in UTC, said so."""
     try:
-        return f"paused until {moment_words(from_gregorian(until))}"
+        moment = from_gregorian(until)
+        if time_zone is None:
+            return f"paused until {moment_words(moment)}"
+        return f"paused until {until_words(moment, from_gregorian(now), time_zone)} your time"
     except (ValueError, OverflowError, OSError):  # a disable_until before year 1 or past 9999
         return "paused"

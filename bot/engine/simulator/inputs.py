@@ -105,6 +105,8 @@ class Scenario:
     answers: tuple[Answer, ...] = ()  # nobody answers by default
     caller_id: str | None = None  # the calling user/device: Kazoo does not ring its own phones
     now: int | None = None  # Gregorian seconds; members whose disable_until is later drop out
+    # the reader's (Slack's ``tz``), for the moments the trace names; None: UTC, said so
+    time_zone: str | None = None
 
     def is_busy(self, round_no: int, ids: tuple[str, ...]) -> bool:
         in_round = self.busy_in_round.get(round_no, frozenset())
