@@ -14,6 +14,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.commands import roles, views
 from bot.commands.people import SlackUsers
+from bot.commands.views.common import escape_keeping_mentions
 from bot.errors import NotFound
 from bot.services import NotDelivered, UserGroupUnreadable
 
@@ -64,7 +65,9 @@ class SlackUserGroups:
         client = self._client(team_id)
         for user in users:
             try:
-                client.chat_postMessage(channel=user, **views.done_message(text))
+                # plain text with mentions: a group's name in it is as typed, never markup
+                message = views.done_message(escape_keeping_mentions(text))
+                client.chat_postMessage(channel=user, **message)
             except SlackApiError as error:
                 raise UserGroupUnreadable(
                     f"<@{user}> could not be told: Slack answered {error.response.get('error')}"

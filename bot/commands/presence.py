@@ -260,6 +260,7 @@ def _paused_reply(
         return plain(
             f"{already} already paused in {names_of(result.groups)} until {when} (your "
             f"time). {back} {'to come back' if whom == 'you' else 'brings them back sooner'}."
+            + _left_alone(result)
         )
     instead = ""
     if result.was is not None and result.was != result.until:

@@ -295,6 +295,7 @@ class GroupUseCases(OutboxUseCases):
             target = group_from_json(undone.before) if undone else None
             if undone is None or target is None:
                 raise UserError(_nothing_left(record.name, undone))
+            _refuse_if_mirrored(record, group_of(record), target, uow)
             summary = f"Undid: {undone.summary}"
             pbx_group_id, name = record.pbx_group_id, record.name  # kept past a rollback
             try:
@@ -564,11 +565,16 @@ def _refuse_if_mirrored(record: GroupRecord, before: Group, after: Group, uow: U
     if usergroup is not None:
         raise FieldErrors(
             {
-                "members": f"{record.name}'s members follow the Slack user group "
-                f"<!subteam^{usergroup}>: add or remove people there, or stop following "
-                f"it first (/group mirror {record.name} off)."
+                "members": f"{record.name}'s members follow a Slack user group (/group show "
+                f"{_typed(record.name)} names it): add or remove people there, or stop "
+                f"following it first (/group mirror {_typed(record.name)} off)."
             }
         )
+
+
+def _typed(name: str) -> str:
+    """A group's name as a command takes it: in quotes when it has spaces."""
+    return f'"{name}"' if any(c.isspace() for c in name) else name
 
 
 class _StaleVersion(Exception):

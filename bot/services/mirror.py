@@ -102,12 +102,14 @@ class MirrorUseCases(PresenceUseCases):
                     slack.tell(team_id, [lead], result.lead_note)
                 except UserGroupUnreadable as error:
                     failures.append(str(error))
-            if failures and len(failures) == len(leads):
+            nobody = bool(failures) and len(failures) == len(leads)
+            if nobody:
                 # the members changed all the same; nobody heard who could not be added, so
                 # they are told on the next change (or the 15-minute job) instead
                 self._forget_reported(team_id, ref, {*result.unmappable, *result.beyond_limit})
             if failures:
-                return replace(result, untold="; ".join(failures))
+                why = "; ".join(dict.fromkeys(failures))  # one Slack failure is said once
+                return replace(result, untold=why, told_nobody=nobody)
         return result
 
     def follow_usergroups(

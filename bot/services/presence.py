@@ -32,7 +32,7 @@ from bot.pbx import PbxError
 from bot.pbx.documents import DocumentReader, ReadGroup
 from bot.services.base import with_creator
 from bot.services.drift import DriftUseCases, _read_back, _read_in
-from bot.services.groups import TYPED_EDIT_ATTEMPTS, _StaleVersion
+from bot.services.groups import TYPED_EDIT_ATTEMPTS, _StaleVersion, _typed
 from bot.services.outbox import digest
 from bot.services.types import Actor, Membership, SaveResult
 from bot.storage.mapping import StoredGroup, group_of, stored_of
@@ -82,6 +82,7 @@ class MirrorResult:
     # why leads could not be told it by direct message ("" when all were, or none needed
     # be); when none was, it is not counted as reported: they are told on the next change
     untold: str = ""
+    told_nobody: bool = False  # with ``untold``: no lead heard, so it is said again later
 
     @property
     def to_report(self) -> bool:
@@ -422,7 +423,8 @@ class PresenceUseCases(DriftUseCases):
                         versions={r.pbx_group_id: r.version for r in records},
                     )
                 first, before = records[0], groups[0]
-                was = _running_pause(before, person.pbx_id, self._clock())
+                # one group: what it replaced there (with "all", each may differ)
+                was = _running_pause(before, person.pbx_id, self._clock()) if named else None
                 try:
                     saved = self._write_group(
                         uow, actor, account, first, change(before, person), before=before
@@ -440,7 +442,7 @@ class PresenceUseCases(DriftUseCases):
                 shown = warned.get(record.pbx_group_id, -1)
                 _still_as_warned([record], {record.pbx_group_id: shown})
             if ask is not None and (warning := ask(uow, account, [group], person)):
-                raise UserError(f"{warning} Run /group pause {record.name} to be asked.")
+                raise UserError(f"{warning} Run /group pause {_typed(record.name)} to be asked.")
 
         rest: list[SaveResult] = []
         skipped: list[tuple[str, str]] = []
@@ -570,10 +572,10 @@ class PresenceUseCases(DriftUseCases):
                 if settings.mirror_usergroup is not None:
                     # the user group's next change (or the 15-minute job) would undo it unseen
                     raise UserError(
-                        f"{record.name}'s members follow the Slack user group "
-                        f"<!subteam^{settings.mirror_usergroup}>, so you cannot {what} it "
-                        f"here: ask to be {'added to' if what == 'join' else 'removed from'} "
-                        "that user group in Slack."
+                        f"{record.name}'s members follow a Slack user group (/group show "
+                        f"{_typed(record.name)} names it), so you cannot {what} it here: ask "
+                        f"to be {'added to' if what == 'join' else 'removed from'} that user "
+                        "group in Slack."
                     )
                 if not settings.selfservice and not self._is_lead(actor, record):
                     leads = ", ".join(f"<@{u}>" for u in sorted(_leads(record)))

@@ -174,6 +174,9 @@ def test_a_pause_said_wrong_is_refused_with_what_to_say(sales: InProcess) -> Non
     assert "Usage: /group pause <group>|all" in said
     # the words after the group are what is wrong: no advice to quote a name
     assert "put it in quotes" not in said
+    # unless they are the rest of a name typed without quotes
+    unquoted = lines(sales.said("pause Front desk for 1h", user=sales.person("alice")))
+    assert '/group pause "Front desk" for 1h' in unquoted, unquoted
 
 
 def test_a_pause_typed_as_people_say_it_is_understood(sales: InProcess) -> None:

@@ -73,13 +73,18 @@ def test_people_come_and_go_through_the_user_group_not_by_hand(slack: Slack) -> 
     mirror(slack, group)
 
     refused = error_text(slack.reply(f"add Sales {mention(ERIN)}", user=LEAD)) or ""
-    assert "members follow the Slack user group" in refused, refused
+    assert "members follow a Slack user group (/group show Sales names it)" in refused
     assert "/group mirror Sales off" in refused
+    assert members(slack) == ["Carol", "Dana"]
+    # undoing the user group's change would be undone by its next change, unseen
+    assert "members follow a Slack user group" in (
+        error_text(slack.reply("undo Sales", user=LEAD)) or ""
+    )
     assert members(slack) == ["Carol", "Dana"]
     # their ring windows stay the leads' to set
     assert "Sales" in shown(slack.reply(f"ring Sales {mention(DANA)} 5-25", user=LEAD))
     joining = error_text(slack.reply("join Sales", user=ERIN)) or ""
-    assert "follow the Slack user group @" in joining, joining  # the user group named
+    assert "follow a Slack user group (/group show Sales names it)" in joining, joining
     history = shown(slack.reply("history Sales"))
     assert "followed its Slack user group: added Carol" in history, history
 
@@ -152,7 +157,7 @@ def test_a_lead_slack_could_not_message_is_told_on_the_next_change(slack: Slack)
 
     assert "Sales now follows" in said
     assert members(slack) == ["Carol"]
-    assert "could be told this by direct message" in said
+    assert "No other lead could be told this by direct message" in said
     assert dms_to(slack, ADMIN) == []
     slack.send(slack.driver.change_usergroup(group, [MEMBER, OUTSIDER, DANA]))
     until(lambda: members(slack) == ["Carol", "Dana"])
@@ -236,7 +241,7 @@ def test_join_and_leave_are_refused_where_a_user_group_keeps_the_members(slack: 
     joined = error_text(slack.reply("join Sales", user=ERIN)) or ""
     left = error_text(slack.reply("leave Sales", user=DANA)) or ""
 
-    assert "Sales's members follow the Slack user group @" in joined
+    assert "Sales's members follow a Slack user group" in joined
     assert "so you cannot join it here" in joined
     assert "ask to be removed from that user group in Slack" in left
     assert members(slack) == ["Carol", "Dana"]

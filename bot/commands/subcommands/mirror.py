@@ -21,7 +21,7 @@ from bot.commands.mirror import SlackUserGroups
 from bot.commands.roles import Deps
 from bot.commands.subcommands.base import Replies, Spec, Subcommand
 from bot.commands.views import Message
-from bot.commands.views.common import escape, escape_name
+from bot.commands.views.common import escape, escape_keeping_mentions, escape_name
 from bot.errors import UserError
 from bot.services import Actor, MirrorResult, UserGroupUnreadable
 from bot.services.mirror import MAX_USERGROUP, too_big
@@ -127,12 +127,18 @@ def _followed(result: MirrorResult, name: str, usergroup: str) -> Message:
     else:
         headline += "."
     if result.lead_note:
-        headline += "\n⚠ " + result.lead_note
-    if result.untold:
+        # plain text with mentions: the group's name in it is as typed, never markup
+        headline += "\n⚠ " + escape_keeping_mentions(result.lead_note)
+    if result.untold and result.told_nobody:
         headline += (
-            f"\nNot every other lead could be told this by direct message ({result.untold}); "
-            "when nobody could, groupbot tries again on the user group's next change, or "
-            "within 15 minutes."
+            "\nNo other lead could be told this by direct message "
+            f"({escape_keeping_mentions(result.untold)}); groupbot tells them on the user "
+            "group's next change, or within 15 minutes."
+        )
+    elif result.untold:
+        headline += (
+            "\nSome leads could not be told this by direct message "
+            f"({escape_keeping_mentions(result.untold)}); the others were."
         )
     if result.saved is not None:
         return views.saved_message(result.saved, headline)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import ClassVar
@@ -66,8 +67,12 @@ def _pause(args: Args) -> Pause:
     try:  # said wrong, it is refused here; the moment itself is worked out when it runs
         pause_end(words, datetime.now(UTC))
     except FieldErrors as error:
-        # the words after the group say what is wrong; the group's name is not the cause
-        raise ArgError(" ".join(error.errors.values()).rstrip("."), about_names=False) from None
+        # words that begin as a pause's do ("for ever", "1 hour and a bit") are what is
+        # wrong; others may be the rest of a name typed without quotes ("Front desk …")
+        begins = re.match(r"(?:for|until)\b|\d", words or "", re.IGNORECASE) is not None
+        raise ArgError(
+            " ".join(error.errors.values()).rstrip("."), about_names=not begins
+        ) from None
     return Pause(group, user, words)
 
 
@@ -94,7 +99,7 @@ SUBCOMMANDS = (
     Subcommand(
         Spec(
             "pause",
-            "pause <group>|all [@user] [for 45m|for 2h|until 14:00|until tomorrow]",
+            "pause <group>|all [@user] [for 45m|for 2h|until 14:00|until 5pm|until tomorrow]",
             "stops your phones ringing in a group for a while (by default until 18:00 "
             "your time; after 18:00: 09:00 tomorrow); leads may pause anyone in their group, "
             "one person at a time",

@@ -214,7 +214,6 @@ def escape_name(text: str) -> str:
 _SLACK_MARKUP = re.compile(
     r"<@[UW][A-Z0-9]{1,63}(?:\|[^<>|]{0,80})?>"  # a user (Slack shows their own name)
     r"|<#[CG][A-Z0-9]{1,63}>"  # a channel
-    r"|<!subteam\^S[A-Z0-9]{1,63}>"  # a user group, by id alone: Slack shows its handle
     r"|<!date\^\d{1,12}\^[^<>|^]{1,80}\|[^<>|]{1,80}>"  # a date, never with a link
 )
 
