@@ -36,6 +36,7 @@ from bot.commands.views.presence import (
 )
 from bot.engine.changes import describe_next_action, names_in
 from bot.engine.clock_words import until_words
+from bot.engine.model import Group
 from bot.engine.presence import pause_end
 from bot.errors import UserError
 from bot.services import Actor, PresenceResult, SaveResult
@@ -288,6 +289,43 @@ def _paused_reply(
             f"(your time{replaced}); /group resume {typed} to come back.",
         )
     return _saved(result.saved, f"{headline} {back} {comes}{_left_alone(result)}")
+
+
+def tell_pauses_undone(
+    who: Actor, wired: Deps, client: WebClient, before: Group, result: SaveResult
+) -> None:
+    """An undo that paused or resumed someone tells them, as ``/group pause`` and
+    ``/group resume`` do: their phones changed without them typing anything."""
+    if not _changed([result]):
+        return
+    after, now = result.view.group, datetime.now(UTC)
+    name, typed = names_of([after.name]), typed_ref(after.name)
+    changed = [
+        (old, member)
+        for member in after.members
+        if (old := before.member(member.user_id)) and old.paused_until != member.paused_until
+    ]
+    if not changed:
+        return
+    # linked in the directory, else found by email (users.lookupByEmail, cached)
+    directory = wired.services.directory(who.team_id)
+    by_email = people.slack_ids(wired.users, client, who.team_id, after, directory)
+    for old, member in changed:
+        slack = wired.services.linked_slack_user(who.team_id, member.user_id)
+        slack = slack or by_email.get(member.user_id)
+        if not slack or slack == who.user_id:
+            continue
+        if member.paused_until is not None and member.paused_at(now):
+            theirs = until_words(member.paused_until, now, time_zone(who, wired, client, slack))
+            text = (
+                f"<@{who.user_id}> undid a change to {name}: you are paused there until "
+                f"{theirs} (your time); /group resume {typed} to come back."
+            )
+        elif old.paused_at(now):
+            text = f"<@{who.user_id}> undid your pause in {name}: your phones ring again."
+        else:
+            continue
+        _tell_them(client, slack, text)
 
 
 def _left_alone(result: PresenceResult) -> str:

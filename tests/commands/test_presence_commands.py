@@ -384,3 +384,13 @@ def test_the_person_paused_or_resumed_by_someone_else_is_told_in_a_direct_messag
     resumed = app.command(f"resume sales {who(app, 'bob')}")
     dms = [lines(shown_home(p)) for p in resumed.posted if p.channel == "D0BOB"]
     assert f"{admin} resumed you in Sales: your phones ring again." in dms
+    # an undo of a pause or a resume tells them the same way
+    undone = app.command("undo sales")
+    dms = [lines(shown_home(p)) for p in undone.posted if p.channel == "D0BOB"]
+    assert (
+        f"{admin} undid a change to Sales: you are paused there until 13:00 (your time); "
+        "/group resume Sales to come back." in dms
+    ), dms
+    undone = app.command("undo sales")
+    dms = [lines(shown_home(p)) for p in undone.posted if p.channel == "D0BOB"]
+    assert f"{admin} undid your pause in Sales: your phones ring again." in dms, dms

@@ -7,7 +7,7 @@ from typing import ClassVar
 
 from slack_sdk import WebClient
 
-from bot.commands import views
+from bot.commands import presence, views
 from bot.commands.grammar.commands import Command
 from bot.commands.roles import Deps
 from bot.commands.subcommands.base import Replies, Spec, Subcommand
@@ -36,7 +36,9 @@ def _history(command: History, who: Actor, wired: Deps, client: WebClient) -> Me
 
 
 def _undo(command: Undo, who: Actor, wired: Deps, client: WebClient) -> Message:
+    before = wired.services.get_group(who.team_id, command.group).group
     result = wired.services.undo(who, command.group)
+    presence.tell_pauses_undone(who, wired, client, before, result)
     name = escape_name(result.view.group.name)
     undone = escape(result.summary.removeprefix("Undid: "))
     return views.saved_message(
