@@ -30,7 +30,7 @@ def publish(client: WebClient, context: BoltContext, who: Actor) -> None:
         groups,
         can_change=lambda shown: services.can_change(who, shown),
         can_create=who.is_admin,
-        storage=views.storage_gauge(services.storage_report(who.team_id)),
+        storage=views.storage_gauge(services.storage_report(who.team_id), admin=who.is_admin),
         mine=presence.my_groups(who, roles.deps(context), client),
     )
     client.views_publish(user_id=who.user_id, view=view)

@@ -180,6 +180,16 @@ def test_the_home_tab_and_its_buttons(shell: Shell) -> None:
     assert "Extension: 201" in home.split("groupbot> #2\n")[1]
 
 
+def test_only_admins_read_in_home_that_no_alert_channel_is_set(shell: Shell) -> None:
+    result = shell("/home", "/as @alice", "/home")
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    as_admin, as_alice = result.stdout.split("groupbot> /home\n")[1:]
+    assert "No alert channel is set" in as_admin
+    assert "No alert channel is set" not in as_alice
+    assert "Recording storage" in as_alice
+
+
 def test_a_home_button_that_changes_the_home_tab_shows_it_redrawn(shell: Shell) -> None:
     result = shell("/group create Sales 201 @alice @bob", "/as @alice", "/home", "#1")
 

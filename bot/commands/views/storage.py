@@ -63,10 +63,11 @@ def usage_line(report: StorageReport) -> str:
     )
 
 
-def home_gauge(report: StorageReport) -> str:
-    """App Home's storage section (mrkdwn)."""
+def home_gauge(report: StorageReport, *, admin: bool = True) -> str:
+    """App Home's storage section (mrkdwn); the missing alert channel is said to admins,
+    who can set it (to anyone else it is a setting they cannot act on)."""
     line = usage_line(report)
-    if report.alert_channel is None:
+    if report.alert_channel is None and admin:
         line += f"\n_{NO_CHANNEL}_"
     return line
 
