@@ -5,7 +5,7 @@ Kazoo counts seconds from 0000-01-01 (Gregorian seconds); a ring_group member wh
 
 ``pause_end(words, now, time_zone)`` reads ``for 45m``, ``for 2h``, ``for 1h30m`` (also
 ``for 1 hour``, ``90 min``: the "for" may be left out), ``until 14:00``, ``until 5pm``,
-``until tomorrow`` (09:00 the next day) or nothing: the end of the
+``until 9am tomorrow``, ``until tomorrow`` (09:00 the next day) or nothing: the end of the
 working day (18:00) in the person's time zone, or 09:00 the next day once that has passed.
 A pause ends at most ``MAX_PAUSE`` ahead.
 """
@@ -28,8 +28,12 @@ _FOR = re.compile(
     r"^(?:for\s+)?(?:(\d{1,5})\s*h(?:(?:ou)?rs?)?)?\s*(?:(\d{1,5})\s*m(?:in(?:ute)?s?)?)?$",
     re.IGNORECASE,
 )
-# "until 14:00", "until 9am", "until 5:30 pm", "until 17"
-_UNTIL_CLOCK = re.compile(r"^until\s+(\d{1,2})(?::(\d{2}))?\s*([ap]\.?m\.?)?$", re.IGNORECASE)
+# "until 14:00", "until 9am", "until 5:30 pm", "until 17"; "until tomorrow 9am", "until
+# 9am tomorrow"
+_UNTIL_CLOCK = re.compile(
+    r"^until\s+(tomorrow\s+)?(\d{1,2})(?::(\d{2}))?\s*([ap]\.?m\.?)?(\s+tomorrow)?$",
+    re.IGNORECASE,
+)
 _FIELD = "until"
 
 
@@ -68,13 +72,14 @@ def pause_end(words: str | None, now: datetime, time_zone: str | None = None) ->
             raise FieldErrors({_FIELD: _too_long(text)})
         # a length is real time: across a clock change 2h is still 2h, so add it in UTC
         end = (now.astimezone(UTC) + timedelta(hours=hours, minutes=minutes)).astimezone(tz)
-    elif match := _UNTIL_CLOCK.match(text):
-        hour, minute = _clock(match[1], match[2], match[3])
+    elif (match := _UNTIL_CLOCK.match(text)) and not (match[1] and match[5]):
+        hour, minute = _clock(match[2], match[3], match[4])
         if hour > 23 or minute > 59:
             said = text.split(maxsplit=1)[1]
             raise FieldErrors({_FIELD: _usage(f"{said} is not a time of day")})
         end = _at(local_now, time(hour, minute))
-        if end <= local_now:  # 14:00 said at 15:00 means tomorrow's
+        tomorrow = bool(match[1] or match[5])
+        if tomorrow or end <= local_now:  # 14:00 said at 15:00 means tomorrow's too
             end = _at(local_now + timedelta(days=1), time(hour, minute))
     else:
         raise FieldErrors({_FIELD: _usage(f"'{text}' is not a length of pause")})

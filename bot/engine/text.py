@@ -70,3 +70,8 @@ def check_one_line(text: str, what: str) -> str:
             f"{what} cannot contain {describe(char)}; type it as one line of plain text"
         )
     return text
+
+
+def as_typed(name: str) -> str:
+    """A group's name as a ``/group`` command takes it: in quotes when it holds a space."""
+    return f'"{name}"' if any(c.isspace() for c in name) else name

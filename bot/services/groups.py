@@ -20,6 +20,7 @@ from bot.engine.directory import Directory
 from bot.engine.documents import GroupDocuments, PbxIds
 from bot.engine.lint import NextGroup, lint
 from bot.engine.model import Features, Group, NextActionKind
+from bot.engine.text import as_typed
 from bot.engine.validation import (
     GroupRejected,
     check_in_account,
@@ -566,15 +567,10 @@ def _refuse_if_mirrored(record: GroupRecord, before: Group, after: Group, uow: U
         raise FieldErrors(
             {
                 "members": f"{record.name}'s members follow a Slack user group (/group show "
-                f"{_typed(record.name)} names it): add or remove people there, or stop "
-                f"following it first (/group mirror {_typed(record.name)} off)."
+                f"{as_typed(record.name)} names it): add or remove people there, or stop "
+                f"following it first (/group mirror {as_typed(record.name)} off)."
             }
         )
-
-
-def _typed(name: str) -> str:
-    """A group's name as a command takes it: in quotes when it has spaces."""
-    return f'"{name}"' if any(c.isspace() for c in name) else name
 
 
 class _StaleVersion(Exception):

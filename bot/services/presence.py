@@ -27,12 +27,13 @@ from bot.engine.directory import Directory
 from bot.engine.documents import GroupDocuments
 from bot.engine.model import MAX_MEMBERS, Group, Member
 from bot.engine.presence import MAX_PAUSE
+from bot.engine.text import as_typed
 from bot.errors import Forbidden, NotFound, UserError
 from bot.pbx import PbxError
 from bot.pbx.documents import DocumentReader, ReadGroup
 from bot.services.base import with_creator
 from bot.services.drift import DriftUseCases, _read_back, _read_in
-from bot.services.groups import TYPED_EDIT_ATTEMPTS, _StaleVersion, _typed
+from bot.services.groups import TYPED_EDIT_ATTEMPTS, _StaleVersion
 from bot.services.outbox import digest
 from bot.services.types import Actor, Membership, SaveResult
 from bot.storage.mapping import StoredGroup, group_of, stored_of
@@ -442,7 +443,7 @@ class PresenceUseCases(DriftUseCases):
                 shown = warned.get(record.pbx_group_id, -1)
                 _still_as_warned([record], {record.pbx_group_id: shown})
             if ask is not None and (warning := ask(uow, account, [group], person)):
-                raise UserError(f"{warning} Run /group pause {_typed(record.name)} to be asked.")
+                raise UserError(f"{warning} Run /group pause {as_typed(record.name)} to be asked.")
 
         rest: list[SaveResult] = []
         skipped: list[tuple[str, str]] = []
@@ -567,13 +568,18 @@ class PresenceUseCases(DriftUseCases):
                 record = self._find(uow, account, ref)
                 person = self._person(uow, account, actor, None, self._me(uow, account, actor))
                 before = group_of(record)
-                after = change(before, person)  # "already in", "not in": said first
+                # said first, and to the caller as "you"
+                if what == "join" and before.member(person.pbx_id) is not None:
+                    raise UserError(f"You are already in {record.name}.")
+                if what == "leave" and before.member(person.pbx_id) is None:
+                    raise UserError(f"You are not in {record.name}.")
+                after = change(before, person)
                 settings = uow.settings.of(record.id)
                 if settings.mirror_usergroup is not None:
                     # the user group's next change (or the 15-minute job) would undo it unseen
                     raise UserError(
                         f"{record.name}'s members follow a Slack user group (/group show "
-                        f"{_typed(record.name)} names it), so you cannot {what} it here: ask "
+                        f"{as_typed(record.name)} names it), so you cannot {what} it here: ask "
                         f"to be {'added to' if what == 'join' else 'removed from'} that user "
                         "group in Slack."
                     )

@@ -202,8 +202,9 @@ def test_join_and_leave_need_the_group_open_to_self_service(sales: InProcess) ->
 def test_leaving_a_group_you_are_not_in_says_so_before_self_service(sales: InProcess) -> None:
     app, carol = sales, sales.person("carol")
     refused = lines(app.said("leave sales", user=carol))
-    assert "is not in Sales" in refused
+    assert "You are not in Sales." in refused
     assert "self-service" not in refused
+    assert "You are already in Sales." in lines(app.said("join sales", user=app.person("alice")))
 
 
 def test_pausing_again_to_the_same_moment_says_you_are_already_paused(sales: InProcess) -> None:

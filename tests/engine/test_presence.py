@@ -158,6 +158,8 @@ def test_join_refuses_beyond_15_members_and_leave_the_only_member() -> None:
         ("until 12pm", datetime(2026, 12, 1, 12, 0, tzinfo=UTC)),  # noon, passed
         ("until 12am", datetime(2026, 12, 1, 0, 0, tzinfo=UTC)),  # midnight
         ("until 17", datetime(2026, 11, 30, 17, 0, tzinfo=UTC)),
+        ("until 9am tomorrow", datetime(2026, 12, 1, 9, 0, tzinfo=UTC)),
+        ("until tomorrow 14:00", datetime(2026, 12, 1, 14, 0, tzinfo=UTC)),  # not today's
     ],
 )
 def test_pause_lengths(words: str, ends: datetime) -> None:
@@ -179,6 +181,8 @@ def test_the_working_day_ends_at_18_00_in_the_persons_time_zone_then_tomorrow_9_
         ("until 25:00", "25:00 is not a time of day"),
         ("for 0m", "'for 0m' is no time at all: say for 45m"),
         ("until 13pm", "13pm is not a time of day"),
+        ("until tomorrow 9am tomorrow", "is not a length of pause"),
+        ("until tomorrow 25:00", "tomorrow 25:00 is not a time of day"),
         ("until 0am", "0am is not a time of day"),
         ("for ever", "'for ever' is not a length of pause"),
         ("for 99999999h", "'for 99999999h' is not a length of pause: say for 45m"),

@@ -17,6 +17,7 @@ from bot.commands.subcommands.base import Replies, Spec, Subcommand
 from bot.commands.views import Message
 from bot.engine.errors import FieldErrors
 from bot.engine.presence import pause_end
+from bot.engine.text import as_typed
 from bot.services import Actor
 
 
@@ -62,7 +63,7 @@ def _named(user: UserRef) -> str:
 def _pause(args: Args) -> Pause:
     group, people = args.group("the group (or all)"), _people(args)
     words = " ".join(t.text for t in args.take_all()).strip() or None
-    typed = f'"{group}"' if any(c.isspace() for c in group) else group
+    typed = as_typed(group)
     user = _one(people, f"/group pause {typed} {{person}}" + (f" {words}" if words else ""))
     try:  # said wrong, it is refused here; the moment itself is worked out when it runs
         pause_end(words, datetime.now(UTC))
@@ -79,7 +80,7 @@ def _pause(args: Args) -> Pause:
 def _resume(args: Args) -> Resume:
     group, people = args.group("the group (or all)"), _people(args)
     args.done()
-    typed = f'"{group}"' if any(c.isspace() for c in group) else group
+    typed = as_typed(group)
     user = _one(people, f"/group resume {typed} {{person}}")
     return Resume(group, user)
 

@@ -14,6 +14,7 @@ from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime
 from typing import Any, TypedDict
 
+from bot.engine.text import as_typed
 from bot.errors import UserError
 from bot.services import GroupSummary, GroupView, OpenedGroup
 
@@ -193,7 +194,7 @@ def typed_ref(name: str) -> str:
     """A group's name as a command to copy needs it: exactly as stored, quoted when it
     holds a space, in a code span so no character of it is taken as markup (a name with a
     backtick cannot sit in one: it is left bare)."""
-    typed = f'"{name}"' if any(c.isspace() for c in name) else name
+    typed = as_typed(name)
     return escape(typed) if "`" in typed else f"`{escape(typed)}`"
 
 
