@@ -45,13 +45,11 @@ class DirectoryUseCases(ServiceBase):
             return next((u.slack_user for u in users if u.pbx_id == pbx_user_id), None)
 
     def pbx_user_for(self, team_id: str, slack_user_id: str, email: str | None) -> str:
-        """The PBX user a Slack user maps to: the one linked explicitly, else the one with
-        the same email. ``UserError`` naming the user when there is none."""
+        """The PBX user a Slack user maps to: the one linked explicitly, else the unlinked
+        one with the same email. ``UserError`` naming the user when there is none."""
         with self._uow() as uow:
             account = self._account(uow, team_id)
-            user = uow.directory.user_for_slack(account, slack_user_id)
-            if user is None and email:
-                user = uow.directory.user_for_email(account, email)
+            user = uow.directory.user_of(account, slack_user_id, email)
             if user is None:
                 known = f" ({email})" if email else ""
                 raise NotFound(

@@ -249,10 +249,7 @@ class PresenceUseCases(DriftUseCases):
             wanted: dict[str, str] = {}  # PBX user id → Slack user id
             unmappable: list[str] = []
             for slack_user in dict.fromkeys(slack_users):
-                user = uow.directory.user_for_slack(account, slack_user)
-                email = (emails or {}).get(slack_user)
-                if user is None and email:
-                    user = uow.directory.user_for_email(account, email)
+                user = uow.directory.user_of(account, slack_user, (emails or {}).get(slack_user))
                 if user is None:
                     unmappable.append(slack_user)
                 elif user.pbx_id not in wanted:
@@ -496,13 +493,8 @@ class PresenceUseCases(DriftUseCases):
         with the email Slack gave for them on this request (``Actor.email``, never a typed
         value). Never by email for a user of another Slack organisation: their profile's
         email is their organisation's to set."""
-        user = uow.directory.user_for_slack(account, actor.user_id)
-        if user is None and actor.email and not actor.outsider:
-            by_email = uow.directory.user_for_email(account, actor.email)
-            # a PBX user linked to someone else is theirs, whatever email this one shows
-            if by_email is not None and by_email.slack_user in (None, actor.user_id):
-                user = by_email
-        return user
+        email = None if actor.outsider else actor.email
+        return uow.directory.user_of(account, actor.user_id, email)
 
     def _person(
         self,

@@ -225,6 +225,16 @@ class Directories:
             select(PbxUser).where(PbxUser.account_id == account_id, PbxUser.pbx_id == pbx_id)
         ).first()
 
+    def user_of(self, account_id: str, slack_user: str, email: str | None) -> PbxUser | None:
+        """The PBX user of a Slack user: the one linked to them, else the one with their
+        Slack email unless it is linked to someone else (then it is that person's)."""
+        user = self.user_for_slack(account_id, slack_user)
+        if user is None and email:
+            by_email = self.user_for_email(account_id, email)
+            if by_email is not None and by_email.slack_user in (None, slack_user):
+                user = by_email
+        return user
+
     def user_for_slack(self, account_id: str, slack_user: str) -> PbxUser | None:
         return self.session.scalars(
             select(PbxUser).where(
