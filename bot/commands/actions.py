@@ -111,8 +111,9 @@ def delete(
     pressed = _group_ref(action)
     current = services.get_group(who.team_id, pressed.ref)
     roles.require_change(services, who, current, "delete it")
-    services.refuse_delete_if_targeted(who.team_id, current.group.name)
     if current.id != pressed.group_id or current.version != pressed.version:
+        # before asking again (``delete_group`` refuses the same itself, below)
+        services.refuse_delete_if_targeted(who.team_id, current.group.name)
         meta = ModalMeta.for_group(current, who.user_id, slash.channel_of(body))
         with _trigger_used(body):
             client.views_open(trigger_id=body["trigger_id"], view=views.delete_modal(meta, current))

@@ -47,7 +47,6 @@ class Block(StrEnum):
     MEMBER_LABEL = "member_label"  # section naming a member row, + ":<generation>:<key>"
     MEMBER_START = "member_start"  # + ":<generation>:<key>"
     MEMBER_END = "member_end"  # + ":<generation>:<key>"
-    KEEP_MEMBERS = "keep_members"  # checkboxes: members with no Slack user
     WINDOW = "distribute_window"
     DISTRIBUTE = "distribute"  # actions block holding the Distribute button
     TIMELINE = "timeline"
@@ -128,7 +127,6 @@ class Action(StrEnum):
     MEMBERS_SELECT = "members_select"  # dispatches: rebuild the rows for the new selection
     MEMBER_START = "member_start"
     MEMBER_END = "member_end"
-    KEEP_MEMBERS = "keep_members"
     WINDOW = "distribute_window"
     DISTRIBUTE = "distribute"
     # Features modal (the toggles and the next-action kind dispatch)

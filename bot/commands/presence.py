@@ -19,6 +19,7 @@ from slack_bolt.context.respond import Respond
 from slack_sdk import WebClient
 
 from bot.commands import people, roles, views
+from bot.commands.chained_call import slack_user_of
 from bot.commands.edits import pbx_users
 from bot.commands.grammar.commands import UserRef
 from bot.commands.ids import Block
@@ -307,12 +308,13 @@ def tell_pauses_undone(
     ]
     if not changed:
         return
-    # linked in the directory, else found by email (users.lookupByEmail, cached)
     directory = wired.services.directory(who.team_id)
-    by_email = people.slack_ids(wired.users, client, who.team_id, after, directory)
     for old, member in changed:
-        slack = wired.services.linked_slack_user(who.team_id, member.user_id)
-        slack = slack or by_email.get(member.user_id)
+        # linked in the directory, else found by email (users.lookupByEmail, cached)
+        found = slack_user_of(
+            wired.services, wired.users, client, who.team_id, directory, member.user_id
+        )
+        slack = found.get(member.user_id)
         if not slack or slack == who.user_id:
             continue
         if member.paused_until is not None and member.paused_at(now):

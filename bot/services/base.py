@@ -115,8 +115,12 @@ class ServiceBase:
             raise NotFound(f"No group '{ref}'. `/group list` shows them all.")
         raise NotFound(f"No group '{ref}': there are no groups yet. `/group create` makes one.")
 
+    def _is_lead(self, actor: Actor, record: GroupRecord) -> bool:
+        """An admin, or one of the group's leads (``leads_of``)."""
+        return actor.is_admin or actor.leads(leads_of(record))
+
     def _require_lead(self, actor: Actor, record: GroupRecord) -> None:
-        leads = with_creator({lead.slack_user for lead in record.leads}, record.created_by)
+        leads = leads_of(record)
         if actor.is_admin or actor.leads(leads):
             return
         if actor.outsider:
@@ -169,6 +173,11 @@ def conflict(record: GroupRecord) -> Conflict:
     return Conflict(
         f"{record.name} was changed by <@{record.updated_by}> at {at}; reopen to see the latest."
     )
+
+
+def leads_of(record: GroupRecord) -> frozenset[str]:
+    """The Slack users who lead the group: its leads, and its creator (``with_creator``)."""
+    return with_creator((lead.slack_user for lead in record.leads), record.created_by)
 
 
 def with_creator(leads: Iterable[str], created_by: str) -> frozenset[str]:

@@ -40,9 +40,8 @@ class DirectoryUseCases(ServiceBase):
     def linked_slack_user(self, team_id: str, pbx_user_id: str) -> str | None:
         """The Slack user explicitly linked to a PBX user, if any (email is not looked at)."""
         with self._uow() as uow:
-            account = self._account(uow, team_id)
-            users = uow.directory.users(account)
-            return next((u.slack_user for u in users if u.pbx_id == pbx_user_id), None)
+            user = uow.directory.user(self._account(uow, team_id), pbx_user_id)
+            return user.slack_user if user is not None else None
 
     def pbx_user_for(self, team_id: str, slack_user_id: str, email: str | None) -> str:
         """The PBX user a Slack user maps to: the one linked explicitly, else the unlinked

@@ -625,7 +625,7 @@ def _refuse_if_targeted(name: str, users: Sequence[str]) -> None:
     leave that one pointing at nothing (and unsavable): say which, and what to do."""
     if users:
         which = ", ".join(users)
-        first = f'"{users[0]}"' if " " in users[0] else users[0]
+        first = as_typed(users[0])
         raise UserError(
             f"{which} {'sends' if len(users) == 1 else 'send'} unanswered calls to {name}: "
             f"change the next action of {which} first (e.g. /group next {first} off), "

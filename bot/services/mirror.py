@@ -78,17 +78,20 @@ class MirrorUseCases(PresenceUseCases):
         *,
         by: str = SLACKBOT,
         source: UserGroupSource | None = None,
+        members: Sequence[str] | None = None,
     ) -> MirrorResult:
         """Make the group's members its user group's members now. Who cannot be added
         (no PBX user, beyond the 15-member limit) is told to the group's leads by direct
         message, once; ``by`` (who asked, named in the history) reads it in their reply
-        instead. ``source``: the caller's own Slack, else the wired one."""
+        instead. ``source``: the caller's own Slack, else the wired one; ``members``: the
+        user group's, when the caller has just read them (else read here)."""
         slack = source or self.usergroups
         usergroup = self.mirror_of(team_id, ref)
         if usergroup is None:
             name = self.get_group(team_id, ref).name
             raise UserError(f"{name} does not follow a Slack user group.")
-        members = list(slack.members(team_id, usergroup))
+        if members is None:
+            members = list(slack.members(team_id, usergroup))
         if len(members) > MAX_USERGROUP:
             # each member is a users.info for their email (Slack allows ~100 a minute), for
             # a group that rings 15 at most: a user group this big is not a ring group's

@@ -31,7 +31,7 @@ from bot.engine.text import as_typed
 from bot.errors import Forbidden, NotFound, UserError
 from bot.pbx import PbxError
 from bot.pbx.documents import DocumentReader, ReadGroup
-from bot.services.base import with_creator
+from bot.services.base import leads_of
 from bot.services.drift import DriftUseCases, _read_back, _read_in
 from bot.services.groups import TYPED_EDIT_ATTEMPTS, _StaleVersion
 from bot.services.outbox import digest
@@ -183,11 +183,6 @@ class PresenceUseCases(DriftUseCases):
             uow.settings.set_selfservice(record.id, on)
             uow.commit()
         return on
-
-    def selfservice(self, team_id: str, ref: str) -> bool:
-        with self._uow() as uow:
-            record = self._find(uow, self._account(uow, team_id), ref)
-            return uow.settings.of(record.id).selfservice
 
     def join(self, actor: Actor, ref: str) -> SaveResult:
         """The actor joins with the group's usual window (``edits.usual_window``)."""
@@ -529,14 +524,11 @@ class PresenceUseCases(DriftUseCases):
     ) -> None:
         if (mine is not None and mine.pbx_id == person.pbx_id) or self._is_lead(actor, record):
             return
-        leads = ", ".join(f"<@{u}>" for u in sorted(_leads(record)))
+        leads = ", ".join(f"<@{u}>" for u in sorted(leads_of(record)))
         raise Forbidden(
             f"You can pause and resume yourself; only admins and the leads of {record.name} "
             f"({leads}) can pause or resume {person.words}."
         )
-
-    def _is_lead(self, actor: Actor, record: GroupRecord) -> bool:
-        return actor.is_admin or actor.leads(_leads(record))
 
     def _groups_of(
         self, uow: UnitOfWork, account: str, person: _Person, paused_only: bool
@@ -576,21 +568,17 @@ class PresenceUseCases(DriftUseCases):
                         "group in Slack."
                     )
                 if not settings.selfservice and not self._is_lead(actor, record):
-                    leads = ", ".join(f"<@{u}>" for u in sorted(_leads(record)))
+                    leads = ", ".join(f"<@{u}>" for u in sorted(leads_of(record)))
                     raise Forbidden(
                         f"{record.name} is not open to self-service, so you cannot {what} it "
                         f"yourself; ask a lead of {record.name} ({leads}) to run "
-                        f"/group selfservice {record.name} on."
+                        f"/group selfservice {as_typed(record.name)} on."
                     )
                 try:
                     return self._write_group(uow, actor, account, record, after, before=before)
                 except _StaleVersion:
                     continue
         raise UserError(f"{ref} kept changing while this was being saved; try again.")
-
-
-def _leads(record: GroupRecord) -> set[str]:
-    return set(with_creator((lead.slack_user for lead in record.leads), record.created_by))
 
 
 def _still_as_warned(records: Sequence[GroupRecord], warned: Mapping[str, int]) -> None:

@@ -85,7 +85,7 @@ def _mirror(command: Mirror | StopMirror, who: Actor, wired: Deps, client: WebCl
     services.set_mirror(who, command.group, usergroup)
     try:
         result = services.follow_usergroup(
-            who.team_id, command.group, by=who.user_id, source=source
+            who.team_id, command.group, by=who.user_id, source=source, members=people
         )
     except UserGroupUnreadable as error:
         raise UserError(

@@ -15,6 +15,7 @@ from bot.commands.views.common import (
     slack_date,
     text_sections,
 )
+from bot.engine.text import as_typed
 from bot.services import History, Revision
 
 
@@ -57,7 +58,8 @@ def _next_undo(group_name: str, revisions: Sequence[Revision]) -> str:
         if revision.undoes is None and not revision.undone:
             if revision.before is None:  # its creation, or its restore
                 return "Nothing left to undo."
-            return f"`/group undo {escape(group_name)}` would undo #{revision.number} next."
+            command = f"/group undo {escape(as_typed(group_name))}"  # copied as typed
+            return f"`{command}` would undo #{revision.number} next."
     return ""  # the one to undo next is older than those shown
 
 

@@ -243,10 +243,6 @@ def people_select(
     return element
 
 
-def _text(choice: dict[str, Any]) -> str:
-    return str(choice["text"]["text"])
-
-
 @dataclass(frozen=True)
 class MembersForm:
     """What the Members modal holds: the members in order, and the Distribute window.
