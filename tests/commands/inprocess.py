@@ -132,3 +132,15 @@ def app(fresh_url: str, tmp_path: Path, caplog: pytest.LogCaptureFixture) -> Ite
             watch=watch,
         )
         yield InProcess(chat, ADMIN, people, services, team)
+
+
+def who(app: InProcess, handle: str) -> str:
+    """A person of the workspace as Slack escapes a mention of them in a command."""
+    return f"<@{app.person(handle).user_id}|{handle}>"
+
+
+@pytest.fixture
+def sales(app: InProcess) -> InProcess:
+    """A workspace with one group, Sales (201), whose member is Alice."""
+    assert "Created Sales" in app.said(f"create Sales 201 {who(app, 'alice')}")
+    return app

@@ -23,17 +23,13 @@ from bot.shell.render import Choice, render_message
 from bot.shell.replies import HOME, Posted
 from bot.shell.workspace import Person
 from slackemu.payloads import Signer
-from tests.commands.inprocess import InProcess, app, shown
+from tests.commands.inprocess import InProcess, app, shown, who
 from tests.db import backend, fresh_url
 from tests.kazoo_schemas import validate_callflow
 
 __all__ = ["app", "backend", "fresh_url"]  # the fixtures, used by name below
 
 NOW = datetime(2026, 11, 30, 17, 0, tzinfo=UTC)  # 12:00 in New York
-
-
-def who(app: InProcess, handle: str) -> str:
-    return f"<@{app.person(handle).user_id}|{handle}>"
 
 
 def lines(text: str) -> str:

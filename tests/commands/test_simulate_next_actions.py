@@ -9,7 +9,7 @@ import pytest
 
 from bot.commands.views import call_picture
 from bot.engine import simulator as sim
-from tests.commands.inprocess import InProcess, app
+from tests.commands.inprocess import InProcess, app, who
 from tests.db import backend, fresh_url
 
 __all__ = ["app", "backend", "fresh_url"]  # the fixtures, used by name below
@@ -20,11 +20,6 @@ pytestmark = pytest.mark.slow
 def said_lines(app: InProcess, text: str) -> str:
     """What the user reads, each line without the shell's indent."""
     return "\n".join(line.strip() for line in app.said(text).splitlines())
-
-
-def who(app: InProcess, handle: str) -> str:
-    person = app.person(handle)
-    return f"<@{person.user_id}|{handle}>"
 
 
 @pytest.fixture

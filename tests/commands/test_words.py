@@ -4,22 +4,10 @@ literally. Through the real app in process, asserting on what the user reads."""
 
 from __future__ import annotations
 
-import pytest
-
-from tests.commands.inprocess import InProcess, app
+from tests.commands.inprocess import InProcess, app, sales, who
 from tests.db import backend, fresh_url
 
-__all__ = ["app", "backend", "fresh_url"]  # the fixtures, used by name below
-
-
-def who(app: InProcess, handle: str) -> str:
-    return f"<@{app.person(handle).user_id}|{handle}>"
-
-
-@pytest.fixture
-def sales(app: InProcess) -> InProcess:
-    assert "Created Sales" in app.said(f"create Sales 201 {who(app, 'alice')}")
-    return app
+__all__ = ["app", "backend", "fresh_url", "sales"]  # the fixtures, used by name below
 
 
 def test_a_person_named_twice_in_create_is_taken_once(app: InProcess) -> None:

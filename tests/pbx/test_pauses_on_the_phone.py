@@ -10,38 +10,19 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from freezegun import freeze_time
 
-from bot.engine.model import Group, Member
 from bot.engine.presence import GREGORIAN_OFFSET
 from bot.jobs import run_job
-from bot.pbx.kazoo import CrossbarClient, KazooPbx
-from bot.services import Actor, ServiceOptions, Services
+from bot.pbx.kazoo import KazooPbx
+from bot.services import ServiceOptions, Services
 from bot.storage.unit_of_work import UnitOfWorkFactory
 from tests.crossbar.emulator import CrossbarEmulator
-from tests.crossbar.smartpbx import ALICE, BOB, seed_account
+from tests.crossbar.smartpbx import BOB
 from tests.db import *  # noqa: F403  (fixtures)
-from tests.shared_files import shared_dir
+from tests.pbx.test_drift import ADMIN, SUPPORT, TEAM, crossbar, pbx
 
-TEAM = "T0KAZOO"
-ADMIN = Actor(TEAM, "U0ADMIN", is_admin=True)
+__all__ = ["crossbar", "pbx"]  # the drift tests' fixtures, used by name below
+
 NOW = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
-SUPPORT = Group(
-    name="Support",
-    extension="301",
-    members=(Member(user_id=ALICE, start=0, end=20), Member(user_id=BOB, start=0, end=20)),
-)
-
-
-@pytest.fixture
-def crossbar() -> Iterator[CrossbarEmulator]:
-    with CrossbarEmulator(validate=shared_dir() is not None, page_size=2) as emulator:
-        seed_account(emulator)
-        yield emulator
-
-
-@pytest.fixture
-def pbx(crossbar: CrossbarEmulator) -> Iterator[KazooPbx]:
-    with CrossbarClient(crossbar.url, crossbar.api_key) as client:
-        yield KazooPbx(client, crossbar.account_id)
 
 
 @pytest.fixture

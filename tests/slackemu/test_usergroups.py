@@ -10,17 +10,13 @@ from typing import Any
 import pytest
 from slack_bolt import App
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 
 from slackemu import Driver, Identity, ManualClock, SlackEmulator
+from tests.slackemu.test_emulator import TOKEN, client, clock, error_of
 
-TOKEN = "xoxb-test-token"
+__all__ = ["client", "clock"]  # the emulator tests' fixtures, used by name below
+
 SECRET = "emulator-signing-secret"
-
-
-@pytest.fixture
-def clock() -> ManualClock:
-    return ManualClock()
 
 
 @pytest.fixture
@@ -29,18 +25,6 @@ def emu(clock: ManualClock) -> Iterator[SlackEmulator]:
         for user_id, name in (("U0ALICE", "alice"), ("U0BOB", "bob"), ("U0CAROL", "carol")):
             emulator.add_user(user_id, name, f"{name}@example.com")
         yield emulator
-
-
-@pytest.fixture
-def client(emu: SlackEmulator) -> WebClient:
-    return WebClient(base_url=emu.base_url, token=TOKEN)
-
-
-def error_of(call: Any, *args: Any, **kwargs: Any) -> dict[str, Any]:
-    with pytest.raises(SlackApiError) as raised:
-        call(*args, **kwargs)
-    data: dict[str, Any] = raised.value.response.data
-    return data
 
 
 def test_list_has_slacks_usergroup_shape(emu: SlackEmulator, client: WebClient) -> None:
