@@ -198,6 +198,9 @@ def cli_serve(args: argparse.Namespace) -> int:
     if not settings.slack_signing_secret:
         print("groupbot serve: SLACK_SIGNING_SECRET is not set", file=sys.stderr)
         return 2
+    # before the workers fork: one process upgrades a new SQLite file; workers that each
+    # did raced to add the same column, and one that lost failed to boot the server
+    prepare_database(settings)
     directory_at_start(settings)  # before the workers fork: one reader, a clear start error
 
     def build() -> SlackFront:

@@ -311,3 +311,24 @@ def test_groupbot_serve_answers_and_stops_on_sigterm(slack: Slack, tmp_path: Pat
         forged = {**request.headers, "x-slack-signature": "v0=" + "0" * 64}
         assert live.post(served.url, request.body.encode(), forged).status == 401
     assert served.process.returncode == 0
+
+
+def test_groupbot_serve_with_several_workers_starts_on_a_new_sqlite_file(
+    slack: Slack, tmp_path: Path
+) -> None:
+    """Each worker builds its services after the fork; the new database is made once,
+    before it, so no worker races another to make it."""
+    env = {
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'new.db'}",
+        "SLACK_BOT_TOKEN": "xoxb-e2e-token",
+        "SLACK_SIGNING_SECRET": SECRET,
+        "SLACK_API_URL": slack.emu.base_url,
+        "PBX_EXPORT_DIR": str(tmp_path / "served"),
+        "WEB_CONCURRENCY": "3",
+    }
+    with live.groupbot_serve(env) as served:
+        for _ in range(6):  # spread over the workers
+            request = slack.driver.slash_command("list", user_id=ADMIN, channel_id=CHANNEL)
+            assert live.post(served.url, request.body.encode(), request.headers).status == 200
+        assert served.process.poll() is None
+    assert served.process.returncode == 0
